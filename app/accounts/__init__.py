@@ -1,0 +1,1 @@
+"""Users, local login, API tokens and sessions."""

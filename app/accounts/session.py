@@ -1,0 +1,52 @@
+"""Who is calling: a session cookie for pages, a bearer token for the API."""
+
+import uuid
+
+from flask import g, request, session
+
+from app.accounts import services
+from app.accounts.models import User
+from app.extensions import db
+
+SESSION_USER_KEY = "uid"
+
+
+def login_user(user: User) -> None:
+    session.clear()
+    session[SESSION_USER_KEY] = str(user.id)
+    session.permanent = True
+    if user.locale:
+        session["locale"] = user.locale
+
+
+def logout_user() -> None:
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+
+
+def session_user() -> User | None:
+    raw = session.get(SESSION_USER_KEY)
+    if not raw:
+        return None
+    try:
+        user = db.session.get(User, uuid.UUID(raw))
+    except ValueError:
+        return None
+    return user if user is not None and user.is_active else None
+
+
+def bearer_secret() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
+
+
+def api_user(scope_tenant_id: uuid.UUID | None) -> User | None:
+    secret = bearer_secret()
+    return services.user_for_token(secret, scope_tenant_id) if secret else None
+
+
+def current_user() -> User | None:
+    return g.get("user")

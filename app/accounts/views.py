@@ -1,0 +1,128 @@
+"""Pages: login, logout, the tenant picker, language switch and API tokens."""
+
+import uuid
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from app.accounts import services
+from app.accounts.session import login_user, logout_user
+from app.core.errors import DomainError
+from app.core.pages import login_required, safe_next
+from app.extensions import db
+from app.tenants import services as tenants
+from app.tenants.resolver import public
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+def _landing(user) -> str:
+    memberships = tenants.tenants_of_user(user.id)
+    if user.platform_role == "platform_admin":
+        return url_for("admin.tenants")
+    if len(memberships) == 1:
+        return url_for("tenants.dashboard", tenant=memberships[0][0].slug)
+    return url_for("accounts.home")
+
+
+def _do_login(template: str, **context):
+    email = request.form.get("email", "")
+    try:
+        user = services.authenticate(
+            email,
+            request.form.get("password", ""),
+            remote_addr=request.remote_addr,
+            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+            window=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"],
+        )
+    except services.TooManyAttempts:
+        return render_template(template, error=_("Too many failed attempts. Try again in 15 minutes."),
+                               email=email, **context), 429
+    except services.LoginRefused:
+        return render_template(template, error=_("Email or password is wrong."), email=email, **context), 401
+    db.session.commit()
+    login_user(user)
+    return redirect(safe_next(_landing(user)))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "POST":
+        return _do_login("accounts/login.html")
+    if g.user is not None:
+        return redirect(_landing(g.user))
+    return render_template("accounts/login.html")
+
+
+@bp.route("/t/<tenant>/login", methods=["GET", "POST"])
+@public
+def tenant_login():
+    if request.method == "POST":
+        return _do_login("accounts/login.html", login_tenant=g.tenant)
+    if g.user is not None and g.actor.tenant_role is not None:
+        return redirect(url_for("tenants.dashboard"))
+    return render_template("accounts/login.html", login_tenant=g.tenant)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.get("/")
+@login_required
+def home():
+    return render_template("accounts/home.html", memberships=tenants.tenants_of_user(g.user.id))
+
+
+@bp.post("/locale")
+def set_locale():
+    locale = request.form.get("locale")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        if g.user is not None:
+            services.set_locale(g.user.id, locale)
+            db.session.commit()
+    return redirect(safe_next(url_for("accounts.home")))
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    memberships = tenants.tenants_of_user(g.user.id)
+    created_secret = None
+    errors = {}
+    if request.method == "POST":
+        scope = request.form.get("tenant_id") or None
+        try:
+            scope_id = uuid.UUID(scope) if scope else None
+            if scope_id is not None and scope_id not in {t.id for t, _role in memberships}:
+                raise services.ValidationFailed.field("tenant_id", _("Choose one of your tenants."))
+            _token, created_secret = services.create_api_token(g.user.id, request.form.get("name", ""), scope_id)
+            db.session.commit()
+        except ValueError:
+            errors = {"tenant_id": [_("Choose one of your tenants.")]}
+        except DomainError as error:
+            db.session.rollback()
+            errors = error.errors or {"name": [error.message]}
+    status = 422 if errors else 200
+    return render_template(
+        "accounts/tokens.html",
+        tokens=services.list_api_tokens(g.user.id),
+        memberships=memberships,
+        tenant_names={t.id: t.name for t, _role in memberships},
+        created_secret=created_secret,
+        errors=errors,
+    ), status
+
+
+@bp.post("/account/tokens/<uuid:token_id>/revoke")
+@login_required
+def revoke_token(token_id):
+    services.revoke_api_token(token_id, actor=g.actor)
+    db.session.commit()
+    flash(_("The token is revoked."), "success")
+    return redirect(url_for("accounts.tokens"))
+

@@ -1,0 +1,64 @@
+"""Configuration read from the environment.
+
+The embedded default needs nothing set: SQLite under instance/, jobs inline, mail to the log.
+Production sets DATABASE_URL (the app's non-owner role), DATABASE_OWNER_URL (migrations),
+REDIS_URL and SECRET_KEY.
+"""
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(os.environ.get("KC_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
+
+
+def _database_url(value: str | None) -> str:
+    url = value or f"sqlite:///{INSTANCE_DIR / 'kotacerdas.db'}"
+    # Platforms hand out postgres:// URLs; psycopg 3 is the driver we ship.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"))
+    # Migrations run as the schema owner; the app itself connects as a role that cannot bypass RLS.
+    DATABASE_OWNER_URL = _database_url(os.environ.get("DATABASE_OWNER_URL") or os.environ.get("DATABASE_URL"))
+    DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE")
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    INSTANCE_DIR = str(INSTANCE_DIR)
+
+    SESSION_COOKIE_NAME = "kc_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    WTF_CSRF_TIME_LIMIT = None
+
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+
+    API_TITLE = "Kota Cerdas API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "/static/dist/swagger-ui/"
+    API_SPEC_OPTIONS = {
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearerAuth": []}],
+    }
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = ("id", "en")
+
+    VITE_DEV_SERVER = os.environ.get("VITE_DEV_SERVER") or None
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Kota Cerdas <noreply@kotacerdas.local>")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")

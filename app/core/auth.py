@@ -1,0 +1,53 @@
+"""Who is acting, and the role checks services make.
+
+Services take an ``Actor`` (never ``request`` or ``g``) and call its ``require_*`` methods, so every
+authorization rule lives next to the business rule it protects.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+
+from app.core.errors import PermissionDenied
+
+PLATFORM_ADMIN = "platform_admin"
+MINISTRY_ADMIN = "ministry_admin"
+EVALUATOR = "evaluator"
+PLATFORM_ROLES = (PLATFORM_ADMIN, MINISTRY_ADMIN, EVALUATOR)
+
+TENANT_ADMIN = "tenant_admin"
+PLANNER = "planner"
+OPD_OPERATOR = "opd_operator"
+COUNCIL_MEMBER = "council_member"
+VIEWER = "viewer"
+TENANT_ROLES = (TENANT_ADMIN, PLANNER, OPD_OPERATOR, COUNCIL_MEMBER, VIEWER)
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: uuid.UUID | None
+    platform_role: str | None = None
+    tenant_role: str | None = None
+    opd_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.platform_role == PLATFORM_ADMIN
+
+    def has_tenant_role(self, *roles: str) -> bool:
+        return self.tenant_role in roles
+
+    def require_platform_admin(self) -> None:
+        if not self.is_platform_admin:
+            raise PermissionDenied()
+
+    def require_tenant_role(self, *roles: str) -> None:
+        if not self.has_tenant_role(*roles):
+            raise PermissionDenied()
+
+    def require_member(self) -> None:
+        if self.tenant_role is None:
+            raise PermissionDenied()
+
+
+SYSTEM = Actor(user_id=None, platform_role=PLATFORM_ADMIN, tenant_role=TENANT_ADMIN)
+"""The actor for CLI commands and seeding, run by an operator with shell access."""

@@ -1,0 +1,145 @@
+"""Domain errors raised by services, and how they reach API clients and people.
+
+Services raise these; the API answers JSON ``{"code", "message", "errors"}`` and pages render an error
+page in the product's layout. Another tenant's object is always ``NotFound``, never ``PermissionDenied``.
+"""
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from app.core.tenancy import CrossTenantWrite
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str | None = None, errors: dict[str, list[str]] | None = None):
+        super().__init__(message or self.code)
+        self.message = message
+        self.errors = errors or {}
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class Stale(DomainError):
+    status = 412
+    code = "precondition_failed"
+
+
+class ValidationFailed(DomainError):
+    status = 422
+    code = "unprocessable_entity"
+
+    @classmethod
+    def field(cls, name: str, message: str) -> "ValidationFailed":
+        return cls(message, {name: [message]})
+
+
+class TenantSuspended(DomainError):
+    status = 403
+    code = "tenant_suspended"
+
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "unprocessable_entity",
+    428: "precondition_required",
+    429: "too_many_requests",
+    500: "internal_error",
+}
+
+PAGE_TITLES = {
+    400: _l("The request could not be understood"),
+    401: _l("Please log in"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    409: _l("This change conflicts with the current data"),
+    412: _l("Someone else changed this in the meantime"),
+    413: _l("The file is too large"),
+    422: _l("Some fields need attention"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+}
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def flatten_errors(errors) -> dict[str, list[str]]:
+    """webargs nests errors by location ({"json": {"name": [...]}}); clients want the field names."""
+    if not isinstance(errors, dict):
+        return {}
+    flat: dict[str, list[str]] = {}
+    for key, value in errors.items():
+        if key in ("json", "query", "form", "files", "headers", "path") and isinstance(value, dict):
+            for field, messages in value.items():
+                flat[field] = messages if isinstance(messages, list) else [messages]
+        else:
+            flat[key] = value if isinstance(value, list) else [value]
+    return flat
+
+
+def api_error(status: int, message: str | None = None, errors=None, headers=None):
+    payload = {"code": CODES.get(status, "error"), "message": message or PAGE_TITLES.get(status, "")}
+    payload["message"] = str(payload["message"])
+    if errors:
+        payload["errors"] = flatten_errors(errors)
+    return payload, status, headers or {}
+
+
+def page_error(status: int, message: str | None = None, errors=None, template: str = "errors/error.html"):
+    title = PAGE_TITLES.get(status, PAGE_TITLES[400])
+    return render_template(template, status=status, title=title, message=message, errors=errors), status
+
+
+def handle_http_exception(error: HTTPException):
+    data = getattr(error, "data", None) or {}
+    status = error.code or 500
+    message = data.get("message")
+    if is_api_request():
+        errors = data.get("errors") or data.get("messages")
+        return api_error(status, message, errors, data.get("headers"))
+    return page_error(status, message)
+
+
+def handle_domain_error(error: DomainError):
+    if is_api_request():
+        return api_error(error.status, error.message, error.errors)
+    if isinstance(error, TenantSuspended):
+        return page_error(error.status, error.message, template="errors/suspended.html")
+    return page_error(error.status, error.message, error.errors)
+
+
+def handle_cross_tenant_write(error: CrossTenantWrite):
+    # A request that tries to write another tenant's row is treated like any other unreachable object.
+    return handle_domain_error(NotFound())
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(CrossTenantWrite, handle_cross_tenant_write)

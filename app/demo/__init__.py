@@ -1,0 +1,75 @@
+"""The demo: three tenants from app/data/demo.yaml with their OPDs and accounts for local use."""
+
+from pathlib import Path
+
+import click
+import yaml
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from app.accounts import services as accounts
+from app.accounts.models import User
+from app.core.auth import OPD_OPERATOR, PLATFORM_ADMIN, SYSTEM, TENANT_ADMIN, Actor
+from app.core.tenancy import tenant_context
+from app.extensions import db
+from app.tenants import services as tenants
+from app.tenants.models import Opd
+
+DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo.yaml"
+# Local use only: documented in the README, never for a real deployment.
+DEMO_PASSWORD = "kotacerdas-demo"
+PLATFORM_ADMIN_EMAIL = "admin@kotacerdas.local"
+# The OPD each demo operator reports for.
+OPERATOR_OPD = {"kota-palopo": "DISDIK", "kota-balikpapan": "DLH", "kab-penajam-paser-utara": "DLH"}
+
+
+def demo_tenants() -> list[dict]:
+    return yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))["tenants"]
+
+
+def _user(email: str, name: str, platform_role: str | None = None) -> User:
+    user = db.session.scalar(select(User).where(User.email == email))
+    return user or accounts.create_user(email, name, DEMO_PASSWORD, platform_role=platform_role)
+
+
+def _seed_tenant(spec: dict) -> None:
+    slug = spec["slug"]
+    tenant = tenants.find_tenant_by_slug(slug) or tenants.create_tenant(
+        actor=SYSTEM, region_code=spec["region"]["kode_kemendagri"], slug=slug, timezone=spec.get("timezone")
+    )
+    admin = _user(f"admin@{slug}.demo", f"Admin {tenant.name}")
+    operator = _user(f"opd@{slug}.demo", f"Operator {OPERATOR_OPD[slug]} {tenant.name}")
+    tenants.seed_tenant_admin(tenant, admin)
+    with tenant_context(tenant.id):
+        actor = Actor(user_id=admin.id, tenant_role=TENANT_ADMIN)
+        existing = {o.code for o in tenants.list_opds()}
+        for unit in spec.get("org_units", []):
+            if unit["kode"].upper() not in existing:
+                tenants.create_opd({"code": unit["kode"], "name": unit["nama"], "acronym": unit["kode"]}, actor=actor)
+        if tenants.membership_of(operator.id) is None:
+            opd = db.session.scalar(select(Opd).where(Opd.code == OPERATOR_OPD[slug]))
+            tenants.add_member(operator.id, OPD_OPERATOR, [opd.id], actor=actor)
+
+
+def seed_demo() -> None:
+    """Create (or complete) the demo; running it again changes nothing."""
+    _user(PLATFORM_ADMIN_EMAIL, "Operator Platform", PLATFORM_ADMIN)
+    for spec in demo_tenants():
+        _seed_tenant(spec)
+    db.session.commit()
+
+
+@click.group("demo", help="The demo tenants for local use.")
+def demo_cli():
+    pass
+
+
+@demo_cli.command("seed")
+@with_appcontext
+def seed_command():
+    """Seed Kota Palopo, Kota Balikpapan and Kabupaten Penajam Paser Utara with OPDs and demo accounts."""
+    seed_demo()
+    click.echo(f"Demo ready. Password for every demo account: {DEMO_PASSWORD}")
+    click.echo(f"  platform admin: {PLATFORM_ADMIN_EMAIL}")
+    for spec in demo_tenants():
+        click.echo(f"  {spec['slug']}: admin@{spec['slug']}.demo (tenant_admin), opd@{spec['slug']}.demo (opd_operator)")

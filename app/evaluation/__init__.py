@@ -1,0 +1,1 @@
+"""National evaluation: instruments, cycles, submissions, scoring and ministry comparison."""

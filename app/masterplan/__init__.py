@@ -1,0 +1,1 @@
+"""Smart city masterplans: frameworks, versions, analysis, goals, strategies, programs, budgets."""

@@ -1,0 +1,17 @@
+"""Tenants, memberships, roles, the OPD registry and onboarding."""
+
+from flask_babel import lazy_gettext as _l
+
+from app.core.auth import TENANT_ADMIN
+from app.core.nav import register_nav
+from app.core.paths import register_path_param
+from app.tenants.models import Invitation, Membership, Opd
+
+register_nav("tenant", "tenants.dashboard", _l("Dashboard"), order=10)
+register_nav("tenant", "tenants.opds", _l("OPDs"), order=80)
+register_nav("tenant", "tenants.members", _l("Members"), (TENANT_ADMIN,), order=90)
+register_nav("platform", "admin.tenants", _l("Tenants"), ("platform_admin",), order=10)
+
+register_path_param("opd_id", Opd)
+register_path_param("membership_id", Membership)
+register_path_param("invitation_id", Invitation)

@@ -1,0 +1,235 @@
+"""REST resources: tenants and regions (platform admin), OPDs, members and invitations (tenant)."""
+
+import uuid
+
+from flask import g
+from flask.views import MethodView
+
+from app.accounts import services as accounts
+from app.core.api import Blueprint, paginate_query
+from app.core.auth import TENANT_ADMIN
+from app.extensions import db
+from app.tenants import notices, services
+from app.tenants.schemas import (
+    AdminInvitationSchema,
+    InvitationCreateSchema,
+    InvitationSchema,
+    MemberSchema,
+    MemberUpdateSchema,
+    OpdSchema,
+    OpdUpdateSchema,
+    RegionQueryArgsSchema,
+    RegionSchema,
+    TenantCreateSchema,
+    TenantQueryArgsSchema,
+    TenantSchema,
+    TenantUpdateSchema,
+)
+
+platform_blp = Blueprint("tenants_api", __name__, url_prefix="/api/v1", description="Tenants and regions")
+opds_blp = Blueprint("opds_api", __name__, url_prefix="/api/v1/t/<tenant>/opds", description="OPDs of a tenant")
+members_blp = Blueprint(
+    "members_api", __name__, url_prefix="/api/v1/t/<tenant>", description="Members and invitations of a tenant"
+)
+blueprints = (platform_blp, opds_blp, members_blp)
+
+
+# --- platform ---------------------------------------------------------------------------------
+
+
+@platform_blp.route("/regions")
+class Regions(MethodView):
+    @platform_blp.arguments(RegionQueryArgsSchema, location="query")
+    @platform_blp.response(200, RegionSchema(many=True))
+    @platform_blp.paginate()
+    def get(self, args, pagination_parameters):
+        """List the kabupaten/kota of the Kemendagri decree"""
+        g.actor.require_platform_admin()
+        regions = services.unassigned_regions() if args["unassigned"] else services.all_regions()
+        if args.get("province_code"):
+            regions = [r for r in regions if r.province_code == args["province_code"]]
+        pagination_parameters.item_count = len(regions)
+        start = (pagination_parameters.page - 1) * pagination_parameters.page_size
+        return regions[start : start + pagination_parameters.page_size]
+
+
+@platform_blp.route("/tenants")
+class Tenants(MethodView):
+    @platform_blp.arguments(TenantQueryArgsSchema, location="query")
+    @platform_blp.response(200, TenantSchema(many=True))
+    @platform_blp.paginate()
+    def get(self, args, pagination_parameters):
+        """List tenants"""
+        g.actor.require_platform_admin()
+        return paginate_query(db.session, services.tenants_query(args.get("status")), pagination_parameters)
+
+    @platform_blp.arguments(TenantCreateSchema)
+    @platform_blp.response(201, TenantSchema)
+    def post(self, data):
+        """Create a tenant for a kabupaten/kota"""
+        tenant = services.create_tenant(actor=g.actor, **data)
+        db.session.commit()
+        return tenant
+
+
+@platform_blp.route("/tenants/<uuid:tenant_id>")
+class TenantById(MethodView):
+    @platform_blp.etag
+    @platform_blp.response(200, TenantSchema)
+    def get(self, tenant_id):
+        """Show a tenant"""
+        g.actor.require_platform_admin()
+        return services.get_tenant(tenant_id)
+
+    @platform_blp.etag
+    @platform_blp.arguments(TenantUpdateSchema)
+    @platform_blp.response(200, TenantSchema)
+    def patch(self, data, tenant_id):
+        """Rename, change time zone, suspend or reactivate a tenant"""
+        g.actor.require_platform_admin()
+        platform_blp.check_etag(services.get_tenant(tenant_id), TenantSchema)
+        status = data.pop("status", None)
+        tenant = services.update_tenant(tenant_id, actor=g.actor, **data)
+        if status:
+            tenant = services.set_tenant_status(tenant_id, status, actor=g.actor)
+        db.session.commit()
+        return tenant
+
+
+@platform_blp.route("/tenants/<uuid:tenant_id>/admin-invitations")
+class TenantAdminInvitations(MethodView):
+    @platform_blp.arguments(AdminInvitationSchema)
+    @platform_blp.response(201, InvitationSchema)
+    def post(self, data, tenant_id):
+        """Invite a tenant's first tenant admin by email"""
+        invitation, token = services.invite_first_admin(tenant_id, data["email"], actor=g.actor)
+        db.session.commit()
+        notices.send_invitation(services.get_tenant(tenant_id), invitation, token)
+        return invitation
+
+
+# --- OPDs -------------------------------------------------------------------------------------
+
+
+@opds_blp.route("")
+class Opds(MethodView):
+    @opds_blp.response(200, OpdSchema(many=True))
+    @opds_blp.paginate()
+    def get(self, pagination_parameters):
+        """List the tenant's OPDs"""
+        return paginate_query(db.session, services.opds_query(), pagination_parameters)
+
+    @opds_blp.arguments(OpdSchema)
+    @opds_blp.response(201, OpdSchema)
+    def post(self, data):
+        """Add an OPD"""
+        opd = services.create_opd(data, actor=g.actor)
+        db.session.commit()
+        return opd
+
+
+@opds_blp.route("/<uuid:opd_id>")
+class OpdById(MethodView):
+    @opds_blp.etag
+    @opds_blp.response(200, OpdSchema)
+    def get(self, opd_id):
+        """Show an OPD"""
+        return services.get_opd(opd_id)
+
+    @opds_blp.etag
+    @opds_blp.arguments(OpdUpdateSchema)
+    @opds_blp.response(200, OpdSchema)
+    def patch(self, data, opd_id):
+        """Change an OPD's code, name or acronym"""
+        opds_blp.check_etag(services.get_opd(opd_id), OpdSchema)
+        opd = services.update_opd(opd_id, data, actor=g.actor)
+        db.session.commit()
+        return opd
+
+    @opds_blp.etag
+    @opds_blp.response(204)
+    def delete(self, opd_id):
+        """Remove an OPD nobody is bound to"""
+        opds_blp.check_etag(services.get_opd(opd_id), OpdSchema)
+        services.delete_opd(opd_id, actor=g.actor)
+        db.session.commit()
+
+
+# --- members and invitations ------------------------------------------------------------------
+
+
+def _member_dict(membership, user, opds) -> dict:
+    return {
+        "id": membership.id,
+        "user_id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": membership.role,
+        "opd_ids": [o.id for o in opds],
+        "created_at": membership.created_at,
+    }
+
+
+def _member(membership_id: uuid.UUID) -> dict:
+    membership = services.get_membership(membership_id)
+    user = accounts.get_user(membership.user_id)
+    return _member_dict(membership, user, services.opds_by_membership([membership.id])[membership.id])
+
+
+@members_blp.route("/members")
+class Members(MethodView):
+    @members_blp.response(200, MemberSchema(many=True))
+    @members_blp.paginate()
+    def get(self, pagination_parameters):
+        """List the tenant's members with their roles and OPDs"""
+        g.actor.require_tenant_role(TENANT_ADMIN)
+        rows = paginate_query(db.session, services.members_query(), pagination_parameters, rows=True)
+        opds = services.opds_by_membership([m.id for m, _ in rows])
+        return [_member_dict(m, u, opds[m.id]) for m, u in rows]
+
+
+@members_blp.route("/members/<uuid:membership_id>")
+class MemberById(MethodView):
+    @members_blp.etag
+    @members_blp.response(200, MemberSchema)
+    def get(self, membership_id):
+        """Show a member"""
+        g.actor.require_tenant_role(TENANT_ADMIN)
+        return _member(membership_id)
+
+    @members_blp.etag
+    @members_blp.arguments(MemberUpdateSchema)
+    @members_blp.response(200, MemberSchema)
+    def patch(self, data, membership_id):
+        """Change a member's role or the OPDs an opd_operator reports for"""
+        members_blp.check_etag(_member(membership_id), MemberSchema)
+        services.update_member(membership_id, actor=g.actor, **data)
+        db.session.commit()
+        return _member(membership_id)
+
+    @members_blp.etag
+    @members_blp.response(204)
+    def delete(self, membership_id):
+        """Remove a member from the tenant (the user account stays)"""
+        members_blp.check_etag(_member(membership_id), MemberSchema)
+        services.remove_member(membership_id, actor=g.actor)
+        db.session.commit()
+
+
+@members_blp.route("/invitations")
+class Invitations(MethodView):
+    @members_blp.response(200, InvitationSchema(many=True))
+    @members_blp.paginate()
+    def get(self, pagination_parameters):
+        """List pending invitations"""
+        g.actor.require_tenant_role(TENANT_ADMIN)
+        return paginate_query(db.session, services.pending_invitations_query(), pagination_parameters)
+
+    @members_blp.arguments(InvitationCreateSchema)
+    @members_blp.response(201, InvitationSchema)
+    def post(self, data):
+        """Invite someone by email to join with a role"""
+        invitation, token = services.invite_member(data["email"], data["role"], data["opd_ids"], actor=g.actor)
+        db.session.commit()
+        notices.send_invitation(g.tenant, invitation, token)
+        return invitation

@@ -1,0 +1,107 @@
+"""Tenants (platform data), the region list (reference data), and each tenant's OPDs and members."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db import Base, TenantOwned, Timestamps, new_id, tenant_fk
+
+ACTIVE = "active"
+SUSPENDED = "suspended"
+TENANT_STATUSES = (ACTIVE, SUSPENDED)
+TENANT_KINDS = ("kota", "kabupaten")
+
+# Indonesia's three time zones, by the IANA names the product stores.
+TIMEZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+class Region(Base):
+    """A kabupaten or kota of the Kemendagri decree (reference data, loaded by migration)."""
+
+    __tablename__ = "regions"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(12))
+    province_code: Mapped[str] = mapped_column(String(2))
+    province_name: Mapped[str] = mapped_column(String(80))
+    area_km2: Mapped[float | None]
+    population: Mapped[int | None]
+
+
+class Tenant(Timestamps, Base):
+    __tablename__ = "tenants"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(12))
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), unique=True)
+    province_name: Mapped[str] = mapped_column(String(80))
+    timezone: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12), default=ACTIVE)
+    suspended_at: Mapped[datetime | None]
+
+    @property
+    def timezone_label(self) -> str:
+        return TIMEZONES.get(self.timezone, self.timezone)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ACTIVE
+
+
+class Opd(TenantOwned, Timestamps, Base):
+    """An agency of the local government (Organisasi Perangkat Daerah)."""
+
+    __tablename__ = "opds"
+    __table_args__ = (UniqueConstraint("tenant_id", "code"),)
+
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    acronym: Mapped[str | None] = mapped_column(String(40))
+
+
+class Membership(TenantOwned, Timestamps, Base):
+    """A user's place in one tenant, with one role."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("tenant_id", "user_id"), Index(None, "user_id"))
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class MembershipOpd(TenantOwned, Base):
+    """Binds an opd_operator's membership to an OPD whose work they report."""
+
+    __tablename__ = "membership_opds"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "membership_id", "opd_id"),
+        tenant_fk("membership_id", "memberships", ondelete="CASCADE"),
+        tenant_fk("opd_id", "opds"),
+    )
+
+    membership_id: Mapped[uuid.UUID]
+    opd_id: Mapped[uuid.UUID]
+
+
+class Invitation(TenantOwned, Timestamps, Base):
+    """An emailed invitation to join a tenant; the token is stored hashed."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("tenant_id", "token_hash"),)
+
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(20))
+    opd_ids: Mapped[str] = mapped_column(String(2000), default="")
+    token_hash: Mapped[str] = mapped_column(String(64))
+    invited_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+
+    @property
+    def opd_id_list(self) -> list[uuid.UUID]:
+        return [uuid.UUID(i) for i in self.opd_ids.split(",") if i]

@@ -1,0 +1,83 @@
+"""Layer 1 of tenancy: resolve the tenant from the URL once, before any view runs.
+
+``/t/<tenant>/...`` (pages) and ``/api/v1/t/<tenant>/...`` (API). The caller must be a member of that
+tenant; otherwise the answer is 404, whether the tenant exists or not. The API takes only bearer tokens,
+each bound to one tenant.
+"""
+
+from flask import Flask, abort, g, redirect, request, url_for
+
+from app.accounts.session import api_user, session_user
+from app.core.errors import is_api_request
+from app.core.paths import check_path_objects
+from app.core.tenancy import enter_tenant, leave_tenant
+from app.tenants import services
+
+PUBLIC_ATTR = "_public_in_tenant"
+
+
+def public(view):
+    """Mark a tenant view reachable without membership (its login page, invitation acceptance)."""
+    setattr(view, PUBLIC_ATTR, True)
+    return view
+
+
+def _is_public_view() -> bool:
+    view = request.url_rule and request.endpoint and _view_function()
+    return bool(view and getattr(view, PUBLIC_ATTR, False))
+
+
+def _view_function():
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint)
+    # flask-smorest MethodViews: the marker sits on the class.
+    return getattr(view, "view_class", view)
+
+
+def _resolve() -> None:
+    g.tenant = None
+    slug = (request.view_args or {}).pop("tenant", None)
+    api = is_api_request()
+    if slug is None:
+        g.user = api_user(None) if api else session_user()
+        g.actor = services.actor_for(g.user)
+        return
+    tenant = services.find_tenant_by_slug(slug)
+    if tenant is None:
+        abort(404)
+    g.tenant = tenant
+    g.tenant_token = enter_tenant(tenant.id)
+    g.user = api_user(tenant.id) if api else session_user()
+    g.actor = services.actor_for(g.user)
+    if _is_public_view():
+        return
+    if g.user is None:
+        if api:
+            abort(401)
+        return redirect(url_for("accounts.tenant_login", tenant=tenant.slug, next=request.full_path))
+    if g.actor.tenant_role is None:
+        abort(404)
+    services.ensure_active(tenant)
+    check_path_objects(request.view_args or {})
+
+
+def _leave(exc=None) -> None:
+    token = g.pop("tenant_token", None)
+    if token is not None:
+        leave_tenant(token)
+
+
+def _tenant_url_default(endpoint, values) -> None:
+    if "tenant" in values or not g.get("tenant"):
+        return
+    from flask import current_app
+
+    if current_app.url_map.is_endpoint_expecting(endpoint, "tenant"):
+        values["tenant"] = g.tenant.slug
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_resolve)
+    app.teardown_request(_leave)
+    app.url_defaults(_tenant_url_default)

@@ -1,0 +1,490 @@
+"""Tenants, OPDs, memberships and invitations.
+
+Platform-level operations (creating, suspending tenants) need a platform admin; everything else runs
+inside the current tenant's context and needs that tenant's admin.
+"""
+
+import hashlib
+import re
+import secrets
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from app.accounts import services as accounts
+from app.accounts.models import User
+from app.core.auth import OPD_OPERATOR, TENANT_ADMIN, TENANT_ROLES, Actor
+from app.core.db import utcnow
+from app.core.errors import Conflict, NotFound, TenantSuspended, ValidationFailed
+from app.core.tenancy import cross_tenant_read, current_tenant_id, tenant_context
+from app.extensions import db
+from app.tenants.models import (
+    ACTIVE,
+    SUSPENDED,
+    TIMEZONES,
+    Invitation,
+    Membership,
+    MembershipOpd,
+    Opd,
+    Region,
+    Tenant,
+)
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")
+INVITATION_DAYS = 14
+# Provinces east of the WIB zone, by Kemendagri province code.
+_WITA_PROVINCES = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
+_WIT_PROVINCES = {"81", "82", "91", "92", "93", "94", "95", "96"}
+
+
+# --- regions and tenants (platform) -------------------------------------------------------------
+
+
+def timezone_for_province(province_code: str) -> str:
+    if province_code in _WIT_PROVINCES:
+        return "Asia/Jayapura"
+    if province_code in _WITA_PROVINCES:
+        return "Asia/Makassar"
+    return "Asia/Jakarta"
+
+
+def default_slug(region: Region) -> str:
+    words = region.name.lower().replace("kabupaten", "kab").split()
+    return re.sub(r"[^a-z0-9-]", "", "-".join(words))[:63]
+
+
+def unassigned_regions() -> list[Region]:
+    """Kabupaten/kota that no tenant holds yet, by province then name."""
+    taken = select(Tenant.region_code)
+    return list(
+        db.session.scalars(
+            select(Region)
+            .where(Region.kind.in_(("kota", "kabupaten")), Region.code.not_in(taken))
+            .order_by(Region.province_code, Region.name)
+        )
+    )
+
+
+def all_regions() -> list[Region]:
+    return list(
+        db.session.scalars(
+            select(Region).where(Region.kind.in_(("kota", "kabupaten"))).order_by(Region.province_code, Region.name)
+        )
+    )
+
+
+def get_region(code: str) -> Region:
+    region = db.session.get(Region, code)
+    if region is None or region.kind not in ("kota", "kabupaten"):
+        raise ValidationFailed.field("region_code", "not a kabupaten/kota code of the Kemendagri list")
+    return region
+
+
+def list_tenants(*, actor: Actor, status: str | None = None) -> list[Tenant]:
+    actor.require_platform_admin()
+    stmt = select(Tenant).order_by(Tenant.name)
+    if status:
+        stmt = stmt.where(Tenant.status == status)
+    return list(db.session.scalars(stmt))
+
+
+def tenants_query(status: str | None = None):
+    stmt = select(Tenant).order_by(Tenant.name)
+    return stmt.where(Tenant.status == status) if status else stmt
+
+
+def get_tenant(tenant_id: uuid.UUID) -> Tenant:
+    tenant = db.session.get(Tenant, tenant_id)
+    if tenant is None:
+        raise NotFound()
+    return tenant
+
+
+def find_tenant_by_slug(slug: str) -> Tenant | None:
+    return db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+
+
+def create_tenant(*, actor: Actor, region_code: str, slug: str | None = None, timezone: str | None = None,
+                  name: str | None = None) -> Tenant:
+    actor.require_platform_admin()
+    region = get_region(region_code)
+    slug = (slug or default_slug(region)).strip().lower()
+    if not SLUG_RE.match(slug):
+        raise ValidationFailed.field("slug", "lowercase letters, digits and hyphens, 3 to 63 characters")
+    timezone = timezone or timezone_for_province(region.province_code)
+    if timezone not in TIMEZONES:
+        raise ValidationFailed.field("timezone", "one of " + ", ".join(TIMEZONES))
+    if db.session.scalar(select(Tenant.id).where(Tenant.region_code == region.code)):
+        raise Conflict("this region already has a tenant", {"region_code": ["already has a tenant"]})
+    if find_tenant_by_slug(slug):
+        raise Conflict("this slug is taken", {"slug": ["already taken"]})
+    tenant = Tenant(
+        slug=slug,
+        name=(name or region.name).strip(),
+        kind=region.kind,
+        region_code=region.code,
+        province_name=region.province_name,
+        timezone=timezone,
+        status=ACTIVE,
+    )
+    db.session.add(tenant)
+    db.session.flush()
+    return tenant
+
+
+def update_tenant(tenant_id: uuid.UUID, *, actor: Actor, name: str | None = None,
+                  timezone: str | None = None) -> Tenant:
+    actor.require_platform_admin()
+    tenant = get_tenant(tenant_id)
+    if name is not None:
+        if not name.strip():
+            raise ValidationFailed.field("name", "required")
+        tenant.name = name.strip()
+    if timezone is not None:
+        if timezone not in TIMEZONES:
+            raise ValidationFailed.field("timezone", "one of " + ", ".join(TIMEZONES))
+        tenant.timezone = timezone
+    return tenant
+
+
+def set_tenant_status(tenant_id: uuid.UUID, status: str, *, actor: Actor) -> Tenant:
+    """Suspend or reactivate a tenant. Nothing is deleted: members see a notice until reactivation."""
+    actor.require_platform_admin()
+    if status not in (ACTIVE, SUSPENDED):
+        raise ValidationFailed.field("status", "active or suspended")
+    tenant = get_tenant(tenant_id)
+    tenant.status = status
+    tenant.suspended_at = utcnow() if status == SUSPENDED else None
+    return tenant
+
+
+def ensure_active(tenant: Tenant) -> None:
+    if not tenant.is_active:
+        raise TenantSuspended("this tenant is suspended")
+
+
+# --- who the caller is in a tenant -------------------------------------------------------------
+
+
+def membership_of(user_id: uuid.UUID) -> Membership | None:
+    """The user's membership in the current tenant."""
+    return db.session.scalar(select(Membership).where(Membership.user_id == user_id))
+
+
+def actor_for(user: User | None) -> Actor:
+    """The actor for ``user`` in the current tenant (or on the platform when no tenant is set)."""
+    if user is None:
+        return Actor(user_id=None)
+    if current_tenant_id() is None:
+        return Actor(user_id=user.id, platform_role=user.platform_role)
+    membership = membership_of(user.id)
+    if membership is None:
+        return Actor(user_id=user.id, platform_role=user.platform_role)
+    opd_ids = db.session.scalars(
+        select(MembershipOpd.opd_id).where(MembershipOpd.membership_id == membership.id)
+    ).all()
+    return Actor(user.id, user.platform_role, membership.role, frozenset(opd_ids))
+
+
+def tenants_of_user(user_id: uuid.UUID) -> list[tuple[Tenant, str]]:
+    """Every tenant the user belongs to, with the role there: the tenant picker after login."""
+    with cross_tenant_read("a user's own memberships across tenants"):
+        rows = db.session.execute(
+            select(Tenant, Membership.role)
+            .join(Membership, Membership.tenant_id == Tenant.id)
+            .where(Membership.user_id == user_id)
+            .order_by(Tenant.name)
+        ).all()
+    return [(tenant, role) for tenant, role in rows]
+
+
+# --- OPDs -------------------------------------------------------------------------------------
+
+
+def opds_query():
+    return select(Opd).order_by(Opd.code)
+
+
+def list_opds() -> list[Opd]:
+    return list(db.session.scalars(opds_query()))
+
+
+def get_opd(opd_id: uuid.UUID) -> Opd:
+    opd = db.session.scalar(select(Opd).where(Opd.id == opd_id))
+    if opd is None:
+        raise NotFound()
+    return opd
+
+
+def _clean_opd(data: dict) -> dict:
+    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+    if "code" in clean:
+        if not clean["code"]:
+            raise ValidationFailed.field("code", "required")
+        clean["code"] = clean["code"].upper()
+    if "name" in clean and not clean["name"]:
+        raise ValidationFailed.field("name", "required")
+    if "acronym" in clean:
+        clean["acronym"] = clean["acronym"] or None
+    return clean
+
+
+def _ensure_opd_code_free(code: str, except_id: uuid.UUID | None = None) -> None:
+    existing = db.session.scalar(select(Opd.id).where(Opd.code == code))
+    if existing is not None and existing != except_id:
+        raise Conflict("an OPD with this code exists", {"code": ["already used in this tenant"]})
+
+
+def create_opd(data: dict, *, actor: Actor) -> Opd:
+    actor.require_tenant_role(TENANT_ADMIN)
+    clean = _clean_opd({"code": data.get("code", ""), "name": data.get("name", ""),
+                        "acronym": data.get("acronym")})
+    _ensure_opd_code_free(clean["code"])
+    opd = Opd(**clean)
+    db.session.add(opd)
+    db.session.flush()
+    return opd
+
+
+def update_opd(opd_id: uuid.UUID, data: dict, *, actor: Actor) -> Opd:
+    actor.require_tenant_role(TENANT_ADMIN)
+    opd = get_opd(opd_id)
+    clean = _clean_opd({k: v for k, v in data.items() if k in ("code", "name", "acronym")})
+    if "code" in clean:
+        _ensure_opd_code_free(clean["code"], except_id=opd.id)
+    for key, value in clean.items():
+        setattr(opd, key, value)
+    return opd
+
+
+def delete_opd(opd_id: uuid.UUID, *, actor: Actor) -> None:
+    actor.require_tenant_role(TENANT_ADMIN)
+    opd = get_opd(opd_id)
+    bound = db.session.scalar(select(MembershipOpd.id).where(MembershipOpd.opd_id == opd.id).limit(1))
+    if bound is not None:
+        raise Conflict("members are bound to this OPD; unbind them first")
+    db.session.delete(opd)
+    db.session.flush()
+
+
+# --- members ----------------------------------------------------------------------------------
+
+
+def members_query():
+    return select(Membership, User).join(User, User.id == Membership.user_id).order_by(User.name)
+
+
+def opds_by_membership(membership_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Opd]]:
+    """The OPDs bound to each membership, in one query."""
+    result: dict[uuid.UUID, list[Opd]] = {mid: [] for mid in membership_ids}
+    if not membership_ids:
+        return result
+    rows = db.session.execute(
+        select(MembershipOpd.membership_id, Opd)
+        .join(Opd, (Opd.id == MembershipOpd.opd_id) & (Opd.tenant_id == MembershipOpd.tenant_id))
+        .where(MembershipOpd.membership_id.in_(membership_ids))
+        .order_by(Opd.code)
+    ).all()
+    for membership_id, opd in rows:
+        result[membership_id].append(opd)
+    return result
+
+
+def member_count() -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count()).select_from(Membership))
+
+
+def admins() -> list[User]:
+    """The current tenant's tenant_admin users."""
+    return list(
+        db.session.scalars(
+            select(User).join(Membership, Membership.user_id == User.id).where(Membership.role == TENANT_ADMIN)
+            .order_by(User.name)
+        )
+    )
+
+
+def get_membership(membership_id: uuid.UUID) -> Membership:
+    membership = db.session.scalar(select(Membership).where(Membership.id == membership_id))
+    if membership is None:
+        raise NotFound()
+    return membership
+
+
+def _check_role(role: str) -> str:
+    if role not in TENANT_ROLES:
+        raise ValidationFailed.field("role", "one of " + ", ".join(TENANT_ROLES))
+    return role
+
+
+def _check_opds(opd_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    opd_ids = list(dict.fromkeys(opd_ids))
+    if not opd_ids:
+        return []
+    found = set(db.session.scalars(select(Opd.id).where(Opd.id.in_(opd_ids))))
+    if missing := [str(i) for i in opd_ids if i not in found]:
+        raise ValidationFailed.field("opd_ids", "unknown OPD: " + ", ".join(missing))
+    return opd_ids
+
+
+def add_member(user_id: uuid.UUID, role: str, opd_ids: list[uuid.UUID] | None = None, *,
+               actor: Actor) -> Membership:
+    actor.require_tenant_role(TENANT_ADMIN)
+    role = _check_role(role)
+    opd_ids = _check_opds(opd_ids or [])
+    if membership_of(user_id) is not None:
+        raise Conflict("already a member of this tenant", {"user_id": ["already a member"]})
+    membership = Membership(user_id=user_id, role=role)
+    db.session.add(membership)
+    db.session.flush()
+    _bind_opds(membership, opd_ids)
+    return membership
+
+
+def _bind_opds(membership: Membership, opd_ids: list[uuid.UUID]) -> None:
+    if opd_ids and membership.role != OPD_OPERATOR:
+        raise ValidationFailed.field("opd_ids", "only an opd_operator is bound to OPDs")
+    db.session.execute(delete(MembershipOpd).where(MembershipOpd.membership_id == membership.id))
+    db.session.add_all(MembershipOpd(membership_id=membership.id, opd_id=opd_id) for opd_id in opd_ids)
+    db.session.flush()
+
+
+def update_member(membership_id: uuid.UUID, *, actor: Actor, role: str | None = None,
+                  opd_ids: list[uuid.UUID] | None = None) -> Membership:
+    actor.require_tenant_role(TENANT_ADMIN)
+    membership = get_membership(membership_id)
+    if role is not None:
+        role = _check_role(role)
+        if membership.role == TENANT_ADMIN and role != TENANT_ADMIN:
+            _ensure_another_admin(membership)
+        membership.role = role
+        if role != OPD_OPERATOR and opd_ids is None:
+            opd_ids = []
+    if opd_ids is not None:
+        _bind_opds(membership, _check_opds(opd_ids))
+    return membership
+
+
+def _ensure_another_admin(membership: Membership) -> None:
+    others = db.session.scalar(
+        select(Membership.id).where(Membership.role == TENANT_ADMIN, Membership.id != membership.id).limit(1)
+    )
+    if others is None:
+        raise Conflict("a tenant keeps at least one tenant_admin")
+
+
+def remove_member(membership_id: uuid.UUID, *, actor: Actor) -> None:
+    actor.require_tenant_role(TENANT_ADMIN)
+    membership = get_membership(membership_id)
+    if membership.role == TENANT_ADMIN:
+        _ensure_another_admin(membership)
+    db.session.delete(membership)
+    db.session.flush()
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+def _invitation_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite_member(email: str, role: str, opd_ids: list[uuid.UUID] | None = None, *,
+                  actor: Actor) -> tuple[Invitation, str]:
+    """Invite someone by email; an existing user is added at once when they accept.
+
+    Returns the invitation and the one-time token for the acceptance link the caller mails."""
+    actor.require_tenant_role(TENANT_ADMIN)
+    email = accounts.normalize_email(email)
+    role = _check_role(role)
+    opd_ids = _check_opds(opd_ids or [])
+    if opd_ids and role != OPD_OPERATOR:
+        raise ValidationFailed.field("opd_ids", "only an opd_operator is bound to OPDs")
+    user = accounts.find_user_by_email(email)
+    if user is not None and membership_of(user.id) is not None:
+        raise Conflict("already a member of this tenant", {"email": ["already a member"]})
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        email=email,
+        role=role,
+        opd_ids=",".join(str(i) for i in opd_ids),
+        token_hash=_invitation_hash(token),
+        invited_by=actor.user_id,
+        expires_at=utcnow() + timedelta(days=INVITATION_DAYS),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation, token
+
+
+def pending_invitations_query():
+    return (
+        select(Invitation)
+        .where(Invitation.accepted_at.is_(None), Invitation.expires_at > utcnow())
+        .order_by(Invitation.created_at.desc())
+    )
+
+
+def pending_invitations() -> list[Invitation]:
+    return list(db.session.scalars(pending_invitations_query()))
+
+
+def find_invitation(token: str) -> Invitation:
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _invitation_hash(token)))
+    if invitation is None or invitation.accepted_at is not None or _aware(invitation.expires_at) <= utcnow():
+        raise NotFound("this invitation is unknown, used or expired")
+    return invitation
+
+
+def _aware(value):
+    # SQLite hands back naive datetimes; they were stored as UTC.
+    from datetime import UTC
+
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def accept_invitation(token: str, *, user_id: uuid.UUID | None = None, name: str | None = None,
+                      password: str | None = None) -> Membership:
+    """Accept as the logged-in user (whose email must match), or as a new user who sets a password."""
+    invitation = find_invitation(token)
+    user = accounts.find_user_by_email(invitation.email)
+    if user_id is not None and (user is None or user.id != user_id):
+        raise ValidationFailed.field("email", "this invitation was sent to another email address")
+    if user is None:
+        user = accounts.create_user(invitation.email, name or "", password)
+    elif user_id is None:
+        raise ValidationFailed.field("email", "log in first: this email already has an account")
+    if membership_of(user.id) is not None:
+        raise Conflict("already a member of this tenant")
+    membership = Membership(user_id=user.id, role=invitation.role)
+    db.session.add(membership)
+    db.session.flush()
+    opd_ids = [uuid.UUID(i) for i in invitation.opd_ids.split(",") if i]
+    _bind_opds(membership, _check_opds(opd_ids))
+    invitation.accepted_at = utcnow()
+    return membership
+
+
+def seed_tenant_admin(tenant: Tenant, user: User) -> Membership:
+    """Give ``user`` the tenant_admin role in ``tenant`` (first admin, set by the platform operator)."""
+    with tenant_context(tenant.id):
+        existing = membership_of(user.id)
+        if existing is not None:
+            existing.role = TENANT_ADMIN
+            return existing
+        membership = Membership(user_id=user.id, role=TENANT_ADMIN)
+        db.session.add(membership)
+        db.session.flush()
+        return membership
+
+
+def invite_first_admin(tenant_id: uuid.UUID, email: str, *, actor: Actor) -> tuple[Invitation, str]:
+    """The platform operator invites a new tenant's first tenant_admin."""
+    actor.require_platform_admin()
+    tenant = get_tenant(tenant_id)
+    with tenant_context(tenant.id):
+        tenant_actor = Actor(user_id=actor.user_id, platform_role=actor.platform_role, tenant_role=TENANT_ADMIN)
+        return invite_member(email, TENANT_ADMIN, actor=tenant_actor)

@@ -1,0 +1,252 @@
+"""Pages: the tenant dashboard, OPDs, members and invitations; the platform admin's tenant pages."""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.accounts import services as accounts
+from app.accounts.session import login_user
+from app.core.auth import TENANT_ADMIN, TENANT_ROLES
+from app.core.errors import DomainError
+from app.core.pages import form_uuids, platform_admin_required
+from app.core.tenancy import tenant_context
+from app.extensions import db
+from app.tenants import notices, services
+from app.tenants.models import ACTIVE, SUSPENDED, TIMEZONES
+from app.tenants.resolver import public
+
+bp = Blueprint("tenants", __name__, url_prefix="/t/<tenant>", template_folder="templates")
+admin_bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+
+def _failed(error: DomainError) -> dict:
+    db.session.rollback()
+    return error.errors or {"_": [error.message or _("This change could not be saved.")]}
+
+
+@bp.get("/")
+def dashboard():
+    opds = services.list_opds()
+    return render_template("tenants/dashboard.html", opd_count=len(opds),
+                           member_count=services.member_count())
+
+
+# --- OPDs -------------------------------------------------------------------------------------
+
+
+@bp.route("/opds", methods=["GET", "POST"])
+def opds():
+    errors, form = {}, {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        try:
+            opd = services.create_opd(form, actor=g.actor)
+            db.session.commit()
+            flash(_("OPD %(code)s added.", code=opd.code), "success")
+            return redirect(url_for("tenants.opds"))
+        except DomainError as error:
+            errors = _failed(error)
+    return render_template("tenants/opds.html", opds=services.list_opds(), errors=errors, form=form), (
+        422 if errors else 200
+    )
+
+
+@bp.route("/opds/<uuid:opd_id>/edit", methods=["GET", "POST"])
+def edit_opd(opd_id):
+    g.actor.require_tenant_role(TENANT_ADMIN)
+    opd = services.get_opd(opd_id)
+    errors = {}
+    if request.method == "POST":
+        try:
+            services.update_opd(opd_id, request.form.to_dict(), actor=g.actor)
+            db.session.commit()
+            flash(_("OPD %(code)s saved.", code=opd.code), "success")
+            return redirect(url_for("tenants.opds"))
+        except DomainError as error:
+            errors = _failed(error)
+            opd = services.get_opd(opd_id)
+    return render_template("tenants/opd_edit.html", opd=opd, errors=errors, form=request.form), (
+        422 if errors else 200
+    )
+
+
+@bp.post("/opds/<uuid:opd_id>/delete")
+def delete_opd(opd_id):
+    try:
+        services.delete_opd(opd_id, actor=g.actor)
+        db.session.commit()
+        flash(_("The OPD is removed."), "success")
+    except DomainError as error:
+        db.session.rollback()
+        if error.status == 404:
+            raise
+        flash(_("This OPD cannot be removed: members are bound to it. Unbind them first."), "danger")
+    return redirect(url_for("tenants.opds"))
+
+
+# --- members ----------------------------------------------------------------------------------
+
+
+def _members_page(errors=None, form=None):
+    g.actor.require_tenant_role(TENANT_ADMIN)
+    rows = db.session.execute(services.members_query()).all()
+    return render_template(
+        "tenants/members.html",
+        rows=rows,
+        member_opds=services.opds_by_membership([m.id for m, _u in rows]),
+        opds=services.list_opds(),
+        invitations=services.pending_invitations(),
+        roles=TENANT_ROLES,
+        errors=errors or {},
+        form=form or {},
+    ), (422 if errors else 200)
+
+
+@bp.get("/members")
+def members():
+    return _members_page()
+
+
+@bp.post("/members/invite")
+def invite():
+    form = request.form.to_dict()
+    try:
+        invitation, token = services.invite_member(
+            form.get("email", ""), form.get("role", ""), form_uuids("opd_ids"), actor=g.actor
+        )
+        db.session.commit()
+    except DomainError as error:
+        return _members_page(_failed(error), form)
+    notices.send_invitation(g.tenant, invitation, token)
+    flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+    return redirect(url_for("tenants.members"))
+
+
+@bp.post("/members/<uuid:membership_id>")
+def update_member(membership_id):
+    try:
+        services.update_member(
+            membership_id, actor=g.actor, role=request.form.get("role"), opd_ids=form_uuids("opd_ids")
+        )
+        db.session.commit()
+        flash(_("The member is updated."), "success")
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return _members_page(_failed(error))
+    return redirect(url_for("tenants.members"))
+
+
+@bp.post("/members/<uuid:membership_id>/remove")
+def remove_member(membership_id):
+    try:
+        services.remove_member(membership_id, actor=g.actor)
+        db.session.commit()
+        flash(_("The member is removed from this tenant."), "success")
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return _members_page(_failed(error))
+    return redirect(url_for("tenants.members"))
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token):
+    invitation = services.find_invitation(token)
+    errors = {}
+    if request.method == "POST":
+        try:
+            services.accept_invitation(
+                token,
+                user_id=g.user.id if g.user else None,
+                name=request.form.get("name"),
+                password=request.form.get("password"),
+            )
+            user = accounts.find_user_by_email(invitation.email)
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome to %(tenant)s.", tenant=g.tenant.name), "success")
+            return redirect(url_for("tenants.dashboard"))
+        except DomainError as error:
+            errors = _failed(error)
+            invitation = services.find_invitation(token)
+    existing = accounts.find_user_by_email(invitation.email)
+    return render_template(
+        "tenants/accept_invitation.html", invitation=invitation, existing=existing, errors=errors
+    ), (422 if errors else 200)
+
+
+# --- platform admin ---------------------------------------------------------------------------
+
+
+@admin_bp.get("/tenants")
+@platform_admin_required
+def tenants():
+    status = request.args.get("status") if request.args.get("status") in (ACTIVE, SUSPENDED) else None
+    return render_template(
+        "tenants/admin_tenants.html",
+        tenants=services.list_tenants(actor=g.actor, status=status),
+        status=status,
+    )
+
+
+@admin_bp.route("/tenants/new", methods=["GET", "POST"])
+@platform_admin_required
+def new_tenant():
+    errors, form = {}, request.form.to_dict()
+    if request.method == "POST":
+        try:
+            tenant = services.create_tenant(
+                actor=g.actor,
+                region_code=form.get("region_code", ""),
+                slug=form.get("slug") or None,
+                timezone=form.get("timezone") or None,
+            )
+            db.session.commit()
+            flash(_("Tenant %(name)s created. Invite its first administrator.", name=tenant.name), "success")
+            return redirect(url_for("admin.tenant", tenant_id=tenant.id))
+        except DomainError as error:
+            errors = _failed(error)
+    return render_template(
+        "tenants/admin_tenant_new.html",
+        regions=services.unassigned_regions(),
+        timezones=TIMEZONES,
+        errors=errors,
+        form=form,
+    ), (422 if errors else 200)
+
+
+@admin_bp.route("/tenants/<uuid:tenant_id>", methods=["GET", "POST"])
+@platform_admin_required
+def tenant(tenant_id):
+    tenant = services.get_tenant(tenant_id)
+    errors = {}
+    if request.method == "POST":
+        try:
+            invitation, token = services.invite_first_admin(tenant_id, request.form.get("email", ""), actor=g.actor)
+            db.session.commit()
+            notices.send_invitation(tenant, invitation, token)
+            flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+            return redirect(url_for("admin.tenant", tenant_id=tenant_id))
+        except DomainError as error:
+            errors = _failed(error)
+    with tenant_context(tenant.id):
+        admins = services.admins()
+        invitations = services.pending_invitations()
+    return render_template(
+        "tenants/admin_tenant.html", tenant=tenant, admins=admins, invitations=invitations, errors=errors
+    ), (422 if errors else 200)
+
+
+@admin_bp.post("/tenants/<uuid:tenant_id>/status")
+@platform_admin_required
+def tenant_status(tenant_id):
+    status = request.form.get("status", "")
+    tenant = services.set_tenant_status(tenant_id, status, actor=g.actor)
+    db.session.commit()
+    if status == SUSPENDED:
+        flash(_("%(name)s is suspended. Its members see a notice; nothing is deleted.", name=tenant.name), "warning")
+    else:
+        flash(_("%(name)s is active again.", name=tenant.name), "success")
+    return redirect(url_for("admin.tenant", tenant_id=tenant_id))
+
