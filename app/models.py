@@ -1,4 +1,10 @@
 """Imports every domain's models so metadata is complete (for Alembic and tests)."""
 
-from app.accounts.models import ApiToken, LoginFailure, User, UserIdentity  # noqa: F401
-from app.tenants.models import Invitation, Membership, MembershipOpd, Opd, Region, Tenant  # noqa: F401
+import importlib
+import importlib.util
+
+from app import DOMAINS
+
+for _name in DOMAINS:
+    if importlib.util.find_spec(f"app.{_name}.models") is not None:
+        importlib.import_module(f"app.{_name}.models")

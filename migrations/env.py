@@ -23,8 +23,10 @@ def _metadata():
 
 
 def _owner_url() -> str:
-    return current_app.config["DATABASE_OWNER_URL"] if current_app.config.get("DATABASE_OWNER_URL") else (
-        current_app.config["SQLALCHEMY_DATABASE_URI"]
+    return (
+        current_app.config["DATABASE_OWNER_URL"]
+        if current_app.config.get("DATABASE_OWNER_URL")
+        else (current_app.config["SQLALCHEMY_DATABASE_URI"])
     )
 
 
@@ -40,7 +42,9 @@ def _grant_app_role(connection) -> None:
         return
     quoted = connection.dialect.identifier_preparer.quote(role)
     connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {quoted}"))
-    connection.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}"))
+    connection.execute(
+        text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}")
+    )
     connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))
 
 

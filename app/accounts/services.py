@@ -84,11 +84,15 @@ def set_locale(user_id: uuid.UUID, locale: str) -> None:
 def _recent_failures(email: str, window: int) -> int:
     since = utcnow() - timedelta(seconds=window)
     return db.session.scalar(
-        select(func.count()).select_from(LoginFailure).where(LoginFailure.email == email, LoginFailure.at >= since)
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.email == email, LoginFailure.at >= since)
     )
 
 
-def authenticate(email: str, password: str, *, remote_addr: str | None, max_failures: int, window: int) -> User:
+def authenticate(
+    email: str, password: str, *, remote_addr: str | None, max_failures: int, window: int
+) -> User:
     """Check a local login. Every refusal says the same thing, so it never tells which part was wrong."""
     email = (email or "").strip().lower()
     if _recent_failures(email, window) >= max_failures:
@@ -114,7 +118,9 @@ def _token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_api_token(user_id: uuid.UUID, name: str, scope_tenant_id: uuid.UUID | None) -> tuple[ApiToken, str]:
+def create_api_token(
+    user_id: uuid.UUID, name: str, scope_tenant_id: uuid.UUID | None
+) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is shown once and never stored."""
     user = get_user(user_id)
     if scope_tenant_id is None and user.platform_role not in PLATFORM_ROLES:
@@ -138,7 +144,9 @@ def create_api_token(user_id: uuid.UUID, name: str, scope_tenant_id: uuid.UUID |
 def list_api_tokens(user_id: uuid.UUID) -> list[ApiToken]:
     return list(
         db.session.scalars(
-            select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)
+            select(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.id)
         )
     )
 
@@ -150,13 +158,19 @@ def revoke_api_token(token_id: uuid.UUID, *, actor: Actor) -> None:
     token.revoked_at = utcnow()
 
 
-def user_for_token(secret: str, scope_tenant_id: uuid.UUID | None) -> User | None:
-    """The active user behind a bearer token, if the token is live and bound to this scope."""
+def live_token(secret: str) -> ApiToken | None:
+    """The unrevoked token with this secret whose user is active."""
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(secret)))
-    if token is None or token.revoked_at is not None or token.scope_tenant_id != scope_tenant_id:
+    if token is None or token.revoked_at is not None:
         return None
     user = db.session.get(User, token.user_id)
-    if user is None or not user.is_active:
+    return token if user is not None and user.is_active else None
+
+
+def user_for_token(secret: str, scope_tenant_id: uuid.UUID | None) -> User | None:
+    """The active user behind a bearer token, if the token is live and bound to this scope."""
+    token = live_token(secret)
+    if token is None or token.scope_tenant_id != scope_tenant_id:
         return None
     token.last_used_at = utcnow()
-    return user
+    return db.session.get(User, token.user_id)

@@ -50,3 +50,9 @@ def api_user(scope_tenant_id: uuid.UUID | None) -> User | None:
 
 def current_user() -> User | None:
     return g.get("user")
+
+
+def bearer_token_elsewhere() -> bool:
+    """The request carries a live token, bound to some other scope than the one asked for."""
+    secret = bearer_secret()
+    return bool(secret) and services.live_token(secret) is not None

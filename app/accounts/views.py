@@ -36,8 +36,9 @@ def _do_login(template: str, **context):
             window=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"],
         )
     except services.TooManyAttempts:
-        return render_template(template, error=_("Too many failed attempts. Try again in 15 minutes."),
-                               email=email, **context), 429
+        return render_template(
+            template, error=_("Too many failed attempts. Try again in 15 minutes."), email=email, **context
+        ), 429
     except services.LoginRefused:
         return render_template(template, error=_("Email or password is wrong."), email=email, **context), 401
     db.session.commit()
@@ -100,7 +101,9 @@ def tokens():
             scope_id = uuid.UUID(scope) if scope else None
             if scope_id is not None and scope_id not in {t.id for t, _role in memberships}:
                 raise services.ValidationFailed.field("tenant_id", _("Choose one of your tenants."))
-            _token, created_secret = services.create_api_token(g.user.id, request.form.get("name", ""), scope_id)
+            _token, created_secret = services.create_api_token(
+                g.user.id, request.form.get("name", ""), scope_id
+            )
             db.session.commit()
         except ValueError:
             errors = {"tenant_id": [_("Choose one of your tenants.")]}
@@ -125,4 +128,3 @@ def revoke_token(token_id):
     db.session.commit()
     flash(_("The token is revoked."), "success")
     return redirect(url_for("accounts.tokens"))
-

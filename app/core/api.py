@@ -33,3 +33,12 @@ def paginate_query(session, stmt, pagination_parameters: PaginationParameters, *
     size = pagination_parameters.page_size
     page = stmt.limit(size).offset((pagination_parameters.page - 1) * size)
     return session.execute(page).all() if rows else session.scalars(page).all()
+
+
+def register_api(app, *blueprints) -> None:
+    """Register API blueprints: documented in the OpenAPI spec, exempt from CSRF (bearer tokens only)."""
+    from app.extensions import api, csrf
+
+    for blueprint in blueprints:
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)

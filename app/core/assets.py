@@ -32,7 +32,9 @@ def vite_assets(entry: str = "src/main.js") -> Markup:
         f'<link rel="stylesheet" href="{url_for("static", filename="dist/" + css)}">'
         for css in chunk.get("css", [])
     ]
-    tags.append(f'<script type="module" src="{url_for("static", filename="dist/" + chunk["file"])}"></script>')
+    tags.append(
+        f'<script type="module" src="{url_for("static", filename="dist/" + chunk["file"])}"></script>'
+    )
     return Markup("".join(tags))
 
 

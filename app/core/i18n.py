@@ -48,5 +48,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["rupiah"] = format_rupiah
     app.jinja_env.filters["number"] = format_number
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else "–"
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else "–"
+    )
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

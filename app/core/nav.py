@@ -29,8 +29,10 @@ def _visible(item: NavItem) -> bool:
     if actor is None or actor.user_id is None:
         return False
     if item.section == "tenant":
-        return g.get("tenant") is not None and actor.tenant_role is not None and (
-            not item.roles or actor.tenant_role in item.roles
+        return (
+            g.get("tenant") is not None
+            and actor.tenant_role is not None
+            and (not item.roles or actor.tenant_role in item.roles)
         )
     return actor.platform_role is not None and (not item.roles or actor.platform_role in item.roles)
 
@@ -41,8 +43,14 @@ def nav_items() -> list[dict]:
         if not _visible(item):
             continue
         url = url_for(item.endpoint)
-        entries.append({"url": url, "label": item.label, "section": item.section,
-                        "active": request.path == url or (url != "/" and request.path.startswith(url + "/"))})
+        entries.append(
+            {
+                "url": url,
+                "label": item.label,
+                "section": item.section,
+                "active": request.path == url or (url != "/" and request.path.startswith(url + "/")),
+            }
+        )
     return entries
 
 

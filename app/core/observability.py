@@ -29,7 +29,9 @@ def _finish(response):
                 "method": request.method,
                 "path": request.path,
                 "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1),
+                "duration_ms": round(
+                    (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1
+                ),
                 "tenant": tenant.slug if tenant is not None else None,
                 "user": str(user.id) if user is not None else None,
             }

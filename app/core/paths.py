@@ -24,9 +24,10 @@ def check_path_objects(view_args: dict) -> None:
 
     for name, value in view_args.items():
         model = _models.get(name)
-        if model is not None and isinstance(value, uuid.UUID):
-            if db.session.scalar(select(model.id).where(model.id == value)) is None:
-                abort(404)
+        if not (model is not None and isinstance(value, uuid.UUID)):
+            continue
+        if db.session.scalar(select(model.id).where(model.id == value)) is None:
+            abort(404)
 
 
 def verify_registered(app: Flask) -> None:

@@ -45,7 +45,9 @@ def _seed_tenant(spec: dict) -> None:
         existing = {o.code for o in tenants.list_opds()}
         for unit in spec.get("org_units", []):
             if unit["kode"].upper() not in existing:
-                tenants.create_opd({"code": unit["kode"], "name": unit["nama"], "acronym": unit["kode"]}, actor=actor)
+                tenants.create_opd(
+                    {"code": unit["kode"], "name": unit["nama"], "acronym": unit["kode"]}, actor=actor
+                )
         if tenants.membership_of(operator.id) is None:
             opd = db.session.scalar(select(Opd).where(Opd.code == OPERATOR_OPD[slug]))
             tenants.add_member(operator.id, OPD_OPERATOR, [opd.id], actor=actor)
@@ -72,4 +74,10 @@ def seed_command():
     click.echo(f"Demo ready. Password for every demo account: {DEMO_PASSWORD}")
     click.echo(f"  platform admin: {PLATFORM_ADMIN_EMAIL}")
     for spec in demo_tenants():
-        click.echo(f"  {spec['slug']}: admin@{spec['slug']}.demo (tenant_admin), opd@{spec['slug']}.demo (opd_operator)")
+        click.echo(
+            f"  {spec['slug']}: admin@{spec['slug']}.demo (tenant_admin), opd@{spec['slug']}.demo (opd_operator)"
+        )
+
+
+def init_app(app) -> None:
+    app.cli.add_command(demo_cli)

@@ -15,3 +15,13 @@ register_nav("platform", "admin.tenants", _l("Tenants"), ("platform_admin",), or
 register_path_param("opd_id", Opd)
 register_path_param("membership_id", Membership)
 register_path_param("invitation_id", Invitation)
+
+
+def init_app(app) -> None:
+    from app.core.api import register_api
+    from app.tenants import api, cli, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.admin_bp)
+    register_api(app, *api.blueprints)
+    app.cli.add_command(cli.tenants_cli)

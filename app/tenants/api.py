@@ -27,9 +27,14 @@ from app.tenants.schemas import (
 )
 
 platform_blp = Blueprint("tenants_api", __name__, url_prefix="/api/v1", description="Tenants and regions")
-opds_blp = Blueprint("opds_api", __name__, url_prefix="/api/v1/t/<tenant>/opds", description="OPDs of a tenant")
+opds_blp = Blueprint(
+    "opds_api", __name__, url_prefix="/api/v1/t/<tenant>/opds", description="OPDs of a tenant"
+)
 members_blp = Blueprint(
-    "members_api", __name__, url_prefix="/api/v1/t/<tenant>", description="Members and invitations of a tenant"
+    "members_api",
+    __name__,
+    url_prefix="/api/v1/t/<tenant>",
+    description="Members and invitations of a tenant",
 )
 blueprints = (platform_blp, opds_blp, members_blp)
 
@@ -229,7 +234,9 @@ class Invitations(MethodView):
     @members_blp.response(201, InvitationSchema)
     def post(self, data):
         """Invite someone by email to join with a role"""
-        invitation, token = services.invite_member(data["email"], data["role"], data["opd_ids"], actor=g.actor)
+        invitation, token = services.invite_member(
+            data["email"], data["role"], data["opd_ids"], actor=g.actor
+        )
         db.session.commit()
         notices.send_invitation(g.tenant, invitation, token)
         return invitation

@@ -16,7 +16,9 @@ def tenants_cli():
 @tenants_cli.command("create")
 @click.argument("region_code")
 @click.option("--slug", help="Address name; derived from the region when omitted.")
-@click.option("--timezone", help="Asia/Jakarta, Asia/Makassar or Asia/Jayapura; from the province when omitted.")
+@click.option(
+    "--timezone", help="Asia/Jakarta, Asia/Makassar or Asia/Jayapura; from the province when omitted."
+)
 @click.option("--admin-email", help="Invite this address as the first tenant admin.")
 @with_appcontext
 def create_command(region_code, slug, timezone, admin_email):

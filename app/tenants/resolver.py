@@ -7,7 +7,7 @@ each bound to one tenant.
 
 from flask import Flask, abort, g, redirect, request, url_for
 
-from app.accounts.session import api_user, session_user
+from app.accounts.session import api_user, bearer_token_elsewhere, session_user
 from app.core.errors import is_api_request
 from app.core.paths import check_path_objects
 from app.core.tenancy import enter_tenant, leave_tenant
@@ -42,22 +42,27 @@ def _resolve() -> None:
     if slug is None:
         g.user = api_user(None) if api else session_user()
         g.actor = services.actor_for(g.user)
+        if api and g.user is None and request.path.startswith("/api/v1/"):
+            abort(401)
         return
     tenant = services.find_tenant_by_slug(slug)
     if tenant is None:
         abort(404)
-    g.tenant = tenant
     g.tenant_token = enter_tenant(tenant.id)
     g.user = api_user(tenant.id) if api else session_user()
     g.actor = services.actor_for(g.user)
     if _is_public_view():
+        g.tenant = tenant
         return
     if g.user is None:
         if api:
-            abort(401)
+            # A live token bound to another tenant learns nothing about this one: 404, as for a non-member.
+            abort(404 if bearer_token_elsewhere() else 401)
         return redirect(url_for("accounts.tenant_login", tenant=tenant.slug, next=request.full_path))
     if g.actor.tenant_role is None:
         abort(404)
+    # Only now may the page show the tenant (its name, its menu): the caller belongs to it.
+    g.tenant = tenant
     services.ensure_active(tenant)
     check_path_objects(request.view_args or {})
 

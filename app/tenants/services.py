@@ -69,7 +69,9 @@ def unassigned_regions() -> list[Region]:
 def all_regions() -> list[Region]:
     return list(
         db.session.scalars(
-            select(Region).where(Region.kind.in_(("kota", "kabupaten"))).order_by(Region.province_code, Region.name)
+            select(Region)
+            .where(Region.kind.in_(("kota", "kabupaten")))
+            .order_by(Region.province_code, Region.name)
         )
     )
 
@@ -105,8 +107,14 @@ def find_tenant_by_slug(slug: str) -> Tenant | None:
     return db.session.scalar(select(Tenant).where(Tenant.slug == slug))
 
 
-def create_tenant(*, actor: Actor, region_code: str, slug: str | None = None, timezone: str | None = None,
-                  name: str | None = None) -> Tenant:
+def create_tenant(
+    *,
+    actor: Actor,
+    region_code: str,
+    slug: str | None = None,
+    timezone: str | None = None,
+    name: str | None = None,
+) -> Tenant:
     actor.require_platform_admin()
     region = get_region(region_code)
     slug = (slug or default_slug(region)).strip().lower()
@@ -133,8 +141,9 @@ def create_tenant(*, actor: Actor, region_code: str, slug: str | None = None, ti
     return tenant
 
 
-def update_tenant(tenant_id: uuid.UUID, *, actor: Actor, name: str | None = None,
-                  timezone: str | None = None) -> Tenant:
+def update_tenant(
+    tenant_id: uuid.UUID, *, actor: Actor, name: str | None = None, timezone: str | None = None
+) -> Tenant:
     actor.require_platform_admin()
     tenant = get_tenant(tenant_id)
     if name is not None:
@@ -238,8 +247,9 @@ def _ensure_opd_code_free(code: str, except_id: uuid.UUID | None = None) -> None
 
 def create_opd(data: dict, *, actor: Actor) -> Opd:
     actor.require_tenant_role(TENANT_ADMIN)
-    clean = _clean_opd({"code": data.get("code", ""), "name": data.get("name", ""),
-                        "acronym": data.get("acronym")})
+    clean = _clean_opd(
+        {"code": data.get("code", ""), "name": data.get("name", ""), "acronym": data.get("acronym")}
+    )
     _ensure_opd_code_free(clean["code"])
     opd = Opd(**clean)
     db.session.add(opd)
@@ -301,7 +311,9 @@ def admins() -> list[User]:
     """The current tenant's tenant_admin users."""
     return list(
         db.session.scalars(
-            select(User).join(Membership, Membership.user_id == User.id).where(Membership.role == TENANT_ADMIN)
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.role == TENANT_ADMIN)
             .order_by(User.name)
         )
     )
@@ -330,8 +342,9 @@ def _check_opds(opd_ids: list[uuid.UUID]) -> list[uuid.UUID]:
     return opd_ids
 
 
-def add_member(user_id: uuid.UUID, role: str, opd_ids: list[uuid.UUID] | None = None, *,
-               actor: Actor) -> Membership:
+def add_member(
+    user_id: uuid.UUID, role: str, opd_ids: list[uuid.UUID] | None = None, *, actor: Actor
+) -> Membership:
     actor.require_tenant_role(TENANT_ADMIN)
     role = _check_role(role)
     opd_ids = _check_opds(opd_ids or [])
@@ -352,8 +365,9 @@ def _bind_opds(membership: Membership, opd_ids: list[uuid.UUID]) -> None:
     db.session.flush()
 
 
-def update_member(membership_id: uuid.UUID, *, actor: Actor, role: str | None = None,
-                  opd_ids: list[uuid.UUID] | None = None) -> Membership:
+def update_member(
+    membership_id: uuid.UUID, *, actor: Actor, role: str | None = None, opd_ids: list[uuid.UUID] | None = None
+) -> Membership:
     actor.require_tenant_role(TENANT_ADMIN)
     membership = get_membership(membership_id)
     if role is not None:
@@ -392,8 +406,9 @@ def _invitation_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invite_member(email: str, role: str, opd_ids: list[uuid.UUID] | None = None, *,
-                  actor: Actor) -> tuple[Invitation, str]:
+def invite_member(
+    email: str, role: str, opd_ids: list[uuid.UUID] | None = None, *, actor: Actor
+) -> tuple[Invitation, str]:
     """Invite someone by email; an existing user is added at once when they accept.
 
     Returns the invitation and the one-time token for the acceptance link the caller mails."""
@@ -446,8 +461,9 @@ def _aware(value):
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def accept_invitation(token: str, *, user_id: uuid.UUID | None = None, name: str | None = None,
-                      password: str | None = None) -> Membership:
+def accept_invitation(
+    token: str, *, user_id: uuid.UUID | None = None, name: str | None = None, password: str | None = None
+) -> Membership:
     """Accept as the logged-in user (whose email must match), or as a new user who sets a password."""
     invitation = find_invitation(token)
     user = accounts.find_user_by_email(invitation.email)
@@ -486,5 +502,7 @@ def invite_first_admin(tenant_id: uuid.UUID, email: str, *, actor: Actor) -> tup
     actor.require_platform_admin()
     tenant = get_tenant(tenant_id)
     with tenant_context(tenant.id):
-        tenant_actor = Actor(user_id=actor.user_id, platform_role=actor.platform_role, tenant_role=TENANT_ADMIN)
+        tenant_actor = Actor(
+            user_id=actor.user_id, platform_role=actor.platform_role, tenant_role=TENANT_ADMIN
+        )
         return invite_member(email, TENANT_ADMIN, actor=tenant_actor)

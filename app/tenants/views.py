@@ -26,8 +26,9 @@ def _failed(error: DomainError) -> dict:
 @bp.get("/")
 def dashboard():
     opds = services.list_opds()
-    return render_template("tenants/dashboard.html", opd_count=len(opds),
-                           member_count=services.member_count())
+    return render_template(
+        "tenants/dashboard.html", opd_count=len(opds), member_count=services.member_count()
+    )
 
 
 # --- OPDs -------------------------------------------------------------------------------------
@@ -223,7 +224,9 @@ def tenant(tenant_id):
     errors = {}
     if request.method == "POST":
         try:
-            invitation, token = services.invite_first_admin(tenant_id, request.form.get("email", ""), actor=g.actor)
+            invitation, token = services.invite_first_admin(
+                tenant_id, request.form.get("email", ""), actor=g.actor
+            )
             db.session.commit()
             notices.send_invitation(tenant, invitation, token)
             flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
@@ -245,8 +248,10 @@ def tenant_status(tenant_id):
     tenant = services.set_tenant_status(tenant_id, status, actor=g.actor)
     db.session.commit()
     if status == SUSPENDED:
-        flash(_("%(name)s is suspended. Its members see a notice; nothing is deleted.", name=tenant.name), "warning")
+        flash(
+            _("%(name)s is suspended. Its members see a notice; nothing is deleted.", name=tenant.name),
+            "warning",
+        )
     else:
         flash(_("%(name)s is active again.", name=tenant.name), "success")
     return redirect(url_for("admin.tenant", tenant_id=tenant_id))
-

@@ -1,0 +1,73 @@
+# Shared by scripts/run and scripts/test. Idempotent: a second run installs nothing new.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PY="$ROOT/.venv/bin/python"
+
+log() { printf '\n== %s\n' "$*"; }
+
+# Debian packages: installed with apt when running as root, otherwise named for the operator.
+ensure_debian_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    log "Installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "Missing Debian packages: ${missing[*]}" >&2
+    echo "Install them first: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+}
+
+# Libraries the app itself needs at run time (WeasyPrint renders the official PDF documents with Pango).
+APP_DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+
+ensure_python() {
+  if [ ! -x "$PY" ]; then
+    log "Creating the virtual environment"
+    python3 -m venv .venv
+  fi
+  local stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    log "Installing Python packages"
+    "$PY" -m pip install -q --upgrade pip
+    # Dependencies only: the app runs from this folder (python -m, flask --app), it is not installed.
+    "$PY" - <<'PYEOF' > .venv/requirements.txt
+import tomllib
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+print("\n".join(project["dependencies"] + project["optional-dependencies"]["test"]))
+PYEOF
+    "$PY" -m pip install -q -r .venv/requirements.txt
+    touch "$stamp"
+  fi
+}
+
+ensure_frontend() {
+  if ! command -v npm >/dev/null; then
+    ensure_debian_packages nodejs npm
+  fi
+  local stamp="frontend/node_modules/.installed-$(sha256sum frontend/package-lock.json | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    log "Installing front-end packages"
+    (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$stamp"
+  fi
+  log "Building the front-end"
+  (cd frontend && npm run build --silent >/dev/null)
+}
+
+compile_translations() {
+  "$ROOT/.venv/bin/pybabel" compile -q -d app/translations
+}
+
+bootstrap() {
+  ensure_debian_packages "${APP_DEBIAN_PACKAGES[@]}"
+  ensure_python
+  ensure_frontend
+  compile_translations
+}

@@ -1,0 +1,183 @@
+"""Test set-up: the app on real PostgreSQL (default) or SQLite (KC_TEST_DB=sqlite), migrated once.
+
+PostgreSQL runs with the app connecting as ``kc_app`` (no ownership, no BYPASSRLS) and migrations as
+``kc_owner``, exactly as in production, so row-level security is exercised for real.
+"""
+
+import os
+import re
+import tempfile
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.support.services import start_postgres, start_redis
+
+BACKEND = os.environ.get("KC_TEST_DB", "postgres")
+KEEP_TABLES = {"regions", "alembic_version"}
+
+
+def pytest_collection_modifyitems(config, items):
+    if BACKEND == "postgres":
+        return
+    # On the SQLite run, PostgreSQL-only tests are deselected (not skipped): they ran on the PostgreSQL run.
+    selected = [i for i in items if "postgres" not in i.keywords]
+    deselected = [i for i in items if "postgres" in i.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.fixture(scope="session")
+def pg():
+    if BACKEND != "postgres":
+        pytest.fail("this fixture needs the PostgreSQL run")
+    server = start_postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    server = start_redis()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def database(request):
+    """URLs for the app role and the owner role of a freshly migrated database."""
+    if BACKEND == "postgres":
+        server = request.getfixturevalue("pg")
+        return {"app": server.app_url, "owner": server.owner_url, "role": "kc_app"}
+    folder = tempfile.mkdtemp(prefix="kc-sqlite-")
+    url = f"sqlite:///{folder}/test.db"
+    return {"app": url, "owner": url, "role": None}
+
+
+@pytest.fixture(scope="session")
+def instance_dir():
+    return tempfile.mkdtemp(prefix="kc-instance-")
+
+
+@pytest.fixture(scope="session")
+def app(database, instance_dir):
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database["app"],
+            "DATABASE_OWNER_URL": database["owner"],
+            "DATABASE_APP_ROLE": database["role"],
+            "INSTANCE_DIR": instance_dir,
+            "REDIS_URL": None,
+            "SECRET_KEY": "test-secret",
+            "SERVER_NAME": None,
+        }
+    )
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(scope="session")
+def owner_engine(database):
+    engine = create_engine(database["owner"])
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    owner = request.getfixturevalue("owner_engine")
+    yield
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+    with owner.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+        else:
+            conn.execute(text("PRAGMA foreign_keys=OFF"))
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(client, page: str = "/login") -> str:
+    response = client.get(page)
+    if response.status_code == 302:
+        response = client.get("/account/tokens")
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {page}"
+    return match.group(1)
+
+
+def login(client, email: str, password: str = "kotacerdas-demo"):
+    token = csrf_token(client)
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def form_post(client, url: str, data: dict | None = None, **kwargs):
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client, "/account/tokens"))
+    return client.post(url, data=data, **kwargs)
+
+
+# --- a real browser -------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium (pytest-playwright has no option for the executable)."""
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over HTTP on a free loopback port, for the browser and OpenID redirects."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from tests.support.services import free_port
+
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
