@@ -9,6 +9,7 @@ import re
 import tempfile
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from tests.support.services import start_postgres, start_redis
@@ -60,6 +61,15 @@ def instance_dir():
     return tempfile.mkdtemp(prefix="kc-instance-")
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, as in production: no ``g`` or database session is shared
+    with the test body (which holds an app context of its own) or with the previous request."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database, instance_dir):
     from flask_migrate import upgrade
@@ -78,6 +88,7 @@ def app(database, instance_dir):
             "SERVER_NAME": None,
         }
     )
+    app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
     return app

@@ -6,6 +6,7 @@ page in the product's layout. Another tenant's object is always ``NotFound``, ne
 
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.core.tenancy import CrossTenantWrite
@@ -120,6 +121,8 @@ def handle_http_exception(error: HTTPException):
     data = getattr(error, "data", None) or {}
     status = error.code or 500
     message = data.get("message")
+    if isinstance(error, CSRFError):
+        message = str(_l("The form had expired. Reload the page and try again."))
     if is_api_request():
         errors = data.get("errors") or data.get("messages")
         return api_error(status, message, errors, data.get("headers"))

@@ -1,0 +1,74 @@
+"""API tokens: created and revoked on a page, shown once, stored hashed, bound to one tenant."""
+
+import re
+
+from sqlalchemy import select
+
+from app.accounts.models import ApiToken
+from app.extensions import db
+from tests.conftest import form_post, login
+from tests.factories import PASSWORD, make_tenant
+
+
+def _create(client, tenant_id, name="nightly-export"):
+    response = form_post(client, "/account/tokens", {"name": name, "tenant_id": str(tenant_id)})
+    match = re.search(r'<p class="kc-secret mb-0" id="new-token">([^<]+)</p>', response.get_data(as_text=True))
+    return response, match.group(1) if match else None
+
+
+def test_a_token_is_shown_once_and_stored_only_as_a_hash(app_ctx, client):
+    setup = make_tenant("73.73", "kota-palopo")
+    login(client, setup.admin_email, PASSWORD)
+    response, secret = _create(client, setup.tenant_id)
+    assert response.status_code == 200 and secret and secret.startswith("kc_")
+    again = client.get("/account/tokens").get_data(as_text=True)
+    assert secret not in again and "nightly-export" in again
+    stored = db.session.scalars(select(ApiToken)).all()
+    assert all(secret not in (t.token_hash + t.prefix) or t.prefix == secret[:10] for t in stored)
+    assert any(t.token_hash != secret and len(t.token_hash) == 64 for t in stored)
+
+
+def test_a_token_works_only_on_its_own_tenant(app_ctx, client):
+    palopo = make_tenant("73.73", "kota-palopo")
+    make_tenant("64.71", "kota-balikpapan")
+    login(client, palopo.admin_email, PASSWORD)
+    _response, secret = _create(client, palopo.tenant_id)
+    headers = {"Authorization": f"Bearer {secret}"}
+    me = client.get("/api/v1/t/kota-palopo/me", headers=headers)
+    assert me.status_code == 200 and me.get_json()["role"] == "tenant_admin"
+    assert client.get("/api/v1/t/kota-balikpapan/me", headers=headers).status_code == 404
+    assert client.get("/api/v1/tenants", headers=headers).status_code == 401
+
+
+def test_a_revoked_token_stops_working(app_ctx, client):
+    setup = make_tenant("73.73", "kota-palopo")
+    login(client, setup.admin_email, PASSWORD)
+    _response, secret = _create(client, setup.tenant_id)
+    token = db.session.scalar(select(ApiToken).where(ApiToken.name == "nightly-export"))
+    assert form_post(client, f"/account/tokens/{token.id}/revoke").status_code == 302
+    response = client.get("/api/v1/t/kota-palopo/me", headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 401
+    assert "nightly-export" not in client.get("/account/tokens").get_data(as_text=True)
+
+
+def test_a_token_cannot_be_bound_to_a_tenant_the_user_is_not_in(app_ctx, client):
+    palopo = make_tenant("73.73", "kota-palopo")
+    balikpapan = make_tenant("64.71", "kota-balikpapan")
+    login(client, palopo.admin_email, PASSWORD)
+    response, secret = _create(client, balikpapan.tenant_id)
+    assert response.status_code == 422 and secret is None
+
+
+def test_a_token_without_a_name_is_refused_naming_the_field(app_ctx, client):
+    setup = make_tenant("73.73", "kota-palopo")
+    login(client, setup.admin_email, PASSWORD)
+    response, secret = _create(client, setup.tenant_id, name="  ")
+    assert response.status_code == 422 and secret is None
+    assert "<code>name</code>" in response.get_data(as_text=True)
+
+
+def test_requests_without_a_token_get_401(app_ctx, client):
+    make_tenant("73.73", "kota-palopo")
+    response = client.get("/api/v1/t/kota-palopo/opds")
+    assert response.status_code == 401
+    assert response.get_json()["code"] == "unauthorized"
