@@ -12,7 +12,8 @@ from flask import current_app
 from sqlalchemy import create_engine, pool, text
 
 config = context.config
-fileConfig(config.config_file_name)
+# Keep the app's own loggers (request log, audit, mail) working when migrations run in-process.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 

@@ -104,8 +104,8 @@ def flatten_errors(errors) -> dict[str, list[str]]:
     return flat
 
 
-def api_error(status: int, message: str | None = None, errors=None, headers=None):
-    payload = {"code": CODES.get(status, "error"), "message": message or PAGE_TITLES.get(status, "")}
+def api_error(status: int, message: str | None = None, errors=None, headers=None, code: str | None = None):
+    payload = {"code": code or CODES.get(status, "error"), "message": message or PAGE_TITLES.get(status, "")}
     payload["message"] = str(payload["message"])
     if errors:
         payload["errors"] = flatten_errors(errors)
@@ -131,7 +131,7 @@ def handle_http_exception(error: HTTPException):
 
 def handle_domain_error(error: DomainError):
     if is_api_request():
-        return api_error(error.status, error.message, error.errors)
+        return api_error(error.status, error.message, error.errors, code=error.code)
     if isinstance(error, TenantSuspended):
         return page_error(error.status, error.message, template="errors/suspended.html")
     return page_error(error.status, error.message, error.errors)
