@@ -19,7 +19,11 @@ admin_bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="te
 
 
 def _failed(error: DomainError) -> dict:
+    """Roll back and turn a refused change into field errors for the form; access errors go to the
+    error page instead."""
     db.session.rollback()
+    if error.status in (403, 404):
+        raise error
     return error.errors or {"_": [error.message or _("This change could not be saved.")]}
 
 
@@ -36,7 +40,7 @@ def dashboard():
 
 @bp.route("/opds", methods=["GET", "POST"])
 def opds():
-    errors, form = {}, {}
+    errors, form, status = {}, {}, 200
     if request.method == "POST":
         form = request.form.to_dict()
         try:
@@ -45,10 +49,8 @@ def opds():
             flash(_("OPD %(code)s added.", code=opd.code), "success")
             return redirect(url_for("tenants.opds"))
         except DomainError as error:
-            errors = _failed(error)
-    return render_template("tenants/opds.html", opds=services.list_opds(), errors=errors, form=form), (
-        422 if errors else 200
-    )
+            errors, status = _failed(error), error.status
+    return render_template("tenants/opds.html", opds=services.list_opds(), errors=errors, form=form), status
 
 
 @bp.route("/opds/<uuid:opd_id>/edit", methods=["GET", "POST"])
@@ -77,9 +79,7 @@ def delete_opd(opd_id):
         db.session.commit()
         flash(_("The OPD is removed."), "success")
     except DomainError as error:
-        db.session.rollback()
-        if error.status == 404:
-            raise
+        _failed(error)
         flash(_("This OPD cannot be removed: members are bound to it. Unbind them first."), "danger")
     return redirect(url_for("tenants.opds"))
 
@@ -87,7 +87,7 @@ def delete_opd(opd_id):
 # --- members ----------------------------------------------------------------------------------
 
 
-def _members_page(errors=None, form=None):
+def _members_page(errors=None, form=None, status=422):
     g.actor.require_tenant_role(TENANT_ADMIN)
     rows = db.session.execute(services.members_query()).all()
     return render_template(
@@ -99,7 +99,7 @@ def _members_page(errors=None, form=None):
         roles=TENANT_ROLES,
         errors=errors or {},
         form=form or {},
-    ), (422 if errors else 200)
+    ), (status if errors else 200)
 
 
 @bp.get("/members")
@@ -116,7 +116,7 @@ def invite():
         )
         db.session.commit()
     except DomainError as error:
-        return _members_page(_failed(error), form)
+        return _members_page(_failed(error), form, error.status)
     notices.send_invitation(g.tenant, invitation, token)
     flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
     return redirect(url_for("tenants.members"))
@@ -131,9 +131,7 @@ def update_member(membership_id):
         db.session.commit()
         flash(_("The member is updated."), "success")
     except DomainError as error:
-        if error.status == 404:
-            raise
-        return _members_page(_failed(error))
+        return _members_page(_failed(error), status=error.status)
     return redirect(url_for("tenants.members"))
 
 
@@ -144,9 +142,7 @@ def remove_member(membership_id):
         db.session.commit()
         flash(_("The member is removed from this tenant."), "success")
     except DomainError as error:
-        if error.status == 404:
-            raise
-        return _members_page(_failed(error))
+        return _members_page(_failed(error), status=error.status)
     return redirect(url_for("tenants.members"))
 
 
