@@ -54,7 +54,9 @@ ensure_frontend() {
   local stamp="frontend/node_modules/.installed-$(sha256sum frontend/package-lock.json | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
     log "Installing front-end packages"
-    (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+    # npm install (not ci): it follows the committed lock file but tolerates the platform-specific
+    # optional packages (rollup, esbuild) that npm leaves out of lock files written on another platform.
+    (cd frontend && npm install --no-audit --no-fund --loglevel=error)
     touch "$stamp"
   fi
   log "Building the front-end"
