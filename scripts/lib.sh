@@ -64,7 +64,7 @@ ensure_frontend() {
 }
 
 compile_translations() {
-  "$ROOT/.venv/bin/pybabel" compile -q -d app/translations
+  "$ROOT/.venv/bin/pybabel" compile -d app/translations >/dev/null
 }
 
 bootstrap() {
