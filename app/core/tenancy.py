@@ -143,3 +143,8 @@ def install_rls_setting(engine: Engine) -> None:
     @event.listens_for(engine, "rollback")
     def _forget(conn):
         conn.info.pop("rls", None)
+
+    @event.listens_for(engine, "checkin")
+    def _forget_on_return(dbapi_connection, connection_record):
+        # The pool may end a transaction itself (reset on return); the setting went with it.
+        connection_record.info.pop("rls", None)
