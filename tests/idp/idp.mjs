@@ -101,7 +101,8 @@ const provider = new Provider(issuer, {
     token_endpoint_auth_method: "client_secret_basic",
   })),
   jwks: { keys: [privateJwk] },
-  cookies: { keys: ["kota-cerdas-test-idp-cookie-key"] },
+  // A key of its own per port: two providers on 127.0.0.1 share the browser's cookie jar.
+  cookies: { keys: [`kota-cerdas-test-idp-${args.port}`] },
   pkce: { required: () => true },
   conformIdTokenClaims: false,
   claims: {
