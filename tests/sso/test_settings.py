@@ -9,7 +9,7 @@ from app.extensions import db
 from app.sso import services
 from tests.conftest import csrf_token, form_post, login
 from tests.factories import PASSWORD, add_opd, admin_actor, make_tenant
-from tests.sso.conftest import provider_settings, set_provider
+from tests.sso.conftest import provider_settings
 from tests.support.idp import CLIENT_SECRET, Person
 from tests.support.services import free_port
 
