@@ -36,6 +36,9 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = None
 
+    # Fernet key(s) encrypting SSO client secrets, comma-separated, newest first (app/sso/secret_box.py).
+    SSO_SECRET_KEY = os.environ.get("SSO_SECRET_KEY") or None
+
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 

@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.core.auth import OPD_OPERATOR, PLATFORM_ADMIN, SYSTEM, TENANT_ADMIN, Actor
 from app.core.tenancy import tenant_context
 from app.extensions import db
+from app.sso import demo as sso_demo
 from app.tenants import services as tenants
 from app.tenants.models import Opd
 
@@ -51,6 +52,7 @@ def _seed_tenant(spec: dict) -> None:
         if tenants.membership_of(operator.id) is None:
             opd = db.session.scalar(select(Opd).where(Opd.code == OPERATOR_OPD[slug]))
             tenants.add_member(operator.id, OPD_OPERATOR, [opd.id], actor=actor)
+        sso_demo.seed_tenant_provider(slug, tenant.name, actor=actor)
 
 
 def seed_demo() -> None:
@@ -58,6 +60,7 @@ def seed_demo() -> None:
     _user(PLATFORM_ADMIN_EMAIL, "Operator Platform", PLATFORM_ADMIN)
     for spec in demo_tenants():
         _seed_tenant(spec)
+    sso_demo.seed_ministry_provider()
     db.session.commit()
 
 
@@ -74,9 +77,8 @@ def seed_command():
     click.echo(f"Demo ready. Password for every demo account: {DEMO_PASSWORD}")
     click.echo(f"  platform admin: {PLATFORM_ADMIN_EMAIL}")
     for spec in demo_tenants():
-        click.echo(
-            f"  {spec['slug']}: admin@{spec['slug']}.demo (tenant_admin), opd@{spec['slug']}.demo (opd_operator)"
-        )
+        slug = spec["slug"]
+        click.echo(f"  {slug}: admin@{slug}.demo (tenant_admin), opd@{slug}.demo (opd_operator)")
 
 
 def init_app(app) -> None:

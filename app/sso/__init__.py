@@ -1,0 +1,24 @@
+"""Single sign-on: each tenant's own OpenID Connect providers for its OPD staff, and the ministry's."""
+
+from flask_babel import lazy_gettext as _l
+
+from app.core.auth import PLATFORM_ADMIN, TENANT_ADMIN
+from app.core.nav import register_nav
+from app.core.paths import register_path_param
+from app.sso.models import IdentityProvider
+
+register_nav("tenant", "sso.providers", _l("Single sign-on"), (TENANT_ADMIN,), order=95)
+register_nav("platform", "ministry_sso.providers", _l("Ministry sign-on"), (PLATFORM_ADMIN,), order=20)
+
+register_path_param("provider_id", IdentityProvider)
+
+
+def init_app(app) -> None:
+    from app.core.api import register_api
+    from app.sso import api, cli, hooks, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.ministry_bp)
+    register_api(app, *api.blueprints)
+    app.cli.add_command(cli.sso_cli)
+    hooks.init_app(app)

@@ -1,0 +1,135 @@
+"""Where single sign-on meets the rest of the app without changing it: the login page's SSO buttons,
+the rule that a tenant's staff log in through its provider when the admin switched passwords off, and
+logging out at the provider too (RP-initiated logout)."""
+
+import uuid
+
+from flask import Flask, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from app.accounts.session import SESSION_USER_KEY, logout_user
+from app.core.audit import record_event
+from app.core.auth import TENANT_ADMIN
+from app.core.errors import NotFound, is_api_request
+from app.core.tenancy import tenant_context
+from app.extensions import db
+from app.sso import flow, services
+from app.sso.secret_box import SecretUnreadable
+from app.sso.views import SESSION_LOGIN
+from app.tenants import services as tenants
+from app.tenants.resolver import PUBLIC_ATTR
+
+
+def logged_in_by_sso_at(tenant_id: uuid.UUID) -> bool:
+    login = session.get(SESSION_LOGIN) or {}
+    return login.get("kind") == "tenant" and login.get("tenant") == str(tenant_id)
+
+
+def _public_view() -> bool:
+    view = current_app.view_functions.get(request.endpoint)
+    return bool(getattr(getattr(view, "view_class", view), PUBLIC_ATTR, False))
+
+
+def require_sso_for_staff():
+    """A staff member of a tenant whose admin switched password login off sees the tenant only after
+    logging in through one of its providers. Runs after the tenant resolver."""
+    tenant, actor = g.get("tenant"), g.get("actor")
+    if is_api_request() or tenant is None or g.get("user") is None or actor is None:
+        return None
+    if actor.tenant_role in (None, TENANT_ADMIN) or _public_view() or logged_in_by_sso_at(tenant.id):
+        return None
+    if services.password_login_allowed(actor.tenant_role):
+        return None
+    return render_template("sso/sso_required.html", providers=services.enabled_providers()), 403
+
+
+def refuse_password_login_for_staff(response):
+    """On the tenant's login page, a staff member's correct password opens no session when the admin
+    switched password login off: the person is sent to the SSO buttons instead."""
+    if request.endpoint != "accounts.tenant_login" or request.method != "POST" or response.status_code != 302:
+        return response
+    tenant, raw_user_id = g.get("tenant"), session.get(SESSION_USER_KEY)
+    if tenant is None or not raw_user_id:
+        return response
+    membership = tenants.membership_of(uuid.UUID(raw_user_id))
+    if membership is None or services.password_login_allowed(membership.role):
+        return response
+    logout_user()
+    services.record_refusal(
+        "password_login_off", tenant_id=tenant.id, provider_id=None, user_id=uuid.UUID(raw_user_id)
+    )
+    db.session.commit()
+    body = render_template(
+        "accounts/login.html",
+        login_tenant=tenant,
+        email=request.form.get("email", ""),
+        error=_("%(tenant)s staff log in with the city's account: use the button above.", tenant=tenant.name),
+    )
+    return current_app.make_response((body, 403))
+
+
+def _provider_of(login: dict):
+    if login.get("kind") == "ministry":
+        return services.get_ministry_provider(uuid.UUID(login["provider"])), url_for(
+            "ministry_sso.ministry_login", _external=True
+        )
+    tenant = tenants.get_tenant(uuid.UUID(login["tenant"]))
+    with tenant_context(tenant.id):
+        provider = services.get_provider(uuid.UUID(login["provider"]))
+    return provider, url_for("accounts.tenant_login", tenant=tenant.slug, _external=True)
+
+
+def logout_at_provider():
+    """Logging out of a session opened by SSO also ends the session at the provider, when it offers
+    RP-initiated logout; the person comes back to the login page they started from."""
+    if request.endpoint != "accounts.logout" or request.method != "POST":
+        return None
+    login = session.get(SESSION_LOGIN)
+    if not login:
+        return None
+    try:
+        provider, back_url = _provider_of(login)
+        url = flow.logout_url(services.client_settings(provider), back_url)
+    except (NotFound, SecretUnreadable, KeyError, ValueError):
+        url = None
+    user = g.get("user")
+    logout_user()
+    record_event(
+        "sso.logout",
+        tenant_id=uuid.UUID(login["tenant"]) if login.get("tenant") else None,
+        user_id=user.id if user is not None else None,
+        object_type="sso_provider",
+        object_id=login.get("provider"),
+        details={"at_provider": url is not None},
+    )
+    db.session.commit()
+    flash(_("You are logged out."), "info")
+    return redirect(url or url_for("accounts.login"))
+
+
+def login_options() -> dict:
+    """The SSO buttons for the login page being shown (a tenant's, or a pointer to the ministry's)."""
+    tenant = g.get("tenant")
+    if tenant is not None:
+        next_url = request.args.get("next") or None
+        return {
+            "buttons": [
+                {"label": p.label, "url": url_for("sso.login", provider_id=p.id, next=next_url)}
+                for p in services.enabled_providers()
+            ],
+            "password_for_staff": services.login_policy().password_login_for_staff,
+            "ministry_url": None,
+        }
+    ministry = request.endpoint == "accounts.login" and services.enabled_ministry_providers()
+    return {
+        "buttons": [],
+        "password_for_staff": True,
+        "ministry_url": url_for("ministry_sso.ministry_login") if ministry else None,
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(logout_at_provider)
+    app.before_request(require_sso_for_staff)
+    app.after_request(refuse_password_login_for_staff)
+    app.jinja_env.globals["sso_login_options"] = login_options

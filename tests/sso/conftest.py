@@ -1,0 +1,163 @@
+"""Single sign-on against real OpenID providers (tests/idp, npm oidc-provider), started once a session."""
+
+import json
+import logging
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import func, select
+
+from app.accounts.models import User, UserIdentity
+from app.core.auth import OPD_OPERATOR, PLANNER
+from app.core.tenancy import cross_tenant_read, tenant_context
+from app.extensions import db
+from app.sso import services
+from app.tenants.models import Membership
+from tests.factories import TenantSetup, add_opd, admin_actor, make_tenant
+from tests.support.idp import CLIENT_ID, CLIENT_SECRET, Person, start_idp
+
+
+@pytest.fixture(autouse=True)
+def _fresh_csrf_cache_per_request(request):
+    """Test requests share the test's app context, hence ``g``, where Flask-WTF caches the CSRF token:
+    after a login cleared the session, the cached token no longer matches it. Forget it per request,
+    as separate requests in production do."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    from flask import g, request_started
+
+    app = request.getfixturevalue("app")
+
+    def forget(sender, **extra):
+        g.pop("csrf_token", None)
+
+    request_started.connect(forget, app)
+    yield
+    request_started.disconnect(forget, app)
+
+
+@pytest.fixture(scope="session")
+def idp():
+    server = start_idp()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def idp2():
+    """A second provider, for a second tenant: another issuer with its own keys."""
+    server = start_idp()
+    yield server
+    server.stop()
+
+
+class AuditLog(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.events: list[dict] = []
+
+    def emit(self, record):
+        self.events.append(json.loads(record.getMessage()))
+
+    def actions(self) -> list[str]:
+        return [e["action"] for e in self.events]
+
+    def refusals(self) -> list[str]:
+        return [e["details"]["reason"] for e in self.events if e["action"] == "sso.refused"]
+
+
+@pytest.fixture
+def audit():
+    logger = logging.getLogger("kotacerdas.audit")
+    handler, level = AuditLog(), logger.level
+    # Alembic's fileConfig (run by the app fixture's migration) disables loggers that existed before it.
+    logger.disabled = False
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def provider_settings(issuer: str, **overrides) -> dict:
+    settings = {
+        "label": "Masuk dengan akun Pemkot",
+        "issuer": issuer,
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "scopes": "openid email profile opd groups",
+        "allowed_email_domains": ["palopo.go.id"],
+        "provision_users": True,
+        "link_by_email": False,
+        "default_role": OPD_OPERATOR,
+        "role_claim": "groups",
+        "role_map": {"bappeda": PLANNER},
+        "opd_claim": "opd",
+        "opd_required": True,
+        "enabled": True,
+    }
+    settings.update(overrides)
+    return settings
+
+
+@dataclass
+class SsoTenant:
+    setup: TenantSetup
+    provider_id: object
+
+    @property
+    def slug(self) -> str:
+        return self.setup.slug
+
+    @property
+    def start_path(self) -> str:
+        return f"/t/{self.slug}/sso/{self.provider_id}/login"
+
+    def callback_path(self, provider_id=None) -> str:
+        return f"/t/{self.slug}/sso/{provider_id or self.provider_id}/callback"
+
+
+def sso_tenant(region: str, slug: str, opds: list[str], issuer: str, **overrides) -> SsoTenant:
+    setup = make_tenant(region, slug)
+    for code in opds:
+        add_opd(setup, code, f"Dinas {code}")
+    return SsoTenant(setup, add_provider(setup, issuer, **overrides))
+
+
+def add_provider(setup: TenantSetup, issuer: str, **overrides):
+    with tenant_context(setup.tenant_id):
+        provider = services.create_provider(provider_settings(issuer, **overrides), actor=admin_actor(setup))
+        db.session.commit()
+        return provider.id
+
+
+def set_provider(tenant: SsoTenant, **changes) -> None:
+    with tenant_context(tenant.setup.tenant_id):
+        services.update_provider(tenant.provider_id, changes, actor=admin_actor(tenant.setup), check=False)
+        db.session.commit()
+
+
+@pytest.fixture
+def palopo(app_ctx, idp) -> SsoTenant:
+    return sso_tenant("73.73", "kota-palopo", ["DISDIK", "BAPPEDA", "DLH", "DISKOMINFO"], idp.issuer)
+
+
+@pytest.fixture
+def person(client) -> Person:
+    return Person(client)
+
+
+def counts() -> dict:
+    """Users, identities and memberships on the whole platform."""
+    with cross_tenant_read("test: count every tenant's memberships"):
+        return {
+            "users": db.session.scalar(select(func.count()).select_from(User)),
+            "identities": db.session.scalar(select(func.count()).select_from(UserIdentity)),
+            "memberships": db.session.scalar(select(func.count()).select_from(Membership)),
+        }
+
+
+def logged_in(client, slug: str) -> bool:
+    """Whether the browser holds a session that opens the tenant's dashboard."""
+    return client.get(f"/t/{slug}/").status_code == 200
