@@ -17,26 +17,6 @@ from tests.factories import TenantSetup, add_opd, admin_actor, make_tenant
 from tests.support.idp import CLIENT_ID, CLIENT_SECRET, Person, start_idp
 
 
-@pytest.fixture(autouse=True)
-def _fresh_csrf_cache_per_request(request):
-    """Test requests share the test's app context, hence ``g``, where Flask-WTF caches the CSRF token:
-    after a login cleared the session, the cached token no longer matches it. Forget it per request,
-    as separate requests in production do."""
-    if "app" not in request.fixturenames:
-        yield
-        return
-    from flask import g, request_started
-
-    app = request.getfixturevalue("app")
-
-    def forget(sender, **extra):
-        g.pop("csrf_token", None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
-
-
 @pytest.fixture(scope="session")
 def idp():
     server = start_idp()
