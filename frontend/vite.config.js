@@ -1,7 +1,8 @@
 import { defineConfig } from "vite";
 import { resolve } from "node:path";
 
-// Builds into the Flask app's static folder; templates read .vite/manifest.json to include assets.
+// Builds into the Flask app's static folder; templates read .vite/manifest.json to include assets
+// (app/core/assets.py). `npm run dev` serves the same paths under the same base for VITE_DEV_SERVER.
 export default defineConfig({
   base: "/static/dist/",
   build: {
@@ -9,6 +10,8 @@ export default defineConfig({
     emptyOutDir: true,
     manifest: true,
     rollupOptions: { input: { main: resolve(__dirname, "src/main.js") } },
+    // The chart chunk (ECharts, ~190 kB gzipped) loads only on pages that show a chart.
+    chunkSizeWarningLimit: 600,
   },
-  server: { origin: "http://127.0.0.1:5173", cors: true },
+  server: { host: "127.0.0.1", port: 5173, strictPort: true, origin: "http://127.0.0.1:5173", cors: true },
 });

@@ -74,9 +74,8 @@ def seed_command():
     click.echo(f"Demo ready. Password for every demo account: {DEMO_PASSWORD}")
     click.echo(f"  platform admin: {PLATFORM_ADMIN_EMAIL}")
     for spec in demo_tenants():
-        click.echo(
-            f"  {spec['slug']}: admin@{spec['slug']}.demo (tenant_admin), opd@{spec['slug']}.demo (opd_operator)"
-        )
+        slug = spec["slug"]
+        click.echo(f"  {slug}: admin@{slug}.demo (tenant_admin), opd@{slug}.demo (opd_operator)")
 
 
 def init_app(app) -> None:
