@@ -28,7 +28,8 @@ def _manifest(path: Path, mtime: float) -> dict:
     return json.loads(path.read_text())
 
 
-def load_manifest(path: Path = MANIFEST) -> dict:
+def load_manifest(path: Path | None = None) -> dict:
+    path = path or MANIFEST
     if not path.exists():
         raise FrontendNotBuilt(f"{path} is missing: build the front-end (cd frontend && npm run build)")
     return _manifest(path, path.stat().st_mtime)

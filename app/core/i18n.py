@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from babel.dates import get_date_format, get_datetime_format, get_time_format
 from babel.numbers import format_compact_decimal
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import format_decimal, get_locale, get_timezone
@@ -40,7 +40,10 @@ EMPTY = "–"
 def select_locale() -> str:
     """The language of this response: an explicit ?lang=, the session, the user's choice, else Indonesian."""
     languages = current_app.config["LANGUAGES"]
-    wanted = request.args.get("lang") if request else None
+    if not has_request_context():
+        # Jobs, the CLI and mails built outside a request speak the default language.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    wanted = request.args.get("lang")
     if wanted in languages:
         return wanted
     if session.get("locale") in languages:
