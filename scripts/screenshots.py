@@ -13,7 +13,7 @@ import shutil
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +35,6 @@ class Shot:
     action: str | None = None  # a step after loading: see _act()
     locales: tuple[str, ...] = LOCALES
     viewports: tuple[str, ...] = tuple(VIEWPORTS)
-    extra: dict = field(default_factory=dict)
 
 
 def _shots() -> list[Shot]:
@@ -44,11 +43,20 @@ def _shots() -> list[Shot]:
         Shot("login", "Log in", "/login"),
         Shot("dashboard", "Tenant dashboard", f"/t/{PALOPO}/", admin),
         Shot("opds", "OPD list", f"/t/{PALOPO}/opds", admin),
-        Shot("opds-inline-edit", "OPD edited in place (htmx)", f"/t/{PALOPO}/opds", admin, action="inline-edit"),
+        Shot(
+            "opds-inline-edit", "OPD edited in place (htmx)", f"/t/{PALOPO}/opds", admin, action="inline-edit"
+        ),
         Shot("opds-filtered", "OPD list filtered (htmx)", f"/t/{PALOPO}/opds", admin, action="filter"),
         Shot("opds-no-js", "OPD list without JavaScript", f"/t/{PALOPO}/opds", admin, javascript=False),
-        Shot("opds-menu-no-js", "Phone menu without JavaScript", f"/t/{PALOPO}/opds", admin,
-             javascript=False, action="open-menu", viewports=("phone",)),
+        Shot(
+            "opds-menu-no-js",
+            "Phone menu without JavaScript",
+            f"/t/{PALOPO}/opds",
+            admin,
+            javascript=False,
+            action="open-menu",
+            viewports=("phone",),
+        ),
         Shot("opd-invalid", "A refused OPD (422)", f"/t/{PALOPO}/opds", admin, action="invalid-opd"),
         Shot("members", "Members", f"/t/{PALOPO}/members", admin),
         Shot("tokens", "API tokens", "/account/tokens", admin),
@@ -91,7 +99,11 @@ def _prepare_app(folder: Path):
 
 
 def _serve(app):
+    import logging
+
     from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request drowns the summary
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -108,12 +120,20 @@ def _login(page, base: str, email: str) -> None:
     page.wait_for_load_state()
 
 
-def _set_locale(page, base: str, locale: str) -> None:
-    """Choose the language with the header's switch, as a person would."""
-    if page.url == "about:blank":
-        page.goto(f"{base}/login")
+def _set_locale(page, locale: str) -> None:
+    """Choose the language with the header's switch, as a person would; it returns to the same page."""
     page.locator(f".kc-lang button[value={locale}]").click()
     page.wait_for_load_state()
+
+
+def _session(browser, base: str, email: str) -> dict:
+    """Log in once per account; each screenshot starts from that session's cookies."""
+    context = browser.new_context()
+    page = context.new_page()
+    _login(page, base, email)
+    state = context.storage_state()
+    context.close()
+    return state
 
 
 def _act(page, action: str | None) -> None:
@@ -150,19 +170,22 @@ def capture(out: Path, only: set[str] | None = None) -> list[tuple[Shot, str, st
                 executable_path="/usr/bin/chromium",
                 args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
             )
+            sessions: dict[str, dict] = {}
             for shot in _shots():
                 if only and shot.name not in only:
                     continue
+                if shot.login and shot.login not in sessions:
+                    sessions[shot.login] = _session(browser, base, shot.login)
                 for locale in shot.locales:
                     for device in shot.viewports:
                         context = browser.new_context(
-                            viewport=VIEWPORTS[device], java_script_enabled=shot.javascript, locale="id-ID"
+                            viewport=VIEWPORTS[device],
+                            java_script_enabled=shot.javascript,
+                            storage_state=sessions.get(shot.login),
                         )
                         page = context.new_page()
-                        _set_locale(page, base, locale)
-                        if shot.login:
-                            _login(page, base, shot.login)
                         page.goto(base + shot.path)
+                        _set_locale(page, locale)
                         _act(page, shot.action)
                         if shot.javascript:
                             page.wait_for_timeout(400)  # chart animation

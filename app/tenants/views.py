@@ -129,10 +129,12 @@ def _members_page(errors=None, form=None):
     g.actor.require_tenant_role(TENANT_ADMIN)
     search, role = search_arg(), request.args.get("role", "")
     page = paginate(services.members_query(search, role), rows=True)
+    opds = services.list_opds()
     context = {
         "page": page,
         "member_opds": services.opds_by_membership([m.id for m, _u in page.items]),
-        "opds": services.list_opds(),
+        "opds": opds,
+        "opd_options": [(opd.id, opd.acronym or opd.code) for opd in opds],
         "roles": TENANT_ROLES,
         "search": search,
         "role": role,
@@ -145,6 +147,8 @@ def _members_page(errors=None, form=None):
         invitations=services.pending_invitations(),
         errors=errors or {},
         form=form or {},
+        # A refused invitation keeps the OPDs that were ticked.
+        form_opd_ids=form_uuids("opd_ids") if form else [],
         **context,
     ), (422 if errors else 200)
 

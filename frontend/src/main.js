@@ -36,6 +36,15 @@ document.addEventListener("htmx:beforeRequest", () => {
   if (region) region.hidden = true;
 });
 
+// A checklist's summary names what is ticked (without JavaScript it shows what was saved).
+document.addEventListener("change", (event) => {
+  const list = event.target.closest(".kc-checklist");
+  if (!list) return;
+  const ticked = [...list.querySelectorAll("input:checked")].map((box) => box.nextElementSibling.textContent.trim());
+  const summary = list.querySelector("summary");
+  list.querySelector(".kc-checklist-value").textContent = ticked.join(", ") || summary.dataset.placeholder;
+});
+
 // Chart code is fetched only when the page (or a swapped fragment) holds a chart island.
 htmx.onLoad((root) => {
   const islands = root.querySelectorAll ? root.querySelectorAll("figure[data-chart]") : [];

@@ -373,3 +373,32 @@ def test_the_tenant_list_issues_the_same_number_of_queries_at_any_size(app, clie
             tenants.create_tenant(actor=SYSTEM, region_code=region.code)
         db.session.commit()
     assert _queries(app, client, "/admin/tenants") == small
+
+
+def test_the_member_list_shows_each_members_role_and_ticked_opds(client, demo):
+    login(client, "admin@kota-palopo.demo")
+    page = _text(client.get("/t/kota-palopo/members?lang=en"))
+    # The role filter starts at "All roles", whatever the viewer's own role.
+    role_filter = page.split('id="f-role-filter"', 1)[1].split("</select>", 1)[0]
+    assert "selected" not in role_filter
+    operator_row = page.split("opd@kota-palopo.demo", 1)[1].split("</tr>", 1)[0]
+    assert '<option value="opd_operator" selected>OPD operator</option>' in operator_row
+    assert '<span class="kc-checklist-value">DISDIK</span>' in operator_row
+    ticked = re.findall(
+        r'name="opd_ids" value="[^"]+" checked> <span class="form-check-label">(\w+)', operator_row
+    )
+    assert ticked == ["DISDIK"]
+
+
+def test_a_refused_invitation_keeps_the_ticked_opds(app, client, demo):
+    login(client, "admin@kota-palopo.demo")
+    dlh = _opd_id(app, "kota-palopo", "DLH")
+    response = form_post(
+        client,
+        "/t/kota-palopo/members/invite?lang=en",
+        {"email": "bukan-email", "role": "opd_operator", "opd_ids": str(dlh)},
+    )
+    assert response.status_code == 422
+    invite_form = _text(response).split('id="invite"', 1)[1]
+    assert f'name="opd_ids" value="{dlh}" checked>' in invite_form
+    assert '<span class="fw-semibold">Email</span>: not a valid email address' in _text(response)

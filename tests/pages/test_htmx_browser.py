@@ -124,3 +124,20 @@ def test_a_failed_update_says_so(page, live_server, demo):
     page.route("**/opds?q=*", lambda route: route.abort())
     page.fill("#f-q", "dinas")
     expect(notice).to_be_visible()
+
+
+def test_an_opd_operator_is_invited_with_the_opds_ticked(page, live_server, demo):
+    log_in(page, live_server, ADMIN)
+    page.goto(f"{live_server}/t/kota-palopo/members")
+    page.fill("#f-email", "staf.dlh@palopokota.go.id")
+    page.select_option("#f-role", "opd_operator")
+    picker = page.locator("#f-opds")
+    expect(picker.locator("summary")).to_contain_text("Tanpa OPD")
+    picker.locator("summary").click()
+    picker.get_by_label("DLH").check()
+    picker.get_by_label("BPBD").check()
+    # The summary follows the ticks.
+    expect(picker.locator("summary")).to_contain_text("BPBD, DLH")
+    page.get_by_role("button", name="Undang", exact=True).click()
+    expect(page.locator(".kc-flash")).to_contain_text("staf.dlh@palopokota.go.id")
+    expect(page.locator(".list-group")).to_contain_text("staf.dlh@palopokota.go.id · Operator OPD")
