@@ -39,6 +39,7 @@ class Shot:
 
 def _shots() -> list[Shot]:
     admin = f"admin@{PALOPO}.demo"
+    platform = "admin@kotacerdas.local"
     return [
         Shot("login", "Log in", "/login"),
         Shot("dashboard", "Tenant dashboard", f"/t/{PALOPO}/", admin),
@@ -61,7 +62,9 @@ def _shots() -> list[Shot]:
         Shot("members", "Members", f"/t/{PALOPO}/members", admin),
         Shot("tokens", "API tokens", "/account/tokens", admin),
         Shot("account-menu", "Account menu", f"/t/{PALOPO}/", admin, action="open-account"),
-        Shot("admin-tenants", "Platform admin: tenants", "/admin/tenants", "admin@kotacerdas.local"),
+        Shot("admin-tenants", "Platform admin: tenants", "/admin/tenants", platform),
+        Shot("admin-tenant", "Platform admin: one tenant", "/admin/tenants", platform, action="open-tenant"),
+        Shot("admin-new-tenant", "Platform admin: new tenant", "/admin/tenants/new", platform),
         Shot("not-found", "Error 404", f"/t/{PALOPO}/no-such-page", admin),
         Shot("suspended", "Suspended tenant", f"/t/{SUSPENDED}/", f"admin@{SUSPENDED}.demo"),
     ]
@@ -152,6 +155,9 @@ def _act(page, action: str | None) -> None:
         page.locator("#add-opd").scroll_into_view_if_needed()
     elif action == "open-menu":
         page.locator("details.kc-menu > summary").click()
+    elif action == "open-tenant":
+        page.locator("#tenant-table a", has_text="Kota Palopo").click()
+        page.wait_for_load_state()
     elif action == "open-account":
         page.locator("details.kc-user > summary").click()
 

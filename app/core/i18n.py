@@ -7,6 +7,7 @@ in. Numbers, Rupiah and dates follow the chosen language; times show in the curr
 
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from babel.dates import get_date_format, get_datetime_format, get_time_format
 from babel.numbers import format_compact_decimal
@@ -52,6 +53,18 @@ def select_locale() -> str:
     if user is not None and user.locale in languages:
         return user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def switch_target() -> str:
+    """Where the language switch returns: this page, without a ``lang`` that would override the choice.
+
+    After a form's answer (a POST) only a page that can be fetched again; otherwise the default."""
+    if request.method != "GET" and not (request.url_rule and "GET" in request.url_rule.methods):
+        return ""
+    query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    if request.method != "GET" or not query:
+        return request.path
+    return f"{request.path}?{urlencode(query)}"
 
 
 def select_timezone() -> str:
@@ -137,4 +150,6 @@ def init_app(app: Flask) -> None:
         datetime=format_datetime,
         role_label=role_label,
     )
-    app.jinja_env.globals.update(current_locale=lambda: str(get_locale()), zone_label=zone_label)
+    app.jinja_env.globals.update(
+        current_locale=lambda: str(get_locale()), zone_label=zone_label, switch_target=switch_target
+    )

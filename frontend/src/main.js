@@ -16,6 +16,10 @@ htmx.config.responseHandling = [
   { code: "422", swap: true },
   { code: "[45]..", swap: false, error: true },
 ];
+// htmx would keep copies of visited pages in localStorage, where they outlive logging out on a shared
+// office computer. Keep none: back and forward load the page from the server again.
+htmx.config.historyCacheSize = 0;
+htmx.config.refreshOnHistoryMiss = true;
 window.htmx = htmx;
 
 // Every htmx request carries the page's CSRF token, like the forms do.

@@ -221,3 +221,15 @@ def test_after_a_refused_form_the_switch_returns_to_a_page_that_can_be_fetched(c
     assert 'name="next" value=""' in refused.get_data(as_text=True)
     refused_opd = client.post("/t/kota-palopo/opds", data={"code": "", "name": "", "csrf_token": token})
     assert 'name="next" value="/t/kota-palopo/opds"' in refused_opd.get_data(as_text=True)
+
+
+def test_the_switch_returns_to_the_same_list_without_the_lang_override(client, demo):
+    login(client, "admin@kota-palopo.demo")
+    page = client.get("/t/kota-palopo/opds?q=dinas&lang=en&page=1").get_data(as_text=True)
+    assert 'name="next" value="/t/kota-palopo/opds?q=dinas&amp;page=1"' in page
+    token = csrf_token(client, "/account/tokens")
+    back = client.post(
+        "/locale", data={"locale": "id", "next": "/t/kota-palopo/opds?q=dinas", "csrf_token": token}
+    )
+    assert back.headers["Location"] == "/t/kota-palopo/opds?q=dinas"
+    assert "Cari kode" in client.get(back.headers["Location"]).get_data(as_text=True)

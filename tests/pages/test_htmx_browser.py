@@ -141,3 +141,14 @@ def test_an_opd_operator_is_invited_with_the_opds_ticked(page, live_server, demo
     page.get_by_role("button", name="Undang", exact=True).click()
     expect(page.locator(".kc-flash")).to_contain_text("staf.dlh@palopokota.go.id")
     expect(page.locator(".list-group")).to_contain_text("staf.dlh@palopokota.go.id · Operator OPD")
+
+
+def test_no_page_is_kept_in_the_browsers_storage(page, live_server, many_opds):
+    log_in(page, live_server, ADMIN)
+    page.goto(f"{live_server}/t/kota-palopo/opds")
+    page.locator("#opd-table").get_by_role("link", name="2", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/opds\?page=2$"))
+    page.fill("#f-q", "nomor")
+    expect(page).to_have_url(re.compile(r"/opds\?q=nomor$"))
+    # A shared office computer keeps no copy of the tenant's pages after the session.
+    assert page.evaluate("JSON.stringify(localStorage)") in ("{}", '{"htmx-history-cache":"[]"}')
