@@ -59,12 +59,10 @@ def switch_target() -> str:
     """Where the language switch returns: this page, without a ``lang`` that would override the choice.
 
     After a form's answer (a POST) only a page that can be fetched again; otherwise the default."""
-    if request.method != "GET" and not (request.url_rule and "GET" in request.url_rule.methods):
-        return ""
+    if request.method != "GET":
+        return request.path if request.url_rule and "GET" in request.url_rule.methods else ""
     query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
-    if request.method != "GET" or not query:
-        return request.path
-    return f"{request.path}?{urlencode(query)}"
+    return f"{request.path}?{urlencode(query)}" if query else request.path
 
 
 def select_timezone() -> str:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.core.errors import ValidationFailed
+from app.extensions import db
 
 
 def login_required(view):
@@ -102,8 +103,6 @@ def paginate(stmt, *, per_page: int = PER_PAGE, rows: bool = False) -> Page:
     """Run ``stmt`` for the requested page: a count and one page of rows, two queries at any size.
 
     A page past the end shows the last page. ``rows=True`` returns whole rows (several entities)."""
-    from app.extensions import db
-
     wanted = page_number()
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     page = min(wanted, max(1, -(-total // per_page)))

@@ -59,7 +59,8 @@ function cartesianOption(spec, format, axisFormat) {
 }
 
 function radarOption(spec, format) {
-  const top = Math.max(...spec.series.flatMap((s) => s.data.filter((v) => v !== null)), 0);
+  // Without a scale maximum, the largest value sets the rim (1 when there is no value at all).
+  const top = Math.max(...spec.series.flatMap((s) => s.data.filter((v) => v !== null)), 0) || 1;
   return {
     radar: {
       indicator: spec.labels.map((name) => ({ name, max: spec.max ?? top })),

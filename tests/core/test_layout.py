@@ -402,3 +402,10 @@ def test_a_refused_invitation_keeps_the_ticked_opds(app, client, demo):
     invite_form = _text(response).split('id="invite"', 1)[1]
     assert f'name="opd_ids" value="{dlh}" checked>' in invite_form
     assert '<span class="fw-semibold">Email</span>: not a valid email address' in _text(response)
+
+
+def test_a_search_longer_than_a_hundred_characters_is_refused_naming_the_field(client, demo):
+    login(client, "admin@kota-palopo.demo")
+    response = client.get("/t/kota-palopo/opds", query_string={"q": "x" * 101, "lang": "en"})
+    assert response.status_code == 422
+    assert '<span class="fw-semibold">q</span>: At most 100 characters.' in _text(response)
