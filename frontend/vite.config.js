@@ -1,7 +1,11 @@
 import { defineConfig } from "vite";
 import { resolve } from "node:path";
 
-// Builds into the Flask app's static folder; templates read .vite/manifest.json to include assets.
+// The dev server's port (VITE_DEV_SERVER must name the same origin); tests pick a free one.
+const devPort = Number(process.env.KC_VITE_PORT || 5173);
+
+// Builds into the Flask app's static folder; templates read .vite/manifest.json to include assets
+// (app/core/assets.py). `npm run dev` serves the same paths under the same base for VITE_DEV_SERVER.
 export default defineConfig({
   base: "/static/dist/",
   build: {
@@ -9,6 +13,8 @@ export default defineConfig({
     emptyOutDir: true,
     manifest: true,
     rollupOptions: { input: { main: resolve(__dirname, "src/main.js") } },
+    // The chart chunk (ECharts, ~190 kB gzipped) loads only on pages that show a chart.
+    chunkSizeWarningLimit: 600,
   },
-  server: { origin: "http://127.0.0.1:5173", cors: true },
+  server: { host: "127.0.0.1", port: devPort, strictPort: true, origin: `http://127.0.0.1:${devPort}`, cors: true },
 });

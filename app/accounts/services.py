@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from app.accounts.models import ApiToken, LoginFailure, User
@@ -34,14 +35,16 @@ class TooManyAttempts(DomainError):
 
 def hash_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed.field("password", f"at least {MIN_PASSWORD_LENGTH} characters")
+        raise ValidationFailed.field(
+            "password", _l("at least %(count)d characters", count=MIN_PASSWORD_LENGTH)
+        )
     return _hasher.hash(password)
 
 
 def normalize_email(email: str) -> str:
     email = (email or "").strip().lower()
     if "@" not in email or email.startswith("@") or email.endswith("@"):
-        raise ValidationFailed.field("email", "not a valid email address")
+        raise ValidationFailed.field("email", _l("not a valid email address"))
     return email
 
 
@@ -59,9 +62,9 @@ def find_user_by_email(email: str) -> User | None:
 def create_user(email: str, name: str, password: str | None = None, platform_role: str | None = None) -> User:
     email = normalize_email(email)
     if platform_role is not None and platform_role not in PLATFORM_ROLES:
-        raise ValidationFailed.field("platform_role", "unknown role")
+        raise ValidationFailed.field("platform_role", _l("unknown role"))
     if find_user_by_email(email):
-        raise Conflict("a user with this email exists", {"email": ["already registered"]})
+        raise Conflict(_l("a user with this email exists"), {"email": [_l("already registered")]})
     user = User(
         email=email,
         name=(name or email.split("@")[0]).strip(),
@@ -124,10 +127,10 @@ def create_api_token(
     """Create a token and return it with its secret, which is shown once and never stored."""
     user = get_user(user_id)
     if scope_tenant_id is None and user.platform_role not in PLATFORM_ROLES:
-        raise PermissionDenied("only platform roles may create platform tokens")
+        raise PermissionDenied(_l("only platform roles may create platform tokens"))
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed.field("name", "required")
+        raise ValidationFailed.field("name", _l("required"))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user_id,

@@ -12,11 +12,13 @@ SESSION_USER_KEY = "uid"
 
 
 def login_user(user: User) -> None:
+    # The user's saved language wins; without one, the language chosen before logging in stays.
+    locale = user.locale or session.get("locale")
     session.clear()
     session[SESSION_USER_KEY] = str(user.id)
     session.permanent = True
-    if user.locale:
-        session["locale"] = user.locale
+    if locale:
+        session["locale"] = locale
 
 
 def logout_user() -> None:

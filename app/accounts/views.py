@@ -80,12 +80,17 @@ def home():
 
 @bp.post("/locale")
 def set_locale():
+    """Switch the language: remembered in the session, and on the user when logged in."""
     locale = request.form.get("locale")
-    if locale in current_app.config["LANGUAGES"]:
-        session["locale"] = locale
-        if g.user is not None:
-            services.set_locale(g.user.id, locale)
-            db.session.commit()
+    languages = current_app.config["LANGUAGES"]
+    if locale not in languages:
+        raise services.ValidationFailed.field(
+            "locale", _("Choose one of: %(list)s.", list=", ".join(languages))
+        )
+    session["locale"] = locale
+    if g.user is not None:
+        services.set_locale(g.user.id, locale)
+        db.session.commit()
     return redirect(safe_next(url_for("accounts.home")))
 
 

@@ -5,9 +5,10 @@ page in the product's layout. Another tenant's object is always ``NotFound``, ne
 """
 
 from flask import Flask, render_template, request
+from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.tenancy import CrossTenantWrite
 
@@ -104,11 +105,22 @@ def flatten_errors(errors) -> dict[str, list[str]]:
     return flat
 
 
+def _plain(messages):
+    """Translated (lazy) messages as text; nested error structures (marshmallow's) as they are."""
+    if isinstance(messages, list):
+        return [str(m) if isinstance(m, LazyString) else _plain(m) for m in messages]
+    if isinstance(messages, dict):
+        return {key: _plain(value) for key, value in messages.items()}
+    return messages
+
+
 def api_error(status: int, message: str | None = None, errors=None, headers=None, code: str | None = None):
-    payload = {"code": code or CODES.get(status, "error"), "message": message or PAGE_TITLES.get(status, "")}
-    payload["message"] = str(payload["message"])
-    if errors:
-        payload["errors"] = flatten_errors(errors)
+    # API messages stay English whatever the caller's language: programs read them, and the field
+    # names and codes beside them are what a client relies on. Pages show the same errors translated.
+    with force_locale("en"):
+        payload = {"code": code or CODES.get(status, "error"), "message": str(message or PAGE_TITLES.get(status, ""))}
+        if errors:
+            payload["errors"] = {key: _plain(value) for key, value in flatten_errors(errors).items()}
     return payload, status, headers or {}
 
 
@@ -137,6 +149,26 @@ def handle_domain_error(error: DomainError):
     return page_error(error.status, error.message, error.errors)
 
 
+def handle_server_error(error: InternalServerError):
+    """An unexpected failure (already logged by Flask): the error page, or JSON for the API."""
+    from app.extensions import db
+
+    # The failed transaction must not leak into rendering the error page (or the next request).
+    db.session.rollback()
+    if is_api_request():
+        return api_error(500)
+    try:
+        return page_error(500)
+    except Exception:  # noqa: BLE001 - the layout itself failed; answer plainly rather than not at all
+        return FALLBACK_500, 500, {"Content-Type": "text/html; charset=utf-8"}
+
+
+FALLBACK_500 = (
+    "<!doctype html><title>500</title><h1>Terjadi kesalahan / Something went wrong</h1>"
+    '<p><a href="/">Kota Cerdas</a></p>'
+)
+
+
 def handle_cross_tenant_write(error: CrossTenantWrite):
     # A request that tries to write another tenant's row is treated like any other unreachable object.
     return handle_domain_error(NotFound())
@@ -144,5 +176,6 @@ def handle_cross_tenant_write(error: CrossTenantWrite):
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(CrossTenantWrite, handle_cross_tenant_write)

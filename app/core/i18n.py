@@ -1,20 +1,50 @@
 """Language, time zone and number formats.
 
-Bahasa Indonesia by default; English by a switch remembered in the session (and on the user when logged
-in). Times show in the current tenant's zone (WIB/WITA/WIT).
+Bahasa Indonesia by default; English by a switch remembered in the session and on the user when logged
+in. Numbers, Rupiah and dates follow the chosen language; times show in the current tenant's zone
+(WIB/WITA/WIT), labelled with the zone so a reader in Jakarta and one in Makassar read the same time.
 """
 
+from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, request, session
-from flask_babel import format_datetime, format_decimal, get_locale
+from babel.dates import get_date_format, get_datetime_format, get_time_format
+from babel.numbers import format_compact_decimal
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import format_date as babel_format_date
+from flask_babel import format_datetime as babel_format_datetime
+from flask_babel import format_decimal, get_locale, get_timezone
+from flask_babel import format_percent as babel_format_percent
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import babel
 
+# Indonesia's three time zones, by the IANA names the product stores, with the labels people use.
+TIME_ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+# Role names as people read them; the stored codes stay English and stable.
+ROLE_LABELS = {
+    "platform_admin": _l("Platform admin"),
+    "ministry_admin": _l("Ministry admin"),
+    "evaluator": _l("Evaluator"),
+    "tenant_admin": _l("Tenant admin"),
+    "planner": _l("Planner (Bappeda)"),
+    "opd_operator": _l("OPD operator"),
+    "council_member": _l("Council member"),
+    "viewer": _l("Viewer"),
+}
+
+EMPTY = "–"
+
 
 def select_locale() -> str:
+    """The language of this response: an explicit ?lang=, the session, the user's choice, else Indonesian."""
     languages = current_app.config["LANGUAGES"]
-    wanted = request.args.get("lang") if request else None
+    if not has_request_context():
+        # Jobs, the CLI and mails built outside a request speak the default language.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    wanted = request.args.get("lang")
     if wanted in languages:
         return wanted
     if session.get("locale") in languages:
@@ -25,30 +55,99 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def switch_target() -> str:
+    """Where the language switch returns: this page, without a ``lang`` that would override the choice.
+
+    After a form's answer (a POST) only a page that can be fetched again; otherwise the default."""
+    if request.method != "GET":
+        return request.path if request.url_rule and "GET" in request.url_rule.methods else ""
+    query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return f"{request.path}?{urlencode(query)}" if query else request.path
+
+
 def select_timezone() -> str:
     tenant = g.get("tenant")
     return tenant.timezone if tenant is not None else current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
-def format_rupiah(amount: int | float | Decimal | None) -> str:
-    """Rupiah without decimals, grouped for the locale: Rp 1.250.000.000 (id), Rp 1,250,000,000 (en)."""
+def zone_label(timezone: str | None = None) -> str:
+    """WIB, WITA or WIT for the given zone (the current one when omitted)."""
+    name = timezone or str(get_timezone())
+    return TIME_ZONES.get(name, name)
+
+
+def role_label(role: str | None) -> str:
+    if not role:
+        return EMPTY
+    return str(ROLE_LABELS.get(role, role))
+
+
+def format_rupiah(amount: int | float | Decimal | None, compact: bool = False) -> str:
+    """Rupiah without decimals, grouped for the locale: Rp 1.250.000.000 (id), Rp 1,250,000,000 (en).
+
+    ``compact`` gives the short form used on cards and chart axes: Rp 1,25 M (id), Rp 1.25B (en)."""
     if amount is None:
-        return "–"
-    return "Rp " + format_decimal(Decimal(amount).quantize(Decimal(1)), format="#,##0")
+        return EMPTY
+    value = Decimal(str(amount))
+    sign = "-" if value < 0 else ""
+    if compact:
+        digits = format_compact_decimal(abs(value), fraction_digits=2, locale=get_locale())
+    else:
+        digits = format_decimal(abs(value).quantize(Decimal(1)), format="#,##0")
+    # Indonesian writes the sign before the currency: -Rp 5.000.
+    return f"{sign}Rp {digits}"
 
 
 def format_number(value, digits: int = 0) -> str:
     if value is None:
-        return "–"
+        return EMPTY
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern)
 
 
+def format_percent(value, digits: int = 0) -> str:
+    """A share (0.456) as a percentage for the locale: 45,6% (id) or 45.6% (en) with digits=1."""
+    if value is None:
+        return EMPTY
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return babel_format_percent(value, format=pattern)
+
+
+def format_date(value: date | datetime | None, fmt: str = "medium") -> str:
+    """A calendar date for the locale: 22 Mei 2024 (id), May 22, 2024 (en)."""
+    if value is None:
+        return EMPTY
+    if isinstance(value, datetime):
+        # A moment in time falls on the tenant's calendar day, not UTC's.
+        return babel_format_datetime(value, _date_pattern(fmt))
+    return babel_format_date(value, fmt)
+
+
+def _date_pattern(fmt: str) -> str:
+    return get_date_format(fmt, locale=get_locale()).pattern
+
+
+def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    """A moment in the tenant's zone, to the minute, with the zone: 22 Mei 2024 14.30 WITA."""
+    if value is None:
+        return EMPTY
+    locale = get_locale()
+    date_part = _date_pattern(fmt)
+    time_part = get_time_format("short", locale=locale).pattern
+    pattern = get_datetime_format(fmt, locale=locale).replace("{1}", date_part).replace("{0}", time_part)
+    return f"{babel_format_datetime(value, pattern)} {zone_label()}"
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    app.jinja_env.filters["rupiah"] = format_rupiah
-    app.jinja_env.filters["number"] = format_number
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else "–"
+    app.jinja_env.filters.update(
+        rupiah=format_rupiah,
+        number=format_number,
+        percent=format_percent,
+        date=format_date,
+        datetime=format_datetime,
+        role_label=role_label,
     )
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    app.jinja_env.globals.update(
+        current_locale=lambda: str(get_locale()), zone_label=zone_label, switch_target=switch_target
+    )

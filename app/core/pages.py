@@ -1,9 +1,15 @@
-"""Helpers shared by page views: login requirement, form values and re-rendering with errors."""
+"""Helpers shared by page views: login requirement, form values, paginated lists and htmx fragments."""
 
 import uuid
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import abort, g, redirect, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.core.errors import ValidationFailed
+from app.extensions import db
 
 
 def login_required(view):
@@ -47,3 +53,78 @@ def safe_next(default: str) -> str:
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target.rstrip("?")
     return default
+
+
+# --- lists: pagination and htmx fragments ------------------------------------------------------
+
+PER_PAGE = 20
+
+
+@dataclass
+class Page:
+    """One page of a list, with what the pagination links need."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first_index(self) -> int:
+        """The 1-based position of the first row shown (0 when the list is empty)."""
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        return min(self.page * self.per_page, self.total)
+
+
+def page_number(name: str = "page") -> int:
+    """The requested page from the query string; anything but a whole number from 1 is refused (422)."""
+    raw = request.args.get(name, "1").strip() or "1"
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValidationFailed.field(name, _("Use a whole number from 1."))
+    return int(raw)
+
+
+def paginate(stmt, *, per_page: int = PER_PAGE, rows: bool = False) -> Page:
+    """Run ``stmt`` for the requested page: a count and one page of rows, two queries at any size.
+
+    A page past the end shows the last page. ``rows=True`` returns whole rows (several entities)."""
+    wanted = page_number()
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    page = min(wanted, max(1, -(-total // per_page)))
+    query = stmt.limit(per_page).offset((page - 1) * per_page)
+    items = db.session.execute(query).all() if rows else db.session.scalars(query).all()
+    return Page(list(items), page, per_page, total)
+
+
+def wants_fragment(target: str) -> bool:
+    """An htmx request that swaps only the element ``target`` (e.g. a table while filtering).
+
+    A history restore (back button after the cache is gone) asks for the whole page again."""
+    return (
+        is_htmx()
+        and request.headers.get("HX-Target") == target
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def search_arg(name: str = "q", max_length: int = 100) -> str:
+    """A free-text filter from the query string, trimmed; over ``max_length`` is refused (422)."""
+    value = request.args.get(name, "").strip()
+    if len(value) > max_length:
+        raise ValidationFailed.field(name, _("At most %(count)d characters.", count=max_length))
+    return value

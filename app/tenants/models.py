@@ -7,14 +7,15 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, TenantOwned, Timestamps, new_id, tenant_fk
+from app.core.i18n import TIME_ZONES
 
 ACTIVE = "active"
 SUSPENDED = "suspended"
 TENANT_STATUSES = (ACTIVE, SUSPENDED)
 TENANT_KINDS = ("kota", "kabupaten")
 
-# Indonesia's three time zones, by the IANA names the product stores.
-TIMEZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+# Indonesia's three time zones (IANA name: WIB/WITA/WIT), kept with the other locale rules in core.
+TIMEZONES = TIME_ZONES
 
 
 class Region(Base):

@@ -4,6 +4,7 @@ from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.core.i18n import role_label
 from app.core.mail import send_mail
 from app.tenants.models import Invitation, Tenant
 
@@ -16,7 +17,7 @@ def send_invitation(tenant: Tenant, invitation: Invitation, token: str) -> None:
             "You are invited to join %(tenant)s on Kota Cerdas as %(role)s.\n\n"
             "Open this link to accept (valid for 14 days):\n%(link)s\n",
             tenant=tenant.name,
-            role=invitation.role,
+            role=role_label(invitation.role),
             link=link,
         )
     send_mail(invitation.email, subject, body)

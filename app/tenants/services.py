@@ -10,7 +10,8 @@ import secrets
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, or_, select
 
 from app.accounts import services as accounts
 from app.accounts.models import User
@@ -79,7 +80,7 @@ def all_regions() -> list[Region]:
 def get_region(code: str) -> Region:
     region = db.session.get(Region, code)
     if region is None or region.kind not in ("kota", "kabupaten"):
-        raise ValidationFailed.field("region_code", "not a kabupaten/kota code of the Kemendagri list")
+        raise ValidationFailed.field("region_code", _l("not a kabupaten/kota code of the Kemendagri list"))
     return region
 
 
@@ -91,9 +92,27 @@ def list_tenants(*, actor: Actor, status: str | None = None) -> list[Tenant]:
     return list(db.session.scalars(stmt))
 
 
-def tenants_query(status: str | None = None):
+def tenants_query(status: str | None = None, search: str | None = None):
+    """Tenants by name; optionally one status, or a name, province or slug containing ``search``."""
     stmt = select(Tenant).order_by(Tenant.name)
-    return stmt.where(Tenant.status == status) if status else stmt
+    if status:
+        stmt = stmt.where(Tenant.status == status)
+    if search:
+        pattern = _contains(search)
+        stmt = stmt.where(
+            or_(
+                Tenant.name.ilike(pattern, escape="\\"),
+                Tenant.province_name.ilike(pattern, escape="\\"),
+                Tenant.slug.ilike(pattern, escape="\\"),
+            )
+        )
+    return stmt
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, with % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def get_tenant(tenant_id: uuid.UUID) -> Tenant:
@@ -119,14 +138,14 @@ def create_tenant(
     region = get_region(region_code)
     slug = (slug or default_slug(region)).strip().lower()
     if not SLUG_RE.match(slug):
-        raise ValidationFailed.field("slug", "lowercase letters, digits and hyphens, 3 to 63 characters")
+        raise ValidationFailed.field("slug", _l("lowercase letters, digits and hyphens, 3 to 63 characters"))
     timezone = timezone or timezone_for_province(region.province_code)
     if timezone not in TIMEZONES:
-        raise ValidationFailed.field("timezone", "one of " + ", ".join(TIMEZONES))
+        raise ValidationFailed.field("timezone", _l("one of %(choices)s", choices=", ".join(TIMEZONES)))
     if db.session.scalar(select(Tenant.id).where(Tenant.region_code == region.code)):
-        raise Conflict("this region already has a tenant", {"region_code": ["already has a tenant"]})
+        raise Conflict(_l("this region already has a tenant"), {"region_code": [_l("already has a tenant")]})
     if find_tenant_by_slug(slug):
-        raise Conflict("this slug is taken", {"slug": ["already taken"]})
+        raise Conflict(_l("this slug is taken"), {"slug": [_l("already taken")]})
     tenant = Tenant(
         slug=slug,
         name=(name or region.name).strip(),
@@ -148,11 +167,11 @@ def update_tenant(
     tenant = get_tenant(tenant_id)
     if name is not None:
         if not name.strip():
-            raise ValidationFailed.field("name", "required")
+            raise ValidationFailed.field("name", _l("required"))
         tenant.name = name.strip()
     if timezone is not None:
         if timezone not in TIMEZONES:
-            raise ValidationFailed.field("timezone", "one of " + ", ".join(TIMEZONES))
+            raise ValidationFailed.field("timezone", _l("one of %(choices)s", choices=", ".join(TIMEZONES)))
         tenant.timezone = timezone
     return tenant
 
@@ -161,7 +180,7 @@ def set_tenant_status(tenant_id: uuid.UUID, status: str, *, actor: Actor) -> Ten
     """Suspend or reactivate a tenant. Nothing is deleted: members see a notice until reactivation."""
     actor.require_platform_admin()
     if status not in (ACTIVE, SUSPENDED):
-        raise ValidationFailed.field("status", "active or suspended")
+        raise ValidationFailed.field("status", _l("active or suspended"))
     tenant = get_tenant(tenant_id)
     tenant.status = status
     tenant.suspended_at = utcnow() if status == SUSPENDED else None
@@ -170,7 +189,7 @@ def set_tenant_status(tenant_id: uuid.UUID, status: str, *, actor: Actor) -> Ten
 
 def ensure_active(tenant: Tenant) -> None:
     if not tenant.is_active:
-        raise TenantSuspended("this tenant is suspended")
+        raise TenantSuspended(_l("this tenant is suspended"))
 
 
 # --- who the caller is in a tenant -------------------------------------------------------------
@@ -211,12 +230,27 @@ def tenants_of_user(user_id: uuid.UUID) -> list[tuple[Tenant, str]]:
 # --- OPDs -------------------------------------------------------------------------------------
 
 
-def opds_query():
-    return select(Opd).order_by(Opd.code)
+def opds_query(search: str | None = None):
+    """The tenant's OPDs by code, optionally those whose code, name or acronym contains ``search``."""
+    stmt = select(Opd).order_by(Opd.code)
+    if search:
+        pattern = _contains(search)
+        stmt = stmt.where(
+            or_(
+                Opd.code.ilike(pattern, escape="\\"),
+                Opd.name.ilike(pattern, escape="\\"),
+                Opd.acronym.ilike(pattern, escape="\\"),
+            )
+        )
+    return stmt
 
 
 def list_opds() -> list[Opd]:
     return list(db.session.scalars(opds_query()))
+
+
+def opd_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Opd))
 
 
 def get_opd(opd_id: uuid.UUID) -> Opd:
@@ -230,10 +264,10 @@ def _clean_opd(data: dict) -> dict:
     clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
     if "code" in clean:
         if not clean["code"]:
-            raise ValidationFailed.field("code", "required")
+            raise ValidationFailed.field("code", _l("required"))
         clean["code"] = clean["code"].upper()
     if "name" in clean and not clean["name"]:
-        raise ValidationFailed.field("name", "required")
+        raise ValidationFailed.field("name", _l("required"))
     if "acronym" in clean:
         clean["acronym"] = clean["acronym"] or None
     return clean
@@ -242,7 +276,7 @@ def _clean_opd(data: dict) -> dict:
 def _ensure_opd_code_free(code: str, except_id: uuid.UUID | None = None) -> None:
     existing = db.session.scalar(select(Opd.id).where(Opd.code == code))
     if existing is not None and existing != except_id:
-        raise Conflict("an OPD with this code exists", {"code": ["already used in this tenant"]})
+        raise Conflict(_l("an OPD with this code exists"), {"code": [_l("already used in this tenant")]})
 
 
 def create_opd(data: dict, *, actor: Actor) -> Opd:
@@ -273,7 +307,7 @@ def delete_opd(opd_id: uuid.UUID, *, actor: Actor) -> None:
     opd = get_opd(opd_id)
     bound = db.session.scalar(select(MembershipOpd.id).where(MembershipOpd.opd_id == opd.id).limit(1))
     if bound is not None:
-        raise Conflict("members are bound to this OPD; unbind them first")
+        raise Conflict(_l("members are bound to this OPD; unbind them first"))
     db.session.delete(opd)
     db.session.flush()
 
@@ -281,8 +315,15 @@ def delete_opd(opd_id: uuid.UUID, *, actor: Actor) -> None:
 # --- members ----------------------------------------------------------------------------------
 
 
-def members_query():
-    return select(Membership, User).join(User, User.id == Membership.user_id).order_by(User.name)
+def members_query(search: str | None = None, role: str | None = None):
+    """Memberships with their users by name, optionally one role, or a name or email containing ``search``."""
+    stmt = select(Membership, User).join(User, User.id == Membership.user_id).order_by(User.name)
+    if role:
+        stmt = stmt.where(Membership.role == _check_role(role))
+    if search:
+        pattern = _contains(search)
+        stmt = stmt.where(or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\")))
+    return stmt
 
 
 def opds_by_membership(membership_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Opd]]:
@@ -302,9 +343,13 @@ def opds_by_membership(membership_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[
 
 
 def member_count() -> int:
-    from sqlalchemy import func
-
     return db.session.scalar(select(func.count()).select_from(Membership))
+
+
+def member_counts_by_role() -> dict[str, int]:
+    """How many members hold each tenant role (every role listed, zero included), in one query."""
+    counts = dict(db.session.execute(select(Membership.role, func.count()).group_by(Membership.role)).all())
+    return {role: counts.get(role, 0) for role in TENANT_ROLES}
 
 
 def admins() -> list[User]:
@@ -328,7 +373,7 @@ def get_membership(membership_id: uuid.UUID) -> Membership:
 
 def _check_role(role: str) -> str:
     if role not in TENANT_ROLES:
-        raise ValidationFailed.field("role", "one of " + ", ".join(TENANT_ROLES))
+        raise ValidationFailed.field("role", _l("one of %(choices)s", choices=", ".join(TENANT_ROLES)))
     return role
 
 
@@ -338,7 +383,7 @@ def _check_opds(opd_ids: list[uuid.UUID]) -> list[uuid.UUID]:
         return []
     found = set(db.session.scalars(select(Opd.id).where(Opd.id.in_(opd_ids))))
     if missing := [str(i) for i in opd_ids if i not in found]:
-        raise ValidationFailed.field("opd_ids", "unknown OPD: " + ", ".join(missing))
+        raise ValidationFailed.field("opd_ids", _l("unknown OPD: %(ids)s", ids=", ".join(missing)))
     return opd_ids
 
 
@@ -349,7 +394,7 @@ def add_member(
     role = _check_role(role)
     opd_ids = _check_opds(opd_ids or [])
     if membership_of(user_id) is not None:
-        raise Conflict("already a member of this tenant", {"user_id": ["already a member"]})
+        raise Conflict(_l("already a member of this tenant"), {"user_id": [_l("already a member")]})
     membership = Membership(user_id=user_id, role=role)
     db.session.add(membership)
     db.session.flush()
@@ -359,7 +404,7 @@ def add_member(
 
 def _bind_opds(membership: Membership, opd_ids: list[uuid.UUID]) -> None:
     if opd_ids and membership.role != OPD_OPERATOR:
-        raise ValidationFailed.field("opd_ids", "only an opd_operator is bound to OPDs")
+        raise ValidationFailed.field("opd_ids", _l("only an OPD operator is bound to OPDs"))
     db.session.execute(delete(MembershipOpd).where(MembershipOpd.membership_id == membership.id))
     db.session.add_all(MembershipOpd(membership_id=membership.id, opd_id=opd_id) for opd_id in opd_ids)
     db.session.flush()
@@ -387,7 +432,7 @@ def _ensure_another_admin(membership: Membership) -> None:
         select(Membership.id).where(Membership.role == TENANT_ADMIN, Membership.id != membership.id).limit(1)
     )
     if others is None:
-        raise Conflict("a tenant keeps at least one tenant_admin")
+        raise Conflict(_l("a tenant keeps at least one tenant admin"))
 
 
 def remove_member(membership_id: uuid.UUID, *, actor: Actor) -> None:
@@ -417,10 +462,10 @@ def invite_member(
     role = _check_role(role)
     opd_ids = _check_opds(opd_ids or [])
     if opd_ids and role != OPD_OPERATOR:
-        raise ValidationFailed.field("opd_ids", "only an opd_operator is bound to OPDs")
+        raise ValidationFailed.field("opd_ids", _l("only an OPD operator is bound to OPDs"))
     user = accounts.find_user_by_email(email)
     if user is not None and membership_of(user.id) is not None:
-        raise Conflict("already a member of this tenant", {"email": ["already a member"]})
+        raise Conflict(_l("already a member of this tenant"), {"email": [_l("already a member")]})
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         email=email,
@@ -450,7 +495,7 @@ def pending_invitations() -> list[Invitation]:
 def find_invitation(token: str) -> Invitation:
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _invitation_hash(token)))
     if invitation is None or invitation.accepted_at is not None or _aware(invitation.expires_at) <= utcnow():
-        raise NotFound("this invitation is unknown, used or expired")
+        raise NotFound(_l("this invitation is unknown, used or expired"))
     return invitation
 
 
@@ -468,13 +513,13 @@ def accept_invitation(
     invitation = find_invitation(token)
     user = accounts.find_user_by_email(invitation.email)
     if user_id is not None and (user is None or user.id != user_id):
-        raise ValidationFailed.field("email", "this invitation was sent to another email address")
+        raise ValidationFailed.field("email", _l("this invitation was sent to another email address"))
     if user is None:
         user = accounts.create_user(invitation.email, name or "", password)
     elif user_id is None:
-        raise ValidationFailed.field("email", "log in first: this email already has an account")
+        raise ValidationFailed.field("email", _l("log in first: this email already has an account"))
     if membership_of(user.id) is not None:
-        raise Conflict("already a member of this tenant")
+        raise Conflict(_l("already a member of this tenant"))
     membership = Membership(user_id=user.id, role=invitation.role)
     db.session.add(membership)
     db.session.flush()

@@ -6,8 +6,15 @@ from flask_babel import gettext as _
 from app.accounts import services as accounts
 from app.accounts.session import login_user
 from app.core.auth import TENANT_ADMIN, TENANT_ROLES
-from app.core.errors import DomainError
-from app.core.pages import form_uuids, platform_admin_required
+from app.core.errors import DomainError, ValidationFailed
+from app.core.pages import (
+    form_uuids,
+    is_htmx,
+    paginate,
+    platform_admin_required,
+    search_arg,
+    wants_fragment,
+)
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.tenants import notices, services
@@ -16,6 +23,12 @@ from app.tenants.resolver import public
 
 bp = Blueprint("tenants", __name__, url_prefix="/t/<tenant>", template_folder="templates")
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+
+# The elements htmx swaps while filtering and paging (the view answers with that fragment alone).
+OPD_TABLE = "opd-table"
+MEMBER_TABLE = "member-table"
+TENANT_TABLE = "tenant-table"
 
 
 def _failed(error: DomainError) -> dict:
@@ -27,11 +40,19 @@ def _failed(error: DomainError) -> dict:
     return error.errors or {"_": [error.message or _("This change could not be saved.")]}
 
 
+def _filters(**values) -> dict:
+    """The filters to carry into pagination links: only those set."""
+    return {key: value for key, value in values.items() if value}
+
+
 @bp.get("/")
 def dashboard():
-    opds = services.list_opds()
+    is_admin = g.actor.has_tenant_role(TENANT_ADMIN)
     return render_template(
-        "tenants/dashboard.html", opd_count=len(opds), member_count=services.member_count()
+        "tenants/dashboard.html",
+        opd_count=services.opd_count(),
+        member_count=services.member_count() if is_admin else None,
+        members_by_role=services.member_counts_by_role() if is_admin else None,
     )
 
 
@@ -50,26 +71,45 @@ def opds():
             return redirect(url_for("tenants.opds"))
         except DomainError as error:
             errors, status = _failed(error), error.status
-    return render_template("tenants/opds.html", opds=services.list_opds(), errors=errors, form=form), status
+    search = search_arg()
+    context = {"page": paginate(services.opds_query(search)), "search": search, "params": _filters(q=search)}
+    if wants_fragment(OPD_TABLE):
+        return render_template("tenants/_opd_table.html", **context)
+    return render_template("tenants/opds.html", errors=errors, form=form, **context), status
+
+
+def _opd_row_target(opd_id) -> str:
+    return f"opd-{opd_id}"
 
 
 @bp.route("/opds/<uuid:opd_id>/edit", methods=["GET", "POST"])
 def edit_opd(opd_id):
+    """Edit an OPD: a page of its own, or (with htmx) in place in its table row."""
     g.actor.require_tenant_role(TENANT_ADMIN)
     opd = services.get_opd(opd_id)
+    inline = wants_fragment(_opd_row_target(opd_id))
     errors = {}
     if request.method == "POST":
         try:
             services.update_opd(opd_id, request.form.to_dict(), actor=g.actor)
             db.session.commit()
+            if inline:
+                return render_template("tenants/_opd_row.html", opd=opd, saved=True)
             flash(_("OPD %(code)s saved.", code=opd.code), "success")
             return redirect(url_for("tenants.opds"))
         except DomainError as error:
             errors = _failed(error)
             opd = services.get_opd(opd_id)
-    return render_template("tenants/opd_edit.html", opd=opd, errors=errors, form=request.form), (
-        422 if errors else 200
-    )
+    template = "tenants/_opd_row_edit.html" if inline else "tenants/opd_edit.html"
+    return render_template(template, opd=opd, errors=errors, form=request.form), (422 if errors else 200)
+
+
+@bp.get("/opds/<uuid:opd_id>/row")
+def opd_row(opd_id):
+    """An OPD's table row, for htmx to put back when an inline edit is cancelled."""
+    if not is_htmx():
+        return redirect(url_for("tenants.opds") + f"#{_opd_row_target(opd_id)}")
+    return render_template("tenants/_opd_row.html", opd=services.get_opd(opd_id))
 
 
 @bp.post("/opds/<uuid:opd_id>/delete")
@@ -89,16 +129,29 @@ def delete_opd(opd_id):
 
 def _members_page(errors=None, form=None, status=422):
     g.actor.require_tenant_role(TENANT_ADMIN)
-    rows = db.session.execute(services.members_query()).all()
+    search, role = search_arg(), request.args.get("role", "")
+    page = paginate(services.members_query(search, role), rows=True)
+    opds = services.list_opds()
+    context = {
+        "page": page,
+        "member_opds": services.opds_by_membership([m.id for m, _u in page.items]),
+        "opds": opds,
+        "opd_options": [(opd.id, opd.acronym or opd.code) for opd in opds],
+        "roles": TENANT_ROLES,
+        "search": search,
+        "role": role,
+        "params": _filters(q=search, role=role),
+    }
+    if wants_fragment(MEMBER_TABLE):
+        return render_template("tenants/_member_table.html", **context)
     return render_template(
         "tenants/members.html",
-        rows=rows,
-        member_opds=services.opds_by_membership([m.id for m, _u in rows]),
-        opds=services.list_opds(),
         invitations=services.pending_invitations(),
-        roles=TENANT_ROLES,
         errors=errors or {},
         form=form or {},
+        # A refused invitation keeps the OPDs that were ticked.
+        form_opd_ids=form_uuids("opd_ids") if form else [],
+        **context,
     ), (status if errors else 200)
 
 
@@ -179,12 +232,19 @@ def accept_invitation(token):
 @admin_bp.get("/tenants")
 @platform_admin_required
 def tenants():
-    status = request.args.get("status") if request.args.get("status") in (ACTIVE, SUSPENDED) else None
-    return render_template(
-        "tenants/admin_tenants.html",
-        tenants=services.list_tenants(actor=g.actor, status=status),
-        status=status,
-    )
+    status = request.args.get("status", "")
+    if status not in ("", ACTIVE, SUSPENDED):
+        raise ValidationFailed.field("status", _("Choose active or suspended."))
+    search = search_arg()
+    context = {
+        "page": paginate(services.tenants_query(status or None, search)),
+        "status": status,
+        "search": search,
+        "params": _filters(q=search, status=status),
+    }
+    if wants_fragment(TENANT_TABLE):
+        return render_template("tenants/_tenant_table.html", **context)
+    return render_template("tenants/admin_tenants.html", **context)
 
 
 @admin_bp.route("/tenants/new", methods=["GET", "POST"])
