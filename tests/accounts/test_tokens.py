@@ -64,7 +64,7 @@ def test_a_token_without_a_name_is_refused_naming_the_field(app_ctx, client):
     login(client, setup.admin_email, PASSWORD)
     response, secret = _create(client, setup.tenant_id, name="  ")
     assert response.status_code == 422 and secret is None
-    assert "<code>name</code>" in response.get_data(as_text=True)
+    assert "<span class=\"fw-semibold\">Nama</span>" in response.get_data(as_text=True)
 
 
 def test_requests_without_a_token_get_401(app_ctx, client):

@@ -35,6 +35,11 @@ def _menu(page: str) -> list[str]:
     return re.findall(r"<a href=\"[^\"]+\"[^>]*>([^<]+)</a>", bar[1].split("</nav>", 1)[0])
 
 
+def _in_order(menu: list[str], expected: list[str]) -> bool:
+    """The expected entries are in the menu, in this order (other capabilities add their own)."""
+    return [label for label in menu if label in expected] == expected
+
+
 # --- layout and menu ----------------------------------------------------------------------------
 
 
@@ -58,7 +63,7 @@ def test_every_page_of_a_tenant_admin_shares_the_layout(client, demo):
         assert "Admin Kota Palopo" in _header(page)
         if url.startswith("/t/"):
             assert "Kota Palopo" in _header(page) and "Sulawesi Selatan · 73.73 · WITA" in _header(page)
-            assert _menu(page) == ["Dashboard", "OPDs", "Members"]
+            assert _in_order(_menu(page), ["Dashboard", "OPDs", "Members"])
             assert "Times are shown in WITA." in page
 
 
@@ -72,7 +77,7 @@ def test_the_menu_marks_the_current_page(client, demo):
 def test_an_opd_operator_sees_no_member_pages(client, demo):
     login(client, "opd@kota-palopo.demo")
     page = _text(client.get("/t/kota-palopo/?lang=en"))
-    assert _menu(page) == ["Dashboard", "OPDs"]
+    assert _in_order(_menu(page), ["Dashboard", "OPDs"]) and "Members" not in _menu(page)
     assert "OPD operator" in _header(page)
     assert client.get("/t/kota-palopo/members").status_code == 403
 
@@ -84,12 +89,12 @@ def test_a_platform_admin_who_is_also_a_member_sees_both_sections_headed(app, cl
         db.session.commit()
     login(client, "admin@kotacerdas.local")
     page = _text(client.get("/t/kota-palopo/?lang=en"))
-    assert _menu(page) == ["Dashboard", "OPDs", "Members", "Tenants"]
+    assert _in_order(_menu(page), ["Dashboard", "OPDs", "Members", "Tenants"])
     assert '<span class="kc-nav-heading">Kota Palopo</span>' in page
     assert '<span class="kc-nav-heading">Platform</span>' in page
     # Outside the tenant only the platform's pages are offered, without a heading.
     page = _text(client.get("/admin/tenants?lang=en"))
-    assert _menu(page) == ["Tenants"] and "kc-nav-heading" not in page
+    assert "Tenants" in _menu(page) and "Dashboard" not in _menu(page) and "kc-nav-heading" not in page
 
 
 def test_ministry_pages_show_to_ministry_roles_only(app, client, demo, monkeypatch):
@@ -140,7 +145,7 @@ def test_breadcrumbs_and_a_flash_message_after_adding_an_opd(client, demo):
 def test_a_refused_opd_names_the_field_with_its_label(client, demo):
     login(client, "admin@kota-palopo.demo")
     response = form_post(client, "/t/kota-palopo/opds?lang=en", {"code": "DISKOMINFO", "name": "Twice"})
-    assert response.status_code == 422
+    assert response.status_code == 409
     page = _text(response)
     assert '<span class="fw-semibold">Code</span>: already used in this tenant' in page
     assert 'id="f-code-error"' not in page or "is-invalid" in page

@@ -30,7 +30,7 @@ def test_an_opd_operator_is_provisioned_on_first_login_with_their_opd(palopo, pe
     page = dashboard.get_data(as_text=True)
     assert dashboard.status_code == 200
     assert "Rina Operator DISDIK" in page and "Dinas DISDIK" in page
-    assert OPD_OPERATOR in page
+    assert "Operator OPD" in page  # the role as the dashboard names it
     user, role, opds = _member(palopo, "operator.disdik@palopo.go.id")
     assert (role, opds) == (OPD_OPERATOR, {"DISDIK"})
     identity = db.session.scalar(select(UserIdentity).where(UserIdentity.user_id == user.id))

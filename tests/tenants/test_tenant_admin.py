@@ -45,7 +45,7 @@ def test_a_duplicate_opd_code_is_refused_and_the_form_keeps_the_input(palopo, cl
     response = form_post(client, "/t/kota-palopo/opds", {"code": "dlh", "name": "Dinas Lingkungan Hidup Baru"})
     assert response.status_code == 409
     body = response.get_data(as_text=True)
-    assert "<code>code</code>" in body and "Dinas Lingkungan Hidup Baru" in body
+    assert "<span class=\"fw-semibold\">Kode</span>" in body and "Dinas Lingkungan Hidup Baru" in body
 
 
 def test_an_opd_with_bound_members_cannot_be_removed(palopo, client):
@@ -80,7 +80,7 @@ def test_inviting_changing_role_binding_opds_and_removing_a_member(palopo, clien
     assert me == ("opd_operator", [opd_id])
 
     bad = form_post(client, f"/t/kota-palopo/members/{membership.id}", {"role": "mayor"})
-    assert bad.status_code == 422 and "<code>role</code>" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "<span class=\"fw-semibold\">Peran</span>" in bad.get_data(as_text=True)
 
     removed = form_post(client, f"/t/kota-palopo/members/{membership.id}/remove")
     assert removed.status_code == 302
