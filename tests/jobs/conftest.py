@@ -10,21 +10,9 @@ from pathlib import Path
 import pytest
 
 import tests.support.jobkinds  # noqa: F401 - the test job kinds, known here as in the workers
-from app.accounts import services as accounts
-from app.core.auth import TENANT_ADMIN, Actor
-from app.demo import seed_demo
-from app.tenants import services as tenants
+from tests.support.demo import palopo  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def palopo(app_ctx):
-    """The demo, seeded; Kota Palopo's tenant and its admin as an actor."""
-    seed_demo()
-    tenant = tenants.find_tenant_by_slug("kota-palopo")
-    admin = accounts.find_user_by_email("admin@kota-palopo.demo")
-    return {"tenant": tenant, "admin": admin, "actor": Actor(user_id=admin.id, tenant_role=TENANT_ADMIN)}
 
 
 @pytest.fixture
