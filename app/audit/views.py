@@ -39,9 +39,12 @@ def _render(template: str, query, users, object_types, timezone: str, **context)
         args=request.args,
         endpoint=request.endpoint,
     )
-    if is_htmx():
-        return render_template("audit/_results.html", **context)
-    return render_template(template, **context), (422 if errors else 200)
+    # A history restore (back button after an htmx swap) wants the whole page.
+    if is_htmx() and not request.headers.get("HX-History-Restore-Request"):
+        body, status = render_template("audit/_results.html", **context), 200
+    else:
+        body, status = render_template(template, **context), (422 if errors else 200)
+    return body, status, {"Vary": "HX-Request"}
 
 
 @bp.get("")
