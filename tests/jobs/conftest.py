@@ -41,11 +41,11 @@ class Workers:
             "JOBS_MAIL_AFTER_SECONDS": "3600",
         }
 
-    def start(self, queue: str, *, burst: bool = False) -> subprocess.Popen:
+    def start(self, queue: str, *, burst: bool = False, **env) -> subprocess.Popen:
         command = [sys.executable, "-m", "tests.support.rq_worker", "worker", "--url", self.redis_url]
         command += ["--worker-class", "app.jobs.worker.Worker", "--logging_level", "WARNING"]
         command += ["--burst"] if burst else []
-        process = subprocess.Popen([*command, queue], env={**self.env, "JOBS_QUEUE": queue}, cwd=ROOT)
+        process = subprocess.Popen([*command, queue], env={**self.env, "JOBS_QUEUE": queue, **env}, cwd=ROOT)
         self.processes.append(process)
         return process
 

@@ -32,3 +32,16 @@ def _steps(*, actor, steps: int = 5, delay: float = 0.2, fail_at: int | None = N
 
 job_kind("test_steps", label="Test steps", roles=(TENANT_ADMIN,))(_steps)
 job_kind("test_steps_retry", label="Test steps (retried)", roles=(TENANT_ADMIN,), retries=1)(_steps)
+
+
+def pace_members_export(seconds: float) -> None:
+    """Slow the real members export down after each progress report, so a browser can watch it move."""
+    import app.tenants.jobs as members_jobs
+
+    report = members_jobs.report_progress
+
+    def paced(percent: int, message: str | None = None) -> None:
+        report(percent, message)
+        time.sleep(seconds)
+
+    members_jobs.report_progress = paced
