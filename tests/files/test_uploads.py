@@ -214,3 +214,19 @@ def test_sniffing_reads_the_first_bytes(tmp_path, content, name, kind):
     path.write_bytes(content)
     found = sniff(path, name)
     assert (found.name if found else None) == kind
+
+
+def test_the_file_list_sends_the_same_queries_for_few_or_many_files(palopo, client):
+    from tests.support.queries import count_queries
+
+    auth = palopo.token()
+
+    def measure():
+        with count_queries(palopo.app) as statements:
+            assert client.get(BASE, headers=auth).status_code == 200
+        return len(statements)
+
+    few = measure()
+    for number in range(30):
+        assert _upload(client, auth, PDF, f"bukti-{number}.pdf").status_code == 201
+    assert measure() == few
