@@ -101,14 +101,13 @@ def record_event(
     It goes to the log of ``tenant_id`` (by default the current tenant), or to the platform's log when
     there is no tenant. ``user_id`` defaults to the acting user. ``details`` must never hold a secret
     (tokens, passwords, client secrets)."""
-    actor = current_actor()
     entry = _entry(
         action,
         tenant_id=tenant_id or current_tenant_id(),
         object_type=object_type,
         object_id=object_id,
         details=_jsonable(details or {}),
-        user_id=user_id or actor.user_id,
+        user_id=user_id,
     )
     log.info(json.dumps({k: v for k, v in entry.items() if k not in ("id", "at")}, default=str))
     if _tables:
@@ -246,13 +245,15 @@ def _object_entry(obj, action: str, before: dict | None, after: dict | None) -> 
     )
 
 
-def _entry(action: str, *, tenant_id, object_type, object_id, before=None, after=None, details=None, **kw):
+def _entry(
+    action: str, *, tenant_id, object_type, object_id, before=None, after=None, details=None, user_id=None
+) -> dict:
     actor = current_actor()
     return {
         "id": new_id(),
         "at": utcnow(),
         "tenant_id": tenant_id,
-        "user_id": kw.get("user_id", actor.user_id),
+        "user_id": user_id or actor.user_id,
         "origin": actor.origin,
         "reference": actor.reference,
         "action": action,
