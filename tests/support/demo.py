@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 
 from app.accounts import services as accounts
@@ -72,8 +73,10 @@ def demo_tenant(app, slug: str) -> DemoTenant:
 
 
 @pytest.fixture
-def palopo(app) -> DemoTenant:
+def palopo(app, monkeypatch) -> DemoTenant:
     """The demo seeded; Kota Palopo with its admin and OPD operator."""
+    # The demo hashes seven passwords: real argon2, at its lowest cost, keeps each test quick.
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     with app.app_context():
         seed_demo()
     return demo_tenant(app, "kota-palopo")
