@@ -1,8 +1,8 @@
 """Figures for the shared machinery: what the audit capture costs per write, how long the members export
 takes for a large tenant, and how the audit page behaves with a long log. Writes docs/benchmarks/.
 
-    .venv/bin/python benchmarks/jobs_and_audit.py            # embedded default: SQLite in a temp folder
-    DATABASE_URL=... DATABASE_OWNER_URL=... DATABASE_APP_ROLE=... .venv/bin/python benchmarks/jobs_and_audit.py
+    .venv/bin/python benchmarks/jobs_and_audit.py      # embedded default: SQLite in a temp folder
+    # PostgreSQL: the same with DATABASE_URL, DATABASE_OWNER_URL and DATABASE_APP_ROLE set
 """
 
 import os

@@ -131,12 +131,15 @@ def result_file(job_run_id: uuid.UUID, *, actor: Actor):
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_committed(session: Session) -> None:
+    ran_here = False
     for run_id, tenant_id, retries in session.info.pop(_TO_DISPATCH, []):
         try:
-            _dispatch(run_id, tenant_id, retries)
+            ran_here |= _dispatch(run_id, tenant_id, retries)
         except Exception as error:  # noqa: BLE001 - the run must not stay "queued" for ever
             log.exception("job run %s could not be queued", run_id)
             _mark_undeliverable(run_id, tenant_id, error)
+    if ran_here:
+        session.expire_all()  # the job changed rows this session may hold: read them afresh
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -145,23 +148,26 @@ def _forget_uncommitted(session: Session, transaction) -> None:
         session.info.pop(_TO_DISPATCH, None)
 
 
-def _dispatch(run_id: uuid.UUID, tenant_id: uuid.UUID, retries: int) -> None:
+def _dispatch(run_id: uuid.UUID, tenant_id: uuid.UUID, retries: int) -> bool:
+    """Hand the run over; True when it already ran here (inline, outside a request)."""
     redis = redis_connection()
     if redis is not None:
         _enqueue_rq(redis, run_id, tenant_id, retries)
-        return
+        return False
     from app.jobs.runner import run_inline
 
     app = current_app._get_current_object()
     if not has_request_context():
         run_inline(app, run_id, tenant_id)
-        return
+        return True
 
     # In a request, the job runs once the response is sent, so the page can follow its progress.
     @after_this_request
     def _after_response(response):
         response.call_on_close(lambda: run_inline(app, run_id, tenant_id))
         return response
+
+    return False
 
 
 def _enqueue_rq(redis, run_id: uuid.UUID, tenant_id: uuid.UUID, retries: int) -> None:

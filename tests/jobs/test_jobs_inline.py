@@ -160,3 +160,12 @@ def test_job_pages_and_lists_send_the_same_queries_for_few_or_many_runs(palopo, 
     for _ in range(30):
         palopo.start("test_steps", steps=0, delay=0)
     assert measure() == few
+
+
+def test_outside_a_request_the_job_has_run_when_the_commit_returns(palopo):
+    """CLI commands and the demo seed start jobs this way: the objects they hold show the outcome."""
+    with palopo.inside():
+        run = jobs.start_job("members_export", actor=palopo.actor)
+        assert run.status == "queued"
+        db.session.commit()
+        assert (run.status, run.progress, run.result_file_id is not None) == ("succeeded", 100, True)
