@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from app.accounts import services as accounts
 from app.accounts.models import User
+from app.core.audit import acting_as
 from app.core.auth import OPD_OPERATOR, PLATFORM_ADMIN, SYSTEM, TENANT_ADMIN, Actor
 from app.core.tenancy import tenant_context
 from app.extensions import db
+from app.jobs import services as jobs
 from app.sso import demo as sso_demo
 from app.tenants import services as tenants
 from app.tenants.models import Opd
@@ -41,7 +43,8 @@ def _seed_tenant(spec: dict) -> None:
     admin = _user(f"admin@{slug}.demo", f"Admin {tenant.name}")
     operator = _user(f"opd@{slug}.demo", f"Operator {OPERATOR_OPD[slug]} {tenant.name}")
     tenants.seed_tenant_admin(tenant, admin)
-    with tenant_context(tenant.id):
+    # The tenant's own set-up reads in its audit log as the work of its admin, done from the command line.
+    with tenant_context(tenant.id), acting_as(admin.id, "cli"):
         actor = Actor(user_id=admin.id, tenant_role=TENANT_ADMIN)
         existing = {o.code for o in tenants.list_opds()}
         for unit in spec.get("org_units", []):
@@ -53,15 +56,19 @@ def _seed_tenant(spec: dict) -> None:
             opd = db.session.scalar(select(Opd).where(Opd.code == OPERATOR_OPD[slug]))
             tenants.add_member(operator.id, OPD_OPERATOR, [opd.id], actor=actor)
         sso_demo.seed_tenant_provider(slug, tenant.name, actor=actor)
+        if not db.session.scalar(select(jobs.jobs_query(actor=actor).exists())):
+            # One export, run once the seed commits, so the jobs and files pages have something to show.
+            jobs.start_job("members_export", actor=actor)
 
 
 def seed_demo() -> None:
     """Create (or complete) the demo; running it again changes nothing."""
-    _user(PLATFORM_ADMIN_EMAIL, "Operator Platform", PLATFORM_ADMIN)
-    for spec in demo_tenants():
-        _seed_tenant(spec)
-    sso_demo.seed_ministry_provider()
-    db.session.commit()
+    with acting_as(None, "cli"):
+        _user(PLATFORM_ADMIN_EMAIL, "Operator Platform", PLATFORM_ADMIN)
+        for spec in demo_tenants():
+            _seed_tenant(spec)
+        sso_demo.seed_ministry_provider()
+        db.session.commit()
 
 
 @click.group("demo", help="The demo tenants for local use.")

@@ -1,0 +1,128 @@
+"""The audit pages and API: a tenant admin browses the tenant's log, a platform admin the platform's."""
+
+import re
+from datetime import date, timedelta
+
+from app.core.audit import acting_as
+from app.extensions import db
+from app.tenants import services as tenants
+from tests.conftest import login
+from tests.support.queries import count_queries
+
+PAGE = "/t/kota-palopo/audit"
+API = "/api/v1/t/kota-palopo/audit-entries"
+ROWS = re.compile(r"<li class=\"list-group-item kc-audit-entry\">")
+
+
+def _rows(html: str) -> int:
+    return len(ROWS.findall(html))
+
+
+def _add_opds(demo, count: int) -> None:
+    with demo.inside(), acting_as(demo.admin_id, "web"):
+        for number in range(count):
+            tenants.create_opd({"code": f"KEC{number:03}", "name": f"Kecamatan {number}"}, actor=demo.actor)
+        db.session.commit()
+
+
+def test_the_tenant_admin_sees_the_writes_made_in_the_demo(palopo, client):
+    login(client, "admin@kota-palopo.demo")
+    html = client.get(PAGE).get_data(as_text=True)
+    assert "Audit log" in html
+    assert "Dinas Komunikasi dan Informatika" in html  # an OPD the demo seeded, as created
+    assert "Admin Kota Palopo" in html and "admin@kota-palopo.demo" in html
+    assert "Balikpapan" not in html
+    assert 'href="/t/kota-palopo/audit"' in html  # in the menu
+
+
+def test_filters_narrow_the_log_by_object_type_user_and_day(palopo, client):
+    login(client, "admin@kota-palopo.demo")
+    everything = _rows(client.get(PAGE).get_data(as_text=True))
+    opds = client.get(f"{PAGE}?object_type=Opd").get_data(as_text=True)
+    assert 0 < _rows(opds) < everything
+    assert "Membership" not in opds.split('id="audit-results"')[1]
+
+    mine = client.get(f"{PAGE}?user_id={palopo.admin_id}").get_data(as_text=True)
+    assert _rows(mine) > 0
+    nobody = client.get(f"{PAGE}?user_id={palopo.operator_id}").get_data(as_text=True)
+    assert _rows(nobody) == 0 and "Nothing recorded for this filter" in nobody
+
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    assert _rows(client.get(f"{PAGE}?since={tomorrow}").get_data(as_text=True)) == 0
+    today = (date.today() - timedelta(days=1)).isoformat()
+    assert _rows(client.get(f"{PAGE}?since={today}&until={tomorrow}").get_data(as_text=True)) == everything
+
+
+def test_a_bad_filter_answers_422_naming_the_field(palopo, client):
+    login(client, "admin@kota-palopo.demo")
+    response = client.get(f"{PAGE}?since=2024-02-30")
+    assert response.status_code == 422 and "<code>since</code>" in response.get_data(as_text=True)
+    response = client.get(f"{PAGE}?since=2024-05-02&until=2024-05-01")
+    assert response.status_code == 422 and "<code>until</code>" in response.get_data(as_text=True)
+
+
+def test_htmx_gets_only_the_results_and_paging_keeps_the_filter(palopo, client):
+    _add_opds(palopo, 60)
+    login(client, "admin@kota-palopo.demo")
+    partial = client.get(f"{PAGE}?object_type=Opd", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in partial and _rows(partial) == 50
+    assert 'href="/t/kota-palopo/audit?object_type=Opd&amp;page=2"' in partial
+    second = client.get(f"{PAGE}?object_type=Opd&page=2").get_data(as_text=True)
+    assert _rows(second) == 6 + 60 - 50  # the demo's six OPDs and the sixty added, 50 a page
+    assert "<html" in second
+
+
+def test_only_the_tenant_admin_reads_the_log(palopo, client, app):
+    login(client, "opd@kota-palopo.demo")
+    assert client.get(PAGE).status_code == 403
+    assert 'href="/t/kota-palopo/audit"' not in client.get("/t/kota-palopo/").get_data(as_text=True)
+    other = app.test_client()
+    login(other, "admin@kota-balikpapan.demo")
+    assert other.get(PAGE).status_code == 404
+    assert other.get("/admin/audit").status_code == 404
+
+
+def test_the_platform_admin_sees_platform_events(palopo, client):
+    login(client, "admin@kotacerdas.local")
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "Platform audit log" in html
+    assert "kota-palopo" in html and "admin@kota-palopo.demo" in html  # the demo's tenants and users
+    assert "***" in html  # password hashes never shown
+    tenants_only = client.get("/admin/audit?object_type=Tenant").get_data(as_text=True)
+    assert _rows(tenants_only) == 3
+
+
+def test_page_and_api_send_the_same_queries_for_a_short_or_long_log(palopo, client):
+    login(client, "admin@kota-palopo.demo")
+
+    auth = palopo.token()
+
+    def measure():
+        counts = []
+        for url, headers in [(PAGE, {}), (f"{PAGE}?object_type=Opd&page=2", {}), (API, auth)]:
+            with count_queries(palopo.app) as statements:
+                assert client.get(url, headers=headers).status_code == 200
+            counts.append(len(statements))
+        return counts
+
+    few = measure()
+    _add_opds(palopo, 120)
+    assert measure() == few
+
+
+def test_the_api_lists_and_filters_the_log(palopo, client):
+    auth = palopo.token()
+    base = API
+    entries = client.get(f"{base}?object_type=Opd&page_size=100", headers=auth).get_json()
+    assert {e["after"]["code"] for e in entries} >= {"DISKOMINFO", "BAPPEDA"}
+    assert all(e["user_name"] == "Admin Kota Palopo" for e in entries)
+    assert client.get(base, headers=auth).headers["X-Pagination"]
+    for query, field in [
+        ("since=yesterday", "since"),
+        ("user_id=7", "user_id"),
+        ("until=2024-13-01", "until"),
+    ]:
+        response = client.get(f"{base}?{query}", headers=auth)
+        assert response.status_code == 422 and field in response.get_json()["errors"], query
+    operator = palopo.token(palopo.operator_id)
+    assert client.get(base, headers=operator).status_code == 403
