@@ -99,7 +99,7 @@ def test_api_errors_stay_english_json_while_pages_speak_indonesian(app, client, 
         "/t/kota-palopo/opds",
         data={"code": "DISKOMINFO", "name": "Again", "csrf_token": _csrf(client)},
     )
-    assert page.status_code == 422 and "sudah dipakai di pemda ini" in _text(page)
+    assert page.status_code == 409 and "sudah dipakai di pemda ini" in _text(page)
 
 
 def _csrf(client) -> str:

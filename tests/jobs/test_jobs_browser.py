@@ -50,6 +50,9 @@ def _export_and_watch(page, base: str) -> bytes:
     page.wait_for_selector("#job-result", timeout=30000)
     assert 0 < seen < 100
     assert bar.get_attribute("aria-valuenow") == "100"
+    # The bar is drawn full width (its width comes from the stylesheet, which the CSP allows).
+    filled = page.locator("#job-progress .progress-bar").bounding_box()["width"]
+    assert filled >= 0.95 * bar.bounding_box()["width"]
     assert page.evaluate("window.kcSamePage") is True  # swapped in by htmx, not reloaded
     _screenshot(page, "job-done")
     with page.expect_download() as download:

@@ -63,7 +63,7 @@ def test_an_invitation_from_the_members_page_arrives_in_indonesian_with_a_workin
     assert message["From"] == app.config["MAIL_SENDER"]
     assert message["Subject"] == "Undangan bergabung dengan Kota Palopo di Kota Cerdas"
     body = _body(message)
-    assert "sebagai planner" in body and "berlaku 14 hari" in body
+    assert "sebagai Perencana (Bappeda)" in body and "berlaku 14 hari" in body
     link = re.search(r"http://localhost(/t/kota-palopo/invitations/\S+)", body).group(1)
     invitee = app.test_client()
     page = invitee.get(link)
