@@ -56,6 +56,16 @@ def strategies_query(masterplan_id: uuid.UUID):
     return select(Strategy).where(Strategy.masterplan_id == masterplan_id).order_by(Strategy.code)
 
 
+def serving_program_counts(masterplan_id: uuid.UUID) -> dict[uuid.UUID, int]:
+    """How many programs serve each strategy, in one query."""
+    rows = db.session.execute(
+        select(ProgramStrategy.strategy_id, func.count())
+        .where(ProgramStrategy.masterplan_id == masterplan_id)
+        .group_by(ProgramStrategy.strategy_id)
+    )
+    return dict(rows.all())
+
+
 def _numbered(codes, stem: str) -> int:
     """The highest number n among codes ``stem.n``."""
     pattern = re.compile(re.escape(stem) + r"\.(\d+)$")
@@ -288,6 +298,15 @@ def programs_query(
         word = f"%{f.search.strip().lower()}%"
         stmt = stmt.where(or_(func.lower(Program.code).like(word), func.lower(Program.name).like(word)))
     return stmt
+
+
+def program_choices_query(masterplan_id: uuid.UUID):
+    """Id, code and name of every program, for pickers."""
+    return (
+        select(Program.id, Program.code, Program.name)
+        .where(Program.masterplan_id == masterplan_id)
+        .order_by(Program.code)
+    )
 
 
 def _clean_years(years, name: str) -> list[int]:
