@@ -11,7 +11,9 @@ from app.accounts import services as accounts
 from app.accounts.models import User
 from app.core.auth import OPD_OPERATOR, PLATFORM_ADMIN, SYSTEM, TENANT_ADMIN, Actor
 from app.core.tenancy import tenant_context
+from app.demo.masterplan import seed_masterplans
 from app.extensions import db
+from app.masterplan.reference import load_reference_data
 from app.tenants import services as tenants
 from app.tenants.models import Opd
 
@@ -51,11 +53,13 @@ def _seed_tenant(spec: dict) -> None:
         if tenants.membership_of(operator.id) is None:
             opd = db.session.scalar(select(Opd).where(Opd.code == OPERATOR_OPD[slug]))
             tenants.add_member(operator.id, OPD_OPERATOR, [opd.id], actor=actor)
+        seed_masterplans(spec, actor)
 
 
 def seed_demo() -> None:
     """Create (or complete) the demo; running it again changes nothing."""
     _user(PLATFORM_ADMIN_EMAIL, "Operator Platform", PLATFORM_ADMIN)
+    load_reference_data(db.session.connection())
     for spec in demo_tenants():
         _seed_tenant(spec)
     db.session.commit()
@@ -69,14 +73,14 @@ def demo_cli():
 @demo_cli.command("seed")
 @with_appcontext
 def seed_command():
-    """Seed Kota Palopo, Kota Balikpapan and Kabupaten Penajam Paser Utara with OPDs and demo accounts."""
+    """Seed Kota Palopo, Kota Balikpapan and Kabupaten Penajam Paser Utara with OPDs, demo accounts and
+    masterplans."""
     seed_demo()
     click.echo(f"Demo ready. Password for every demo account: {DEMO_PASSWORD}")
     click.echo(f"  platform admin: {PLATFORM_ADMIN_EMAIL}")
     for spec in demo_tenants():
-        click.echo(
-            f"  {spec['slug']}: admin@{spec['slug']}.demo (tenant_admin), opd@{spec['slug']}.demo (opd_operator)"
-        )
+        slug = spec["slug"]
+        click.echo(f"  {slug}: admin@{slug}.demo (tenant_admin), opd@{slug}.demo (opd_operator)")
 
 
 def init_app(app) -> None:

@@ -272,7 +272,7 @@ def start_revision(
     copy = Masterplan(
         **{
             name: getattr(source, name)
-            for name in (*HEADER_FIELDS, "framework_id", "legal_type")
+            for name in (*HEADER_FIELDS, "framework_id")
             if name not in values
         },
         **values,

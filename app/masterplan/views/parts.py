@@ -629,10 +629,20 @@ def delete_indicator(masterplan_id, indicator_id):
 def strategies(masterplan_id):
     mp = get_masterplan(masterplan_id)
     refs = MasterplanRefs(mp)
-    rows = list(db.session.scalars(programs.strategies_query(masterplan_id)))
-    served = programs.serving_program_counts(masterplan_id)
+    children, tops = {}, {}
+    for strategy in db.session.scalars(programs.strategies_query(masterplan_id)):
+        if strategy.parent_id:
+            children.setdefault(strategy.parent_id, []).append(strategy)
+        else:
+            tops.setdefault((strategy.dimension_id, strategy.sub_dimension_id), []).append(strategy)
     return render_page(
-        "masterplan/strategies.html", mp, "masterplan.strategies", refs=refs, strategies=rows, served=served
+        "masterplan/strategies.html",
+        mp,
+        "masterplan.strategies",
+        refs=refs,
+        children=children,
+        tops=tops,
+        served=programs.serving_program_counts(masterplan_id),
     )
 
 
@@ -727,7 +737,7 @@ def _action_plan_page(masterplan_id, errors=None, status=200, form=None):
         "masterplan.action_plan",
         status,
         refs=refs,
-        items=items,
+        action_items=items,
         pagination=pagination,
         program_names=dict(choices),
         program_choices=choices,
