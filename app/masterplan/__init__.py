@@ -37,10 +37,12 @@ register_path_param("action_item_id", ActionItem)
 
 def init_app(app) -> None:
     from app.core.api import register_api
-    from app.masterplan import api, cli, views
+    from app.masterplan import api, cli, programs, views
+    from app.tenants.services import register_opd_reference
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin_bp)
     register_api(app, *api.blueprints)
     app.cli.add_command(cli.masterplan_cli)
     views.init_app(app)
+    register_opd_reference(programs.opd_references)

@@ -84,8 +84,11 @@ def _ensure_number_free(masterplan_id: uuid.UUID, number: int, except_id: uuid.U
         raise Conflict(f"mission {number} exists", {"number": ["already used in this masterplan"]})
 
 
-def _set_mission_dimensions(mission: Mission, codes: list[str], refs: MasterplanRefs) -> None:
-    dimension_ids = [refs.dimension(code, "dimension_codes").id for code in dict.fromkeys(codes)]
+def _dimension_ids(codes: list[str], refs: MasterplanRefs) -> list:
+    return [refs.dimension(code, "dimension_codes").id for code in dict.fromkeys(codes)]
+
+
+def _set_mission_dimensions(mission: Mission, dimension_ids: list, refs: MasterplanRefs) -> None:
     db.session.execute(delete(MissionDimension).where(MissionDimension.mission_id == mission.id))
     db.session.add_all(
         MissionDimension(masterplan_id=mission.masterplan_id, mission_id=mission.id, dimension_id=dim_id)
@@ -97,11 +100,12 @@ def create_mission(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> Mis
     """Add a numbered mission (misi); it may name the dimensions it serves."""
     refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
     values = _clean_mission(data, masterplan_id, None)
+    dimension_ids = _dimension_ids(data.get("dimension_codes") or [], refs)
     _ensure_number_free(masterplan_id, values["number"], None)
     mission = Mission(masterplan_id=masterplan_id, **values)
     db.session.add(mission)
     db.session.flush()
-    _set_mission_dimensions(mission, data.get("dimension_codes") or [], refs)
+    _set_mission_dimensions(mission, dimension_ids, refs)
     db.session.flush()
     return mission
 
@@ -110,11 +114,12 @@ def update_mission(masterplan_id: uuid.UUID, mission_id: uuid.UUID, data: dict, 
     refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
     mission = get_part(Mission, masterplan_id, mission_id)
     values = _clean_mission(data, masterplan_id, mission)
+    dimension_ids = _dimension_ids(data["dimension_codes"] or [], refs) if "dimension_codes" in data else None
     if "number" in values:
         _ensure_number_free(masterplan_id, values["number"], mission.id)
     apply(mission, values)
-    if "dimension_codes" in data:
-        _set_mission_dimensions(mission, data["dimension_codes"] or [], refs)
+    if dimension_ids is not None:
+        _set_mission_dimensions(mission, dimension_ids, refs)
     db.session.flush()
     return mission
 

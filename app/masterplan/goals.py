@@ -183,10 +183,13 @@ def update_indicator(masterplan_id, indicator_id, data: dict, *, actor: Actor) -
     indicator = get_part(Indicator, masterplan_id, indicator_id)
     values = _clean_indicator(data, refs, indicator)
     targets = clean_targets(data["targets"] or []) if "targets" in data else None
-    apply(indicator, values)
-    if (indicator.baseline_value is None) != (indicator.baseline_year is None):
-        missing = "baseline_year" if indicator.baseline_year is None else "baseline_value"
+    baseline = {
+        name: values.get(name, getattr(indicator, name)) for name in ("baseline_value", "baseline_year")
+    }
+    if (baseline["baseline_value"] is None) != (baseline["baseline_year"] is None):
+        missing = "baseline_year" if baseline["baseline_year"] is None else "baseline_value"
         raise ValidationFailed.field(missing, "a baseline needs both a value and a year")
+    apply(indicator, values)
     if targets is not None:
         _set_targets(indicator, targets)
     db.session.flush()

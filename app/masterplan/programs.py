@@ -31,6 +31,7 @@ from app.masterplan.models import (
     BudgetLine,
     FrameworkDimension,
     FrameworkSubDimension,
+    Indicator,
     Program,
     ProgramOpd,
     ProgramPartner,
@@ -473,6 +474,20 @@ def delete_program(masterplan_id, program_id, *, actor: Actor) -> None:
         db.session.execute(delete(model).where(model.program_id == program.id))
     db.session.delete(program)
     db.session.flush()
+
+
+def opd_references(opd_id: uuid.UUID) -> str | None:
+    """What in the masterplans still names an OPD: programs it leads or supports, indicators, action plan."""
+    counts = {
+        "program(s) it leads": select(func.count()).where(Program.lead_opd_id == opd_id),
+        "program(s) it supports": select(func.count()).where(ProgramOpd.opd_id == opd_id),
+        "indicator(s) it is responsible for": select(func.count()).where(
+            Indicator.responsible_opd_id == opd_id
+        ),
+        "action plan item(s)": select(func.count()).where(ActionItem.opd_id == opd_id),
+    }
+    found = [f"{n} {what}" for what, stmt in counts.items() if (n := db.session.scalar(stmt))]
+    return "masterplans name this OPD: " + ", ".join(found) if found else None
 
 
 # --- action plan -------------------------------------------------------------------------------------

@@ -270,11 +270,7 @@ def start_revision(
     values = _clean_header({"version_label": label, "title": title or source.title}, source)
     _ensure_label_free(values["version_label"])
     copy = Masterplan(
-        **{
-            name: getattr(source, name)
-            for name in (*HEADER_FIELDS, "framework_id")
-            if name not in values
-        },
+        **{name: getattr(source, name) for name in (*HEADER_FIELDS, "framework_id") if name not in values},
         **values,
         status=DRAFT,
         strategy_prefixes=dict(source.strategy_prefixes or {}),

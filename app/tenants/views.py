@@ -80,7 +80,7 @@ def delete_opd(opd_id):
         db.session.rollback()
         if error.status == 404:
             raise
-        flash(_("This OPD cannot be removed: members are bound to it. Unbind them first."), "danger")
+        flash(_("This OPD cannot be removed: %(reason)s.", reason=error.message), "danger")
     return redirect(url_for("tenants.opds"))
 
 

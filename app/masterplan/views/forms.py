@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from flask import request
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
 
 
@@ -47,6 +48,7 @@ def read_form(
     Empty inputs are left out, or sent as null where the schema allows it (so clearing a field clears
     it); unticked checkboxes are false."""
     raw: dict = {}
+    missing = {}
     for f in fields:
         schema_field = schema.fields.get(f.name)
         if schema_field is None or schema_field.dump_only:
@@ -59,9 +61,13 @@ def read_form(
             value = request.form.get(f.name, "").strip()
             if value:
                 raw[f.name] = value
+            elif f.required:
+                # Clearing a required input is an error, not "leave it as it was".
+                missing[f.name] = [_("Required.")]
             elif schema_field.allow_none:
                 raw[f.name] = None
-    return load(schema, {**raw, **(extra or {})}, partial=partial)
+    data, errors = load(schema, {**raw, **(extra or {})}, partial=partial)
+    return (data, {}) if not (errors or missing) else ({}, {**errors, **missing})
 
 
 def load(schema: Schema, raw: dict, *, partial: bool = False) -> tuple[dict, dict]:
@@ -71,15 +77,17 @@ def load(schema: Schema, raw: dict, *, partial: bool = False) -> tuple[dict, dic
         return {}, flatten_messages(error.messages)
 
 
-def rows_from_form(prefix: str, names: tuple[str, ...]) -> list[dict]:
-    """Repeated row inputs (``budget-year``, ``budget-amount``, ... once per row) as a list of dicts;
-    rows left wholly empty are dropped, so a form can offer spare rows for adding."""
+def rows_from_form(prefix: str, names: tuple[str, ...], filled: tuple[str, ...] = ()) -> list[dict]:
+    """Repeated row inputs (``budget-year``, ``budget-amount``, ... once per row) as a list of dicts.
+
+    Rows whose ``filled`` inputs (all of them by default) are all empty are dropped, so a form can offer
+    spare rows for adding; a select that always has a value (a status) does not make a row count."""
     columns = {name: request.form.getlist(f"{prefix}-{name}") for name in names}
     count = max((len(v) for v in columns.values()), default=0)
     rows = []
     for i in range(count):
         row = {name: (columns[name][i].strip() if i < len(columns[name]) else "") for name in names}
-        if any(row.values()):
+        if any(row[name] for name in filled or names):
             rows.append({k: v for k, v in row.items() if v != ""})
     return rows
 

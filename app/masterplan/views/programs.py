@@ -82,7 +82,9 @@ def _amount(raw: str) -> str:
 
 
 def _lists_from_form() -> dict:
-    budget = rows_from_form("budget", ("year", "amount", "funding_source", "status"))
+    budget = rows_from_form(
+        "budget", ("year", "amount", "funding_source", "status"), ("year", "amount", "funding_source")
+    )
     for row in budget:
         if "amount" in row:
             row["amount"] = _amount(row["amount"])
