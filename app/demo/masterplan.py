@@ -9,6 +9,7 @@ every tenant's overview shows all six dimensions and every part of a masterplan 
 Seeding is skipped for a tenant that has a masterplan already, so running it again changes nothing.
 """
 
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -31,9 +32,16 @@ def seed_masterplans(spec: dict, actor: Actor) -> None:
     framework_id = db.session.scalar(
         select(Framework.id).where(Framework.code == FRAMEWORK_CODE).order_by(Framework.version.desc())
     )
-    extra = yaml.safe_load(EXTRA_FILE.read_text(encoding="utf-8"))[spec["slug"]]
+    extra = _extra_content()[spec["slug"]]
     builder = {"kota-palopo": _palopo, "kota-balikpapan": _balikpapan, "kab-penajam-paser-utara": _ppu}
     builder[spec["slug"]](spec, extra, framework_id, actor)
+
+
+@lru_cache(maxsize=1)
+def _extra_content() -> dict:
+    return yaml.load(
+        EXTRA_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
 
 
 # --- the engine: a content dict written through the services ---------------------------------------

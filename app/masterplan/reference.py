@@ -8,6 +8,7 @@ models, so the migration keeps working as the models evolve.
 """
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -68,8 +69,12 @@ _code_list_items = sa.table(
 )
 
 
+@lru_cache(maxsize=1)
 def reference_data() -> dict:
-    return yaml.safe_load(FRAMEWORKS_FILE.read_text(encoding="utf-8"))
+    """The parsed reference file (read once per process; it changes only with a release)."""
+    return yaml.load(
+        FRAMEWORKS_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
 
 
 def _english_name(spec: dict) -> str:

@@ -15,9 +15,13 @@ from app.masterplan.views.forms import FormField, read_form, uuid_arg
 
 
 def _framework_choices() -> list[tuple[str, str]]:
+    """Published frameworks, the most detailed first (the Kominfo six dimensions × three sub-dimensions
+    before sets that have no sub-dimensions yet)."""
+    trees = frameworks.trees(frameworks.list_frameworks(published_only=True))
+    trees.sort(key=lambda t: -sum(len(t.sub_dimensions[d.id]) for d in t.dimensions))
     return [
-        (str(f.id), f"{f.name_id} · {f.code} v{f.version}")
-        for f in frameworks.list_frameworks(published_only=True)
+        (str(t.framework.id), f"{t.framework.name_id} · {t.framework.code} v{t.framework.version}")
+        for t in trees
     ]
 
 
@@ -81,10 +85,17 @@ def index():
                 )
                 return redirect(url_for("masterplan.overview", masterplan_id=created["m"].id))
     masterplans = versions.list_masterplans()
+    current = next((m for m in masterplans if m.status == ENACTED), None)
+    defaults = {
+        "title": _("Masterplan Smart City") + " " + g.tenant.name,
+        "version_label": "" if masterplans else "1.0",
+        "framework_id": str(current.framework_id) if current else None,
+    }
     return render_template(
         "masterplan/index.html",
         masterplans=masterplans,
-        current=next((m for m in masterplans if m.status == ENACTED), None),
+        current=current,
+        defaults=defaults,
         fields=fields,
         form=form,
         errors=errors,
