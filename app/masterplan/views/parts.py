@@ -44,7 +44,8 @@ from app.masterplan.schemas import (
     SwotItemCreateSchema,
     SwotItemSchema,
 )
-from app.masterplan.views import LABELS, attempt, bp, flash_outcome, localized_name, render_page
+from app.masterplan.views import attempt, bp, flash_outcome, render_page
+from app.masterplan.views.choices import dimension_choices, labelled, opd_choices, sub_choices
 from app.masterplan.views.forms import FormField, int_arg, read_form, uuid_arg
 
 PAGE_SIZE = 50
@@ -52,44 +53,23 @@ PAGE_SIZE = 50
 # --- field lists -------------------------------------------------------------------------------------
 
 
-def _dimension_choices(refs: MasterplanRefs) -> list[tuple[str, str]]:
-    return [(d.code, f"{d.code} · {localized_name(d)}") for d in refs.dimensions]
-
-
-def _sub_choices(refs: MasterplanRefs, dimension_code: str | None = None) -> list[tuple[str, str]]:
-    dim = refs.dimension_by_code.get(dimension_code) if dimension_code else None
-    return [
-        (s.code, f"{s.code} · {localized_name(s)}")
-        for s in refs.sub_dimensions
-        if dim is None or s.dimension_id == dim.id
-    ]
-
-
-def _opd_choices(refs: MasterplanRefs) -> list[tuple[str, str]]:
-    return [(str(o.id), o.acronym or o.code) for o in sorted(refs.opd_by_id.values(), key=lambda o: o.code)]
-
-
-def _labelled(keys, group: str) -> list[tuple[str, str]]:
-    return [(k, str(LABELS[group][k])) for k in keys]
-
-
 def mission_fields(refs):
     return [
         FormField("number", _("Number"), "number", width=2),
         FormField("text", _("Mission (misi)"), "textarea", required=True, width=10),
-        FormField("dimension_codes", _("Dimensions it serves"), "checkboxes", _dimension_choices(refs)),
+        FormField("dimension_codes", _("Dimensions it serves"), "checkboxes", dimension_choices(refs)),
     ]
 
 
 def readiness_fields(refs):
     return [
         FormField(
-            "dimension_code", _("Dimension"), "select", _dimension_choices(refs), required=True, width=4
+            "dimension_code", _("Dimension"), "select", dimension_choices(refs), required=True, width=4
         ),
         FormField(
-            "aspect", _("Aspect"), "select", _labelled(READINESS_ASPECTS, "aspect"), required=True, width=5
+            "aspect", _("Aspect"), "select", labelled(READINESS_ASPECTS, "aspect"), required=True, width=5
         ),
-        FormField("level", _("Readiness"), "select", _labelled(READINESS_LEVELS, "level"), width=3),
+        FormField("level", _("Readiness"), "select", labelled(READINESS_LEVELS, "level"), width=3),
         FormField("condition", _("Condition"), "textarea", required=True),
     ]
 
@@ -100,7 +80,7 @@ def gap_fields(refs, dimension_code=None):
             "sub_dimension_code",
             _("Sub-dimension"),
             "select",
-            _sub_choices(refs, dimension_code),
+            sub_choices(refs, dimension_code),
             required=True,
         ),
         FormField(
@@ -114,10 +94,10 @@ def gap_fields(refs, dimension_code=None):
 def swot_fields(refs):
     return [
         FormField(
-            "dimension_code", _("Dimension"), "select", _dimension_choices(refs), required=True, width=4
+            "dimension_code", _("Dimension"), "select", dimension_choices(refs), required=True, width=4
         ),
         FormField(
-            "quadrant", _("Quadrant"), "select", _labelled(SWOT_QUADRANTS, "quadrant"), required=True, width=8
+            "quadrant", _("Quadrant"), "select", labelled(SWOT_QUADRANTS, "quadrant"), required=True, width=8
         ),
         FormField("text", _("Text"), "textarea", required=True),
     ]
@@ -125,12 +105,12 @@ def swot_fields(refs):
 
 def goal_fields(refs):
     return [
-        FormField("dimension_code", _("Dimension"), "select", _dimension_choices(refs), width=6),
+        FormField("dimension_code", _("Dimension"), "select", dimension_choices(refs), width=6),
         FormField(
             "sub_dimension_code",
             _("Sub-dimension"),
             "select",
-            _sub_choices(refs),
+            sub_choices(refs),
             width=6,
             help=_("Leave empty for a goal of the whole dimension"),
         ),
@@ -144,11 +124,11 @@ def indicator_fields(refs, goal_choices, years):
         FormField("code", _("Code"), width=3, help=_("Optional, e.g. IND-01")),
         FormField("name", _("Indicator"), required=True, width=6),
         FormField("unit", _("Unit"), required=True, width=3, help=_("e.g. kasus, %, komunitas")),
-        FormField("polarity", _("Polarity"), "select", _labelled(POLARITIES, "polarity"), width=4),
+        FormField("polarity", _("Polarity"), "select", labelled(POLARITIES, "polarity"), width=4),
         FormField(
-            "accumulation", _("Accumulation"), "select", _labelled(ACCUMULATIONS, "accumulation"), width=4
+            "accumulation", _("Accumulation"), "select", labelled(ACCUMULATIONS, "accumulation"), width=4
         ),
-        FormField("responsible_opd_id", _("Responsible OPD"), "select", _opd_choices(refs), width=4),
+        FormField("responsible_opd_id", _("Responsible OPD"), "select", opd_choices(refs), width=4),
         FormField("baseline_value", _("Baseline value"), "number", width=3),
         FormField("baseline_year", _("Baseline year"), "year", width=3),
         FormField("data_source", _("Data source"), width=6),
@@ -170,7 +150,7 @@ def action_item_fields(refs, program_choices):
     return [
         FormField("program_id", _("Program"), "select", program_choices, required=True, width=6),
         FormField("year", _("Year"), "year", required=True, width=2),
-        FormField("opd_id", _("OPD"), "select", _opd_choices(refs), width=4),
+        FormField("opd_id", _("OPD"), "select", opd_choices(refs), width=4),
         FormField("activity", _("Activity"), "textarea", required=True, width=6),
         FormField("output", _("Output"), "textarea", width=6),
         FormField("target", _("Target"), width=6),

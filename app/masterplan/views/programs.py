@@ -12,9 +12,9 @@ from app.masterplan import presenters, programs
 from app.masterplan.common import MasterplanRefs, get_masterplan, get_part
 from app.masterplan.models import BUDGET_STATUSES, PROGRAM_STATUSES, Program
 from app.masterplan.schemas import ProgramCreateSchema, ProgramSchema
-from app.masterplan.views import attempt, bp, flash_outcome, localized_name, render_page
+from app.masterplan.views import attempt, bp, flash_outcome, render_page
+from app.masterplan.views.choices import code_choices, dimension_choices, labelled, opd_choices, sub_choices
 from app.masterplan.views.forms import FormField, int_arg, read_form, rows_from_form, uuid_arg
-from app.masterplan.views.parts import _dimension_choices, _labelled, _opd_choices, _sub_choices
 
 PAGE_SIZE = 50
 SPARE_ROWS = 3
@@ -34,14 +34,6 @@ def program_filters(refs: MasterplanRefs) -> programs.ProgramFilters:
     )
 
 
-def _code_choices(refs: MasterplanRefs, list_name: str) -> list[tuple[str, str]]:
-    return [
-        (code, localized_name(item))
-        for code, item in refs.code_lists.get(list_name, {}).items()
-        if not item.retired
-    ]
-
-
 def program_fields(refs: MasterplanRefs, years: list[int]) -> list[FormField]:
     strategies = sorted(refs.strategy_by_id.values(), key=lambda s: s.code)
     return [
@@ -54,23 +46,23 @@ def program_fields(refs: MasterplanRefs, years: list[int]) -> list[FormField]:
             "dimension_code",
             _("Dimension"),
             "select",
-            _dimension_choices(refs),
+            dimension_choices(refs),
             width=6,
             help=_("May stay empty when the program serves a strategy: it takes the strategy's"),
         ),
-        FormField("sub_dimension_code", _("Sub-dimension"), "select", _sub_choices(refs), width=6),
+        FormField("sub_dimension_code", _("Sub-dimension"), "select", sub_choices(refs), width=6),
         FormField(
             "strategy_ids",
             _("Strategies served"),
             "checkboxes",
             [(str(s.id), f"{s.code} {s.text[:60]}") for s in strategies],
         ),
-        FormField("program_class", _("Class"), "select", _code_choices(refs, "program_class"), width=4),
-        FormField("horizon", _("Horizon"), "select", _code_choices(refs, "horizon"), width=4),
-        FormField("status", _("Status"), "select", _labelled(PROGRAM_STATUSES, "program_status"), width=4),
+        FormField("program_class", _("Class"), "select", code_choices(refs, "program_class"), width=4),
+        FormField("horizon", _("Horizon"), "select", code_choices(refs, "horizon"), width=4),
+        FormField("status", _("Status"), "select", labelled(PROGRAM_STATUSES, "program_status"), width=4),
         FormField("quick_win", _("Quick win"), "checkbox", width=12),
-        FormField("lead_opd_id", _("Lead OPD"), "select", _opd_choices(refs), width=4),
-        FormField("supporting_opd_ids", _("Supporting OPDs"), "checkboxes", _opd_choices(refs), width=8),
+        FormField("lead_opd_id", _("Lead OPD"), "select", opd_choices(refs), width=4),
+        FormField("supporting_opd_ids", _("Supporting OPDs"), "checkboxes", opd_choices(refs), width=8),
         FormField("roadmap_years", _("Roadmap years"), "checkboxes", [(str(y), str(y)) for y in years]),
     ]
 
@@ -117,8 +109,8 @@ def _form_page(mp, refs, *, values, errors, status, title, program=None):
         errors=errors,
         budget_rows=list(lists.get("budget_lines") or []) + [{}] * SPARE_ROWS,
         partner_rows=list(lists.get("partners") or []) + [{}] * 2,
-        funding_sources=_code_choices(refs, "funding_source"),
-        sectors=_code_choices(refs, "pentahelix"),
+        funding_sources=code_choices(refs, "funding_source"),
+        sectors=code_choices(refs, "pentahelix"),
         budget_statuses=BUDGET_STATUSES,
         years=years,
     )
@@ -140,8 +132,8 @@ def programs_page(masterplan_id):
         details=programs.program_details([p.id for p in rows]),
         filters=filters,
         pagination=pagination,
-        funding_sources=_code_choices(refs, "funding_source"),
-        opd_choices=_opd_choices(refs),
+        funding_sources=code_choices(refs, "funding_source"),
+        opd_choices=opd_choices(refs),
     )
 
 

@@ -11,9 +11,9 @@ from app.masterplan.common import MasterplanRefs, can_edit, get_masterplan, get_
 from app.masterplan.models import BUDGET_STATUSES, DRAFT, PROGRAM_STATUSES, Goal, Program, Strategy
 from app.masterplan.schemas import GoalSchema, ProgramSchema, StrategySchema
 from app.masterplan.views import LABELS, attempt, bp, render_page
+from app.masterplan.views.choices import code_choices, opd_choices
 from app.masterplan.views.forms import FormField, read_form
-from app.masterplan.views.parts import _opd_choices
-from app.masterplan.views.programs import _code_choices, program_filters
+from app.masterplan.views.programs import program_filters
 
 
 @bp.get("/<uuid:masterplan_id>/tree")
@@ -167,8 +167,8 @@ def roadmap(masterplan_id):
         view=view,
         refs=view.refs,
         filters=filters,
-        opd_choices=_opd_choices(view.refs),
-        funding_sources=_code_choices(view.refs, "funding_source"),
+        opd_choices=opd_choices(view.refs),
+        funding_sources=code_choices(view.refs, "funding_source"),
     )
 
 
