@@ -261,3 +261,26 @@ def test_the_tree_is_edited_in_place_with_htmx_and_without_it(client, admin):
     assert (
         page_post(client, node, {"code": "P-1", "name": "Satu Data", "status": "planned"}).status_code == 302
     )
+
+
+def test_the_settings_page_changes_details_and_prefixes_then_only_the_legal_basis(client, admin):
+    masterplan = make_masterplan(admin)
+    url = f"/t/{admin.slug}/masterplans/{masterplan.id}"
+    form = {
+        "title": "Masterplan Smart City 2026",
+        "version_label": "1.0",
+        "period_start": "2026",
+        "period_end": "2030",
+        "framework_id": str(kominfo_id()),
+        "prefix-SOC": "SS",
+    }
+    assert page_post(client, f"{url}/settings", form).status_code == 302
+    page_post(client, f"{url}/strategies/new?sub=SOC.1", {"text": "Interaksi"})
+    assert "SS.1" in page_get(client, f"{url}/strategies").get_data(as_text=True)
+    page_post(client, f"{url}/status", {"status": "in_review"})
+    settings = page_get(client, f"{url}/settings").get_data(as_text=True)
+    assert 'name="title"' not in settings and 'name="legal_number"' in settings
+    saved = page_post(client, f"{url}/settings", {"legal_type": "PERWALI", "legal_number": "7 Tahun 2026"})
+    assert saved.status_code == 302
+    overview = page_get(client, f"{url}?lang=en").get_data(as_text=True)
+    assert "7 Tahun 2026" in overview and "2026–2030" in overview
