@@ -149,4 +149,13 @@ def init_app(app: Flask) -> None:
 
 
 # Route modules register on the blueprints above.
-from app.masterplan.views import admin, parts, programs, reports, versions  # noqa: E402, F401
+from app.masterplan.views import (  # noqa: E402, F401
+    action_plan,
+    admin,
+    analysis,
+    goals,
+    programs,
+    reports,
+    strategies,
+    versions,
+)
