@@ -12,8 +12,10 @@ from app.accounts.models import User
 from app.core.audit import acting_as
 from app.core.auth import OPD_OPERATOR, PLATFORM_ADMIN, SYSTEM, TENANT_ADMIN, Actor
 from app.core.tenancy import tenant_context
+from app.demo.masterplan import seed_masterplans
 from app.extensions import db
 from app.jobs import services as jobs
+from app.masterplan.reference import load_reference_data
 from app.sso import demo as sso_demo
 from app.tenants import services as tenants
 from app.tenants.models import Opd
@@ -55,6 +57,7 @@ def _seed_tenant(spec: dict) -> None:
         if tenants.membership_of(operator.id) is None:
             opd = db.session.scalar(select(Opd).where(Opd.code == OPERATOR_OPD[slug]))
             tenants.add_member(operator.id, OPD_OPERATOR, [opd.id], actor=actor)
+        seed_masterplans(spec, actor)
         sso_demo.seed_tenant_provider(slug, tenant.name, actor=actor)
         if not db.session.scalar(select(jobs.jobs_query(actor=actor).exists())):
             # One export, run once the seed commits, so the jobs and files pages have something to show.
@@ -65,6 +68,7 @@ def seed_demo() -> None:
     """Create (or complete) the demo; running it again changes nothing."""
     with acting_as(None, "cli"):
         _user(PLATFORM_ADMIN_EMAIL, "Operator Platform", PLATFORM_ADMIN)
+        load_reference_data(db.session.connection())
         for spec in demo_tenants():
             _seed_tenant(spec)
         sso_demo.seed_ministry_provider()
@@ -79,7 +83,8 @@ def demo_cli():
 @demo_cli.command("seed")
 @with_appcontext
 def seed_command():
-    """Seed Kota Palopo, Kota Balikpapan and Kabupaten Penajam Paser Utara with OPDs and demo accounts."""
+    """Seed Kota Palopo, Kota Balikpapan and Kabupaten Penajam Paser Utara with OPDs, demo accounts and
+    masterplans."""
     seed_demo()
     click.echo(f"Demo ready. Password for every demo account: {DEMO_PASSWORD}")
     click.echo(f"  platform admin: {PLATFORM_ADMIN_EMAIL}")

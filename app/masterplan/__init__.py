@@ -1,1 +1,48 @@
 """Smart city masterplans: frameworks, versions, analysis, goals, strategies, programs, budgets."""
+
+from flask_babel import lazy_gettext as _l
+
+from app.core.auth import MINISTRY_ADMIN, PLATFORM_ADMIN
+from app.core.nav import register_nav
+from app.core.paths import register_path_param
+from app.masterplan.models import (
+    ActionItem,
+    GapAnalysis,
+    Goal,
+    Indicator,
+    Masterplan,
+    Mission,
+    Program,
+    ReadinessEntry,
+    Strategy,
+    SwotItem,
+)
+
+register_nav("tenant", "masterplan.index", _l("Masterplan"), order=20)
+register_nav(
+    "platform", "frameworks_admin.frameworks", _l("Frameworks"), (PLATFORM_ADMIN, MINISTRY_ADMIN), order=20
+)
+
+register_path_param("masterplan_id", Masterplan)
+register_path_param("mission_id", Mission)
+register_path_param("readiness_id", ReadinessEntry)
+register_path_param("gap_id", GapAnalysis)
+register_path_param("swot_item_id", SwotItem)
+register_path_param("goal_id", Goal)
+register_path_param("indicator_id", Indicator)
+register_path_param("strategy_id", Strategy)
+register_path_param("program_id", Program)
+register_path_param("action_item_id", ActionItem)
+
+
+def init_app(app) -> None:
+    from app.core.api import register_api
+    from app.masterplan import api, cli, programs, views
+    from app.tenants.services import register_opd_reference
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.admin_bp)
+    register_api(app, *api.blueprints)
+    app.cli.add_command(cli.masterplan_cli)
+    views.init_app(app)
+    register_opd_reference(programs.opd_references)

@@ -8,6 +8,7 @@ import hashlib
 import re
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -302,12 +303,25 @@ def update_opd(opd_id: uuid.UUID, data: dict, *, actor: Actor) -> Opd:
     return opd
 
 
+# Other domains that point at OPDs (masterplan programs, indicators) register a check here: given an OPD
+# id, it describes what still names the OPD, or returns None.
+_opd_reference_checks: list[Callable[[uuid.UUID], str | None]] = []
+
+
+def register_opd_reference(check: Callable[[uuid.UUID], str | None]) -> None:
+    if check not in _opd_reference_checks:
+        _opd_reference_checks.append(check)
+
+
 def delete_opd(opd_id: uuid.UUID, *, actor: Actor) -> None:
     actor.require_tenant_role(TENANT_ADMIN)
     opd = get_opd(opd_id)
     bound = db.session.scalar(select(MembershipOpd.id).where(MembershipOpd.opd_id == opd.id).limit(1))
     if bound is not None:
         raise Conflict(_l("members are bound to this OPD; unbind them first"))
+    for check in _opd_reference_checks:
+        if reason := check(opd.id):
+            raise Conflict(_l("%(reason)s; change them first", reason=reason))
     db.session.delete(opd)
     db.session.flush()
 

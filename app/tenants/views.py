@@ -120,7 +120,7 @@ def delete_opd(opd_id):
         flash(_("The OPD is removed."), "success")
     except DomainError as error:
         _failed(error)
-        flash(_("This OPD cannot be removed: members are bound to it. Unbind them first."), "danger")
+        flash(_("This OPD cannot be removed: %(reason)s.", reason=error.message), "danger")
     return redirect(url_for("tenants.opds"))
 
 

@@ -1,0 +1,299 @@
+"""What every masterplan service shares: who may edit, finding a masterplan, and the reference maps.
+
+``MasterplanRefs`` resolves what a part points at (dimension and sub-dimension codes of the masterplan's
+framework, code list entries, OPDs, strategies, goals, programs) with at most one query per kind, however
+many rows are checked against it. A later import builds one and validates every row of a workbook
+against it before writing anything.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import func, select
+
+from app.core.auth import PLANNER, TENANT_ADMIN, Actor
+from app.core.errors import Conflict, NotFound, ValidationFailed
+from app.extensions import db
+from app.masterplan.models import (
+    DRAFT,
+    CodeListItem,
+    FrameworkDimension,
+    FrameworkSubDimension,
+    Goal,
+    Masterplan,
+    Program,
+    Strategy,
+)
+from app.tenants import services as tenants
+
+EDITORS = (TENANT_ADMIN, PLANNER)
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+def require_editor(actor: Actor) -> None:
+    """Tenant admins (Diskominfo) and planners (Bappeda) write masterplans; everyone else reads."""
+    actor.require_tenant_role(*EDITORS)
+
+
+def can_edit(actor: Actor) -> bool:
+    return actor.has_tenant_role(*EDITORS)
+
+
+def get_masterplan(masterplan_id: uuid.UUID) -> Masterplan:
+    masterplan = db.session.scalar(select(Masterplan).where(Masterplan.id == masterplan_id))
+    if masterplan is None:
+        raise NotFound()
+    return masterplan
+
+
+def editable_masterplan(masterplan_id: uuid.UUID, *, actor: Actor) -> Masterplan:
+    """The masterplan, if ``actor`` may change its content now: only a draft is edited."""
+    require_editor(actor)
+    masterplan = get_masterplan(masterplan_id)
+    ensure_draft(masterplan)
+    return masterplan
+
+
+def ensure_draft(masterplan: Masterplan) -> None:
+    if masterplan.status != DRAFT:
+        raise Conflict(
+            f"masterplan {masterplan.version_label} is {masterplan.status} and read-only: "
+            "return it to draft, or start a revision to change it"
+        )
+
+
+def get_part(model, masterplan_id: uuid.UUID, part_id: uuid.UUID):
+    """A part of this masterplan; one of another masterplan (or tenant) is not found."""
+    part = db.session.scalar(select(model).where(model.id == part_id, model.masterplan_id == masterplan_id))
+    if part is None:
+        raise NotFound()
+    return part
+
+
+def next_position(model, masterplan_id: uuid.UUID, **scope) -> int:
+    stmt = select(func.coalesce(func.max(model.position), -1)).where(model.masterplan_id == masterplan_id)
+    for name, value in scope.items():
+        stmt = stmt.where(getattr(model, name) == value)
+    return db.session.scalar(stmt) + 1
+
+
+# --- field checks shared by the part services -----------------------------------------------------
+
+
+def clean_text(data: dict, name: str, *, required: bool = False, max_length: int | None = None) -> str | None:
+    value = data.get(name)
+    value = value.strip() if isinstance(value, str) else value
+    if not value:
+        if required:
+            raise ValidationFailed.field(name, "required")
+        return None
+    if max_length and len(value) > max_length:
+        raise ValidationFailed.field(name, f"at most {max_length} characters")
+    return value
+
+
+def clean_year(data: dict, name: str, *, required: bool = False) -> int | None:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise ValidationFailed.field(name, "required")
+        return None
+    if not isinstance(value, int) or not MIN_YEAR <= value <= MAX_YEAR:
+        raise ValidationFailed.field(name, f"a year between {MIN_YEAR} and {MAX_YEAR}")
+    return value
+
+
+def clean_choice(data: dict, name: str, choices, *, required: bool = False, default=None):
+    value = data.get(name)
+    if value in (None, ""):
+        if required and default is None:
+            raise ValidationFailed.field(name, "required")
+        return default
+    if value not in choices:
+        raise ValidationFailed.field(name, "one of " + ", ".join(choices))
+    return value
+
+
+def apply(obj, values: dict) -> None:
+    for key, value in values.items():
+        setattr(obj, key, value)
+
+
+# --- references -----------------------------------------------------------------------------------
+
+
+@dataclass
+class MasterplanRefs:
+    """Everything a part of ``masterplan`` may point at, loaded once per kind on first use."""
+
+    masterplan: Masterplan
+    # Codes a caller is about to create (an import validating strategies before programs that serve them).
+    planned_strategy_codes: set[str] = field(default_factory=set)
+
+    @cached_property
+    def _framework(self) -> tuple[list[FrameworkDimension], list[FrameworkSubDimension]]:
+        dims = list(
+            db.session.scalars(
+                select(FrameworkDimension)
+                .where(FrameworkDimension.framework_id == self.masterplan.framework_id)
+                .order_by(FrameworkDimension.position)
+            )
+        )
+        subs = list(
+            db.session.scalars(
+                select(FrameworkSubDimension)
+                .join(FrameworkDimension, FrameworkDimension.id == FrameworkSubDimension.dimension_id)
+                .where(FrameworkDimension.framework_id == self.masterplan.framework_id)
+                .order_by(FrameworkDimension.position, FrameworkSubDimension.position)
+            )
+        )
+        return dims, subs
+
+    @property
+    def dimensions(self) -> list[FrameworkDimension]:
+        return self._framework[0]
+
+    @property
+    def sub_dimensions(self) -> list[FrameworkSubDimension]:
+        return self._framework[1]
+
+    @cached_property
+    def dimension_by_code(self) -> dict[str, FrameworkDimension]:
+        return {d.code: d for d in self.dimensions}
+
+    @cached_property
+    def dimension_by_id(self) -> dict[uuid.UUID, FrameworkDimension]:
+        return {d.id: d for d in self.dimensions}
+
+    @cached_property
+    def sub_dimension_by_code(self) -> dict[str, FrameworkSubDimension]:
+        return {s.code: s for s in self.sub_dimensions}
+
+    @cached_property
+    def sub_dimension_by_id(self) -> dict[uuid.UUID, FrameworkSubDimension]:
+        return {s.id: s for s in self.sub_dimensions}
+
+    def dimension(self, code: str | None, name: str = "dimension_code") -> FrameworkDimension:
+        if not code:
+            raise ValidationFailed.field(name, "required")
+        found = self.dimension_by_code.get(code)
+        if found is None:
+            choices = ", ".join(self.dimension_by_code)
+            raise ValidationFailed.field(name, f"not a dimension of this masterplan's framework ({choices})")
+        return found
+
+    def sub_dimension(
+        self, code: str | None, dimension: FrameworkDimension | None = None, name: str = "sub_dimension_code"
+    ) -> FrameworkSubDimension | None:
+        if not code:
+            return None
+        found = self.sub_dimension_by_code.get(code)
+        if found is None:
+            raise ValidationFailed.field(name, "not a sub-dimension of this masterplan's framework")
+        if dimension is not None and found.dimension_id != dimension.id:
+            raise ValidationFailed.field(name, f"{code} is not a sub-dimension of {dimension.code}")
+        return found
+
+    def placement(self, data: dict, *, sub_required: bool = False):
+        """The (dimension, sub-dimension) named by ``dimension_code``/``sub_dimension_code``; a
+        sub-dimension alone implies its dimension."""
+        sub_code = data.get("sub_dimension_code") or None
+        if sub_required and not sub_code:
+            raise ValidationFailed.field("sub_dimension_code", "required")
+        if not data.get("dimension_code") and sub_code:
+            sub = self.sub_dimension(sub_code)
+            return self.dimension_by_id[sub.dimension_id], sub
+        dimension = self.dimension(data.get("dimension_code"))
+        return dimension, self.sub_dimension(sub_code, dimension)
+
+    @cached_property
+    def code_lists(self) -> dict[str, dict[str, CodeListItem]]:
+        lists: dict[str, dict[str, CodeListItem]] = {}
+        for item in db.session.scalars(select(CodeListItem).order_by(CodeListItem.position)):
+            lists.setdefault(item.list_name, {})[item.code] = item
+        return lists
+
+    def code(self, list_name: str, code: str | None, name: str, *, required: bool = False) -> str | None:
+        if not code:
+            if required:
+                raise ValidationFailed.field(name, "required")
+            return None
+        item = self.code_lists.get(list_name, {}).get(code)
+        if item is None or item.retired:
+            offered = [c for c, i in self.code_lists.get(list_name, {}).items() if not i.retired]
+            raise ValidationFailed.field(name, "one of " + ", ".join(offered))
+        return code
+
+    @cached_property
+    def opd_by_id(self):
+        return {o.id: o for o in tenants.list_opds()}
+
+    @cached_property
+    def opd_by_code(self):
+        return {o.code: o for o in self.opd_by_id.values()}
+
+    def opd(self, opd_id: uuid.UUID | None, name: str) -> uuid.UUID | None:
+        if opd_id is None:
+            return None
+        if opd_id not in self.opd_by_id:
+            raise ValidationFailed.field(name, "not an OPD of this tenant")
+        return opd_id
+
+    def opds(self, opd_ids: list[uuid.UUID], name: str) -> list[uuid.UUID]:
+        return [self.opd(opd_id, name) for opd_id in dict.fromkeys(opd_ids)]
+
+    @cached_property
+    def strategy_by_id(self) -> dict[uuid.UUID, Strategy]:
+        rows = db.session.scalars(select(Strategy).where(Strategy.masterplan_id == self.masterplan.id))
+        return {s.id: s for s in rows}
+
+    @cached_property
+    def strategy_by_code(self) -> dict[str, Strategy]:
+        return {s.code: s for s in self.strategy_by_id.values()}
+
+    def strategies(self, strategy_ids: list[uuid.UUID], name: str = "strategy_ids") -> list[Strategy]:
+        found = []
+        for strategy_id in dict.fromkeys(strategy_ids):
+            strategy = self.strategy_by_id.get(strategy_id)
+            if strategy is None:
+                raise ValidationFailed.field(name, f"not a strategy of this masterplan: {strategy_id}")
+            found.append(strategy)
+        return found
+
+    @cached_property
+    def goal_ids(self) -> set[uuid.UUID]:
+        return set(db.session.scalars(select(Goal.id).where(Goal.masterplan_id == self.masterplan.id)))
+
+    def goal(self, goal_id: uuid.UUID | None, name: str = "goal_id") -> uuid.UUID:
+        if goal_id is None:
+            raise ValidationFailed.field(name, "required")
+        if goal_id not in self.goal_ids:
+            raise ValidationFailed.field(name, "not a goal of this masterplan")
+        return goal_id
+
+    @cached_property
+    def program_by_id(self) -> dict[uuid.UUID, Program]:
+        rows = db.session.scalars(select(Program).where(Program.masterplan_id == self.masterplan.id))
+        return {p.id: p for p in rows}
+
+    def program(self, program_id: uuid.UUID | None, name: str = "program_id") -> Program:
+        if program_id is None:
+            raise ValidationFailed.field(name, "required")
+        if "program_by_id" in self.__dict__:
+            program = self.program_by_id.get(program_id)
+        else:
+            # One row is enough to check a single reference; an import loads them all once instead.
+            program = db.session.scalar(
+                select(Program).where(Program.id == program_id, Program.masterplan_id == self.masterplan.id)
+            )
+        if program is None:
+            raise ValidationFailed.field(name, "not a program of this masterplan")
+        return program
+
+    def strategy_prefix(self, dimension: FrameworkDimension) -> str:
+        return (
+            (self.masterplan.strategy_prefixes or {}).get(dimension.code)
+            or dimension.strategy_prefix
+            or (dimension.code)
+        )
