@@ -27,7 +27,9 @@ def _add_opds(demo, count: int) -> None:
 
 def test_the_tenant_admin_sees_the_writes_made_in_the_demo(palopo, client):
     login(client, "admin@kota-palopo.demo")
-    html = client.get(PAGE).get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    html = client.get(f"{PAGE}?object_type=Opd").get_data(as_text=True)
     assert "Audit log" in html
     assert "Dinas Komunikasi dan Informatika" in html  # an OPD the demo seeded, as created
     assert "Admin Kota Palopo" in html and "admin@kota-palopo.demo" in html
