@@ -60,7 +60,7 @@ def _sqlite_foreign_keys(engine) -> None:
 
 # Each domain package exposes init_app(app) registering its blueprints, API and CLI; order sets the menu's
 # tie-breaks only. Adding a domain is one line here.
-DOMAINS = ("accounts", "tenants", "masterplan", "demo")
+DOMAINS = ("accounts", "tenants", "files", "jobs", "audit", "masterplan", "demo")
 
 
 def _register_domains(app: Flask) -> None:

@@ -60,5 +60,20 @@ class Config:
     VITE_DEV_SERVER = os.environ.get("VITE_DEV_SERVER") or None
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    # "starttls" (port 587), "ssl" (port 465) or empty for a plain relay on a trusted network.
+    MAIL_SECURITY = os.environ.get("MAIL_SECURITY", "")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Kota Cerdas <noreply@kotacerdas.local>")
+
+    # Uploaded and generated files, in a folder per tenant; unset: local disk under INSTANCE_DIR/files.
+    STORAGE_DIR = os.environ.get("STORAGE_DIR") or None
+    # Requests larger than this are refused with 413 before they are read.
+    MAX_CONTENT_LENGTH = int(os.environ.get("UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
+
+    # Background jobs: the rq queue the workers listen on; a job whose worker dies is retried this often
+    # (only kinds that declare themselves safe to retry), and mails its requester when it ran this long.
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "kotacerdas")
+    JOBS_TIMEOUT_SECONDS = int(os.environ.get("JOBS_TIMEOUT_SECONDS", "1800"))
+    JOBS_MAIL_AFTER_SECONDS = int(os.environ.get("JOBS_MAIL_AFTER_SECONDS", "60"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")

@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from app.accounts import services as accounts
 from app.accounts.models import User
+from app.core.audit import acting_as
 from app.core.auth import OPD_OPERATOR, PLATFORM_ADMIN, SYSTEM, TENANT_ADMIN, Actor
 from app.core.tenancy import tenant_context
 from app.demo.masterplan import seed_masterplans
 from app.extensions import db
+from app.jobs import services as jobs
 from app.masterplan.reference import load_reference_data
 from app.tenants import services as tenants
 from app.tenants.models import Opd
@@ -42,7 +44,8 @@ def _seed_tenant(spec: dict) -> None:
     admin = _user(f"admin@{slug}.demo", f"Admin {tenant.name}")
     operator = _user(f"opd@{slug}.demo", f"Operator {OPERATOR_OPD[slug]} {tenant.name}")
     tenants.seed_tenant_admin(tenant, admin)
-    with tenant_context(tenant.id):
+    # The tenant's own set-up reads in its audit log as the work of its admin, done from the command line.
+    with tenant_context(tenant.id), acting_as(admin.id, "cli"):
         actor = Actor(user_id=admin.id, tenant_role=TENANT_ADMIN)
         existing = {o.code for o in tenants.list_opds()}
         for unit in spec.get("org_units", []):
@@ -54,15 +57,19 @@ def _seed_tenant(spec: dict) -> None:
             opd = db.session.scalar(select(Opd).where(Opd.code == OPERATOR_OPD[slug]))
             tenants.add_member(operator.id, OPD_OPERATOR, [opd.id], actor=actor)
         seed_masterplans(spec, actor)
+        if not db.session.scalar(select(jobs.jobs_query(actor=actor).exists())):
+            # One export, run once the seed commits, so the jobs and files pages have something to show.
+            jobs.start_job("members_export", actor=actor)
 
 
 def seed_demo() -> None:
     """Create (or complete) the demo; running it again changes nothing."""
-    _user(PLATFORM_ADMIN_EMAIL, "Operator Platform", PLATFORM_ADMIN)
-    load_reference_data(db.session.connection())
-    for spec in demo_tenants():
-        _seed_tenant(spec)
-    db.session.commit()
+    with acting_as(None, "cli"):
+        _user(PLATFORM_ADMIN_EMAIL, "Operator Platform", PLATFORM_ADMIN)
+        load_reference_data(db.session.connection())
+        for spec in demo_tenants():
+            _seed_tenant(spec)
+        db.session.commit()
 
 
 @click.group("demo", help="The demo tenants for local use.")

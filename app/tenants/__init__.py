@@ -19,7 +19,7 @@ register_path_param("invitation_id", Invitation)
 
 def init_app(app) -> None:
     from app.core.api import register_api
-    from app.tenants import api, cli, views
+    from app.tenants import api, cli, jobs, views  # noqa: F401 - jobs registers the job kinds
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin_bp)

@@ -1,22 +1,21 @@
 """Mails the tenants domain sends."""
 
 from flask import url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
 
-from app.core.mail import send_mail
+from app.core.mail import send_template
 from app.tenants.models import Invitation, Tenant
+from app.tenants.services import INVITATION_DAYS
 
 
 def send_invitation(tenant: Tenant, invitation: Invitation, token: str) -> None:
+    """Invite by mail, in Indonesian: the invitee has chosen no language yet."""
     link = url_for("tenants.accept_invitation", tenant=tenant.slug, token=token, _external=True)
-    with force_locale("id"):
-        subject = _("Invitation to %(tenant)s on Kota Cerdas", tenant=tenant.name)
-        body = _(
-            "You are invited to join %(tenant)s on Kota Cerdas as %(role)s.\n\n"
-            "Open this link to accept (valid for 14 days):\n%(link)s\n",
-            tenant=tenant.name,
-            role=invitation.role,
-            link=link,
-        )
-    send_mail(invitation.email, subject, body)
+    send_template(
+        invitation.email,
+        "invitation",
+        locale="id",
+        tenant=tenant,
+        role=invitation.role,
+        link=link,
+        days=INVITATION_DAYS,
+    )

@@ -1,0 +1,70 @@
+"""The audit log: every write made through the services, and events, for tenant and platform admins."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.core.auth import PLATFORM_ADMIN, TENANT_ADMIN
+from app.core.nav import register_nav
+
+register_nav("tenant", "audit.entries", _l("Audit log"), (TENANT_ADMIN,), order=95)
+register_nav("platform", "platform_audit.platform_entries", _l("Audit log"), (PLATFORM_ADMIN,), order=90)
+
+
+def audit_actions() -> dict[str, str]:
+    return {"create": _("created"), "update": _("changed"), "delete": _("removed")}
+
+
+def audit_origin(origin: str) -> str:
+    labels = {
+        "web": _("web page"),
+        "api": _("API"),
+        "job": _("job"),
+        "cli": _("command"),
+        "system": _("system"),
+    }
+    return labels.get(origin, origin)
+
+
+def audit_value(value) -> str:
+    """A value as the log shows it: short, and a dash for nothing."""
+    if value is None or value == "":
+        return "–"
+    if value is True or value is False:
+        return _("yes") if value else _("no")
+    text = str(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _register_labels() -> None:
+    """How the foundation's objects read in the log; later domains register theirs in their own package."""
+    from app.core.audit import register_object_label
+
+    for object_type, label in {
+        "Tenant": _l("Tenant"),
+        "User": _l("User account"),
+        "ApiToken": _l("API token"),
+        "UserIdentity": _l("SSO identity"),
+        "LoginFailure": _l("Failed login"),
+        "Opd": _l("OPD"),
+        "Membership": _l("Member"),
+        "MembershipOpd": _l("Member's OPD"),
+        "Invitation": _l("Invitation"),
+    }.items():
+        register_object_label(object_type, label)
+
+
+def init_app(app) -> None:
+    from app.audit import api, views
+    from app.audit.models import AuditEntry, PlatformAuditEntry
+    from app.core import audit
+    from app.core.api import register_api
+
+    audit.install(app, tenant_table=AuditEntry.__table__, platform_table=PlatformAuditEntry.__table__)
+    _register_labels()
+    app.jinja_env.globals.update(
+        object_label=audit.object_label, audit_actions=audit_actions, audit_origin=audit_origin
+    )
+    app.jinja_env.filters["audit_value"] = audit_value
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.admin_bp)
+    register_api(app, *api.blueprints)

@@ -1,0 +1,187 @@
+"""Uploads and generated files: checked by content, stored per tenant, read only by who may see the owner.
+
+A file is stored for a *purpose* (evidence, import, result), which fixes the kinds and size it may have
+and who may upload it. Read access: the tenant admin, the uploader, and whoever the owning object's
+rule lets see it (domains register a rule per owner type, e.g. the jobs domain for job results).
+Everyone else gets 404, like for any object they cannot reach.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import Select, select
+
+from app.core.auth import COUNCIL_MEMBER, OPD_OPERATOR, PLANNER, TENANT_ADMIN, Actor
+from app.core.db import new_id, utcnow
+from app.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from app.core.files import KINDS, FileKind, clean_filename, delete_after_commit, sniff, storage
+from app.core.files import written_in_transaction as _track
+from app.core.tenancy import current_tenant_id
+from app.extensions import db
+from app.files.models import StoredFile
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Purpose:
+    kinds: tuple[str, ...]
+    max_bytes: int | None
+    # Who may upload for this purpose; empty: only the platform itself writes such files.
+    uploaders: tuple[str, ...]
+
+
+PURPOSES: dict[str, Purpose] = {
+    "evidence": Purpose(
+        ("pdf", "png", "jpeg", "xlsx", "docx", "pptx"),
+        20 * MB,
+        (TENANT_ADMIN, PLANNER, OPD_OPERATOR, COUNCIL_MEMBER),
+    ),
+    "import": Purpose(("xlsx", "csv"), 10 * MB, (TENANT_ADMIN, PLANNER)),
+    "result": Purpose(("xlsx", "csv", "pdf", "docx"), None, ()),
+}
+UPLOAD_PURPOSES = tuple(name for name, p in PURPOSES.items() if p.uploaders)
+
+# owner_type -> may this actor see the owner with this id?
+_owner_rules: dict[str, Callable[[uuid.UUID, Actor], bool]] = {}
+
+
+def register_owner(owner_type: str, can_read: Callable[[uuid.UUID, Actor], bool]) -> None:
+    """Let files attached to ``owner_type`` objects be read by whoever ``can_read(owner_id, actor)``."""
+    _owner_rules[owner_type] = can_read
+
+
+# --- storing --------------------------------------------------------------------------------------
+
+
+def store_upload(source: BinaryIO, filename: str | None, *, purpose: str, actor: Actor) -> StoredFile:
+    """Store an uploaded file for ``purpose``; 413 past its size limit, 422 for a kind it does not take."""
+    spec = PURPOSES.get(purpose)
+    if spec is None or not spec.uploaders:
+        raise ValidationFailed.field("purpose", "one of " + ", ".join(UPLOAD_PURPOSES))
+    actor.require_tenant_role(*spec.uploaders)
+    return _store(source, filename, purpose, spec, uploaded_by=actor.user_id)
+
+
+def store_generated(
+    source: BinaryIO, filename: str, *, owner_type: str, owner_id: uuid.UUID, actor: Actor
+) -> StoredFile:
+    """Store a file the platform produced (a job's result) for its owner, on behalf of ``actor``."""
+    actor.require_member()
+    return _store(
+        source,
+        filename,
+        "result",
+        PURPOSES["result"],
+        uploaded_by=actor.user_id,
+        owner_type=owner_type,
+        owner_id=owner_id,
+    )
+
+
+def _store(source, filename, purpose: str, spec: Purpose, **fields) -> StoredFile:
+    tenant_id = current_tenant_id()
+    if tenant_id is None:
+        raise RuntimeError("files are stored for a tenant: enter its context first")
+    name = clean_filename(filename)
+    file_id = new_id()
+    key = f"{tenant_id}/{utcnow():%Y-%m}/{file_id}"
+    store = storage()
+    received = store.receive(key, source, spec.max_bytes)
+    try:
+        kind = _check_content(received.temp_path, received.size, name, spec)
+    except DomainError:
+        store.discard(received)
+        raise
+    _track(db.session(), store.place(received, key))
+    stored = StoredFile(
+        id=file_id,
+        purpose=purpose,
+        filename=name,
+        kind=kind.name,
+        content_type=kind.content_type,
+        size=received.size,
+        sha256=received.sha256,
+        storage_key=key,
+        **fields,
+    )
+    db.session.add(stored)
+    db.session.flush()
+    return stored
+
+
+def _check_content(path: Path, size: int, name: str, spec: Purpose) -> FileKind:
+    if size == 0:
+        raise ValidationFailed.field("file", "the file is empty")
+    kind = sniff(path, name)
+    accepted = ", ".join(KINDS[k].extensions[0] for k in spec.kinds)
+    if kind is None or kind.name not in spec.kinds:
+        raise ValidationFailed.field(
+            "file", f"this file's content is not one of the accepted kinds: {accepted}"
+        )
+    if not name.lower().endswith(kind.extensions):
+        raise ValidationFailed.field(
+            "file", f"the content is a {kind.extensions[0]} file but the name says otherwise: rename it"
+        )
+    return kind
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def _may_read(stored: StoredFile, actor: Actor) -> bool:
+    if actor.tenant_role is None:
+        return False
+    if actor.has_tenant_role(TENANT_ADMIN) or (actor.user_id and stored.uploaded_by == actor.user_id):
+        return True
+    rule = _owner_rules.get(stored.owner_type or "")
+    return bool(rule and stored.owner_id and rule(stored.owner_id, actor))
+
+
+def get_file(file_id: uuid.UUID, *, actor: Actor) -> StoredFile:
+    stored = db.session.scalar(select(StoredFile).where(StoredFile.id == file_id))
+    if stored is None or not _may_read(stored, actor):
+        raise NotFound()
+    return stored
+
+
+def files_query(*, actor: Actor) -> Select:
+    """The files a member works with: their own uploads and results; a tenant admin sees every file."""
+    actor.require_member()
+    stmt = select(StoredFile).order_by(StoredFile.id.desc())
+    if not actor.has_tenant_role(TENANT_ADMIN):
+        stmt = stmt.where(StoredFile.uploaded_by == actor.user_id)
+    return stmt
+
+
+def content_path(stored: StoredFile) -> Path:
+    return storage().path(stored.storage_key)
+
+
+# --- attaching and removing -----------------------------------------------------------------------
+
+
+def attach(file_id: uuid.UUID, owner_type: str, owner_id: uuid.UUID, *, actor: Actor) -> StoredFile:
+    """Hand an upload to the object it belongs to (evidence to a report, a sheet to an import)."""
+    stored = get_file(file_id, actor=actor)
+    if stored.uploaded_by != actor.user_id and not actor.has_tenant_role(TENANT_ADMIN):
+        raise PermissionDenied()
+    if stored.owner_type is not None:
+        raise Conflict("this file is already attached", {"file_id": ["already attached"]})
+    stored.owner_type, stored.owner_id = owner_type, owner_id
+    return stored
+
+
+def delete_file(file_id: uuid.UUID, *, actor: Actor) -> None:
+    """Remove an upload that is not attached to anything; the disk follows once the removal commits."""
+    stored = get_file(file_id, actor=actor)
+    if stored.uploaded_by != actor.user_id and not actor.has_tenant_role(TENANT_ADMIN):
+        raise PermissionDenied()
+    if stored.owner_type is not None:
+        raise Conflict("this file belongs to another object; remove it there")
+    delete_after_commit(db.session(), content_path(stored))
+    db.session.delete(stored)
+    db.session.flush()

@@ -1,0 +1,42 @@
+"""Background jobs: a registry of job kinds, runs recorded per tenant, inline or on rq workers.
+
+For a domain: register a kind with ``app.jobs.registry.job_kind``, report progress with
+``app.jobs.progress.report_progress``, store a result with ``app.jobs.results.store_result``, start it
+with ``app.jobs.services.start_job`` and send the member to ``url_for("jobs.job", job_run_id=...)``.
+"""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.core.nav import register_nav
+from app.core.paths import register_path_param
+from app.jobs.models import JobRun
+
+register_nav("tenant", "jobs.jobs", _l("Jobs"), order=85)
+register_path_param("job_run_id", JobRun)
+
+
+def job_kind_label(kind: str) -> str:
+    from app.jobs.registry import get_kind
+
+    spec = get_kind(kind)
+    return str(spec.label) if spec else kind
+
+
+def job_status_label(status: str) -> str:
+    labels = {"queued": _("Waiting"), "running": _("Running"), "succeeded": _("Done"), "failed": _("Failed")}
+    return labels.get(status, status)
+
+
+def init_app(app) -> None:
+    from app.core.api import register_api
+    from app.core.audit import register_object_label
+    from app.files.services import register_owner
+    from app.jobs import api, results, services, views
+
+    register_owner(results.OWNER_TYPE, lambda run_id, actor: services.may_see_job(run_id, actor))
+    register_object_label("JobRun", _l("Job"))
+    register_object_label("StoredFile", _l("File"))
+    app.jinja_env.globals.update(job_kind_label=job_kind_label, job_status_label=job_status_label)
+    app.register_blueprint(views.bp)
+    register_api(app, *api.blueprints)

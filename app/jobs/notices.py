@@ -1,0 +1,24 @@
+"""Mails the jobs domain sends."""
+
+from app.accounts import services as accounts
+from app.core.mail import external_url, send_template
+from app.jobs.models import JobRun
+from app.jobs.registry import get_kind
+from app.tenants import services as tenants
+
+
+def send_job_finished(run: JobRun) -> None:
+    """Tell the requester their job ended, in the language they asked in, with a link to it."""
+    user = accounts.get_user(run.requested_by)
+    tenant = tenants.get_tenant(run.tenant_id)
+    spec = get_kind(run.kind)
+    send_template(
+        user.email,
+        "job_finished",
+        locale=run.locale,
+        run=run,
+        user=user,
+        tenant=tenant,
+        kind_label=spec.label if spec else run.kind,
+        link=external_url("jobs.job", tenant=tenant.slug, job_run_id=run.id),
+    )

@@ -1,0 +1,146 @@
+"""Running a job run inside its tenant: the same code inline and in an rq worker.
+
+A run is marked running in a short transaction of its own; then the handler's work and the outcome
+(status, result file) are committed together in one transaction at the end. A run that fails, or whose
+process dies, leaves none of its work behind: the database never holds half a result.
+"""
+
+import logging
+import uuid
+from datetime import UTC
+
+from flask import Flask, g
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts import services as accounts
+from app.core.audit import acting_as
+from app.core.db import utcnow
+from app.core.errors import DomainError, PermissionDenied
+from app.core.tenancy import tenant_context
+from app.extensions import db
+from app.jobs.models import FAILED, QUEUED, RUNNING, SUCCEEDED, JobRun
+from app.jobs.progress import progress_store, running_as
+from app.jobs.registry import get_kind
+from app.jobs.results import JobFailed, JobResult
+from app.tenants import services as tenants
+
+log = logging.getLogger("kotacerdas.jobs")
+
+
+def run_inline(app: Flask, run_id: uuid.UUID, tenant_id: uuid.UUID) -> None:
+    """Run now, in this process, retrying as a worker would for kinds that may retry."""
+    while True:
+        try:
+            execute(app, run_id, tenant_id)
+            return
+        except Exception as error:  # noqa: BLE001 - any failure is the job's outcome, shown to its requester
+            log.exception("job run %s failed", run_id)
+            if not record_failure(app, run_id, tenant_id, describe(error)):
+                return
+
+
+def execute(app: Flask, run_id: uuid.UUID, tenant_id: uuid.UUID) -> None:
+    """Do one attempt of the run; raises what the handler raised, after rolling its work back."""
+    with app.app_context(), tenant_context(tenant_id):
+        run = _begin(run_id)
+        if run is None:
+            return
+        try:
+            _perform(run, tenant_id)
+        except BaseException:
+            db.session.rollback()
+            raise
+
+
+def _begin(run_id: uuid.UUID) -> JobRun | None:
+    run = db.session.scalar(select(JobRun).where(JobRun.id == run_id))
+    if run is None or run.is_finished:
+        return None  # already done (a duplicate delivery) or gone
+    run.status = RUNNING
+    run.attempts += 1
+    run.started_at = run.started_at or utcnow()
+    db.session.commit()
+    return run
+
+
+def _perform(run: JobRun, tenant_id: uuid.UUID) -> None:
+    spec = get_kind(run.kind)
+    if spec is None:
+        raise JobFailed(f"unknown job kind {run.kind!r}")
+    g.tenant = tenants.get_tenant(tenant_id)  # dates and numbers in the tenant's time zone
+    # The requester's role is checked again now: someone removed since asking gets nothing.
+    actor = tenants.actor_for(accounts.get_user(run.requested_by))
+    try:
+        actor.require_tenant_role(*spec.roles)
+    except PermissionDenied:
+        raise JobFailed("the member who asked for this job may no longer run it") from None
+    with running_as(run.id, actor), acting_as(run.requested_by, "job", str(run.id)), force_locale(run.locale):
+        result = spec.handler(actor=actor, **run.params) or JobResult()
+        _finish(run, result)
+
+
+def _finish(run: JobRun, result: JobResult) -> None:
+    run.status = SUCCEEDED
+    run.progress = 100
+    run.message = (result.message or _("Done."))[:300]
+    run.result_file_id = result.file.id if result.file is not None else None
+    run.result_url = result.url
+    run.finished_at = utcnow()
+    db.session.commit()
+    progress_store().forget(run.id)
+    _notify(run)
+
+
+def record_failure(
+    app: Flask, run_id: uuid.UUID, tenant_id: uuid.UUID, error: str, *, will_retry: bool | None = None
+) -> bool:
+    """Show the error on the run; queue it again or end it as failed. Returns whether it will retry.
+
+    ``will_retry`` comes from rq when a worker ran it; inline, attempts left decide."""
+    with app.app_context(), tenant_context(tenant_id):
+        run = db.session.scalar(select(JobRun).where(JobRun.id == run_id))
+        if run is None or run.status == SUCCEEDED:
+            return False
+        retry = will_retry if will_retry is not None else run.attempts < run.max_attempts
+        run.error = error[:2000]
+        if retry:
+            run.status = QUEUED
+            with force_locale(run.locale):
+                run.message = _("Attempt %(n)s failed; trying again.", n=run.attempts)
+        else:
+            run.status = FAILED
+            run.finished_at = utcnow()
+        db.session.commit()
+        if not retry:
+            progress_store().forget(run.id)
+            _notify(run)
+        return retry
+
+
+def describe(error: BaseException) -> str:
+    """The error as the requester reads it on the job page."""
+    if isinstance(error, DomainError):
+        return error.message or error.code
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def _notify(run: JobRun) -> None:
+    """Mail the requester when a run ends long after they asked: they have likely left the page."""
+    from flask import current_app
+
+    from app.jobs.notices import send_job_finished
+
+    waited = (_aware(run.finished_at) - _aware(run.created_at)).total_seconds()
+    if waited < current_app.config["JOBS_MAIL_AFTER_SECONDS"]:
+        return
+    try:
+        send_job_finished(run)
+    except Exception:  # noqa: BLE001 - a mail that cannot be sent must not change the job's outcome
+        log.exception("could not mail the requester of job run %s", run.id)
+
+
+def _aware(value):
+    # SQLite hands back naive datetimes; they were stored as UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

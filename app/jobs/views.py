@@ -1,0 +1,82 @@
+"""Pages: the member's jobs, one job with a progress bar that updates itself, starting and re-running.
+
+With JavaScript, htmx polls the progress fragment every second until the job ends; without, the page
+refreshes itself every few seconds (and has a refresh link).
+"""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.core.errors import DomainError
+from app.core.pagination import page_number, paginate
+from app.extensions import db
+from app.files import services as files
+from app.jobs import services
+from app.jobs.models import JobRun
+from app.jobs.registry import startable_kinds
+
+bp = Blueprint("jobs", __name__, url_prefix="/t/<tenant>/jobs", template_folder="templates")
+
+PAGE_SIZE = 25
+
+
+@bp.get("")
+def jobs():
+    g.actor.require_member()
+    stmt = services.jobs_query(actor=g.actor).join(User, User.id == JobRun.requested_by).add_columns(User)
+    page = paginate(db.session, stmt, page_number(request.args.get("page")), PAGE_SIZE, rows=True)
+    services.with_live_progress([run for run, _user in page.items])
+    offered = [k for k in startable_kinds() if g.actor.has_tenant_role(*k.roles)]
+    return render_template("jobs/jobs.html", page=page, offered=offered)
+
+
+@bp.post("")
+def start():
+    try:
+        run = services.start_offered_job(
+            request.form.get("kind", ""), actor=g.actor, locale=str(get_locale())
+        )
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        if error.status == 403:
+            raise
+        flash(_("This job cannot be started here."), "danger")
+        return redirect(url_for("jobs.jobs"))
+    return redirect(url_for("jobs.job", job_run_id=run.id), code=303)
+
+
+def _job_context(job_run_id) -> dict:
+    run = services.with_live_progress([services.get_job(job_run_id, actor=g.actor)])[0]
+    result = files.get_file(run.result_file_id, actor=g.actor) if run.result_file_id else None
+    return {"run": run, "result": result}
+
+
+@bp.get("/<uuid:job_run_id>")
+def job(job_run_id):
+    context = _job_context(job_run_id)
+    requester = db.session.scalar(select(User).where(User.id == context["run"].requested_by))
+    return render_template("jobs/job.html", requester=requester, **context)
+
+
+@bp.get("/<uuid:job_run_id>/progress")
+def progress(job_run_id):
+    """The progress card alone, for htmx to swap in."""
+    return render_template("jobs/_progress.html", **_job_context(job_run_id))
+
+
+@bp.post("/<uuid:job_run_id>/again")
+def again(job_run_id):
+    try:
+        run = services.run_again(job_run_id, actor=g.actor, locale=str(get_locale()))
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        if error.status in (403, 404):
+            raise
+        flash(_("This job has not finished yet."), "warning")
+        return redirect(url_for("jobs.job", job_run_id=job_run_id))
+    return redirect(url_for("jobs.job", job_run_id=run.id), code=303)
