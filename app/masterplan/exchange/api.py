@@ -2,6 +2,8 @@
 official PDF document. Exports and imports answer 202 with the job run; follow it at /jobs/{id} and
 download its result at /jobs/{id}/result."""
 
+from io import BytesIO
+
 from flask import g, make_response, send_file
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
@@ -45,8 +47,6 @@ class WorkbookTemplate(MethodView):
     @blp.response(200, content_type=XLSX_TYPE)
     def get(self, masterplan_id):
         """Download the empty Excel template of this version: its dimensions, code lists, OPDs and years"""
-        from io import BytesIO
-
         data, filename = services.template_workbook(masterplan_id, actor=g.actor)
         response = make_response(
             send_file(BytesIO(data), mimetype=XLSX_TYPE, as_attachment=True, download_name=filename)

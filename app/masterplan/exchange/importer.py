@@ -159,12 +159,14 @@ def _read_sheet(ws, sheet: Sheet, problems: list[Problem]) -> SheetRows | None:
         for title, index in positions.items():
             if match := TARGET_HEADER_RE.match(title):
                 targets[int(match.group(1))] = index
-    hints = {sheet.columns[0].hint, *(c.hint for c in sheet.columns)}
+    hints = {c.hint for c in sheet.columns}
     data = []
     for number, values in enumerate(rows, start=2):
         values = [_clean_cell(v) for v in values]
-        if not any(v is not None for v in values):
-            continue
+        cells = {key: values[i] if i < len(values) else None for key, i in columns.items()}
+        cells.update({year: values[i] if i < len(values) else None for year, i in targets.items()})
+        if all(v is None for v in cells.values()):
+            continue  # empty, or only notes beside the template's columns
         if number == HINT_ROW and any(v in hints for v in values if isinstance(v, str)):
             continue
         if len(data) >= MAX_ROWS_PER_SHEET:
@@ -178,8 +180,6 @@ def _read_sheet(ws, sheet: Sheet, problems: list[Problem]) -> SheetRows | None:
                 )
             )
             break
-        cells = {key: values[i] if i < len(values) else None for key, i in columns.items()}
-        cells.update({year: values[i] if i < len(values) else None for year, i in targets.items()})
         data.append((number, cells))
     letters = {key: get_column_letter(i + 1) for key, i in columns.items()}
     return SheetRows(sheet, letters, {y: get_column_letter(i + 1) for y, i in targets.items()}, data)

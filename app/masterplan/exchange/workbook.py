@@ -67,11 +67,15 @@ def build_workbook(
     tenant_name: str,
     content: MasterplanContent | None = None,
     on_sheet: Callable[[int, int, str], None] | None = None,
+    rows: dict[str, list[list]] | None = None,
 ) -> bytes:
-    """The workbook of ``masterplan``: empty (the template) or holding ``content`` (an export)."""
+    """The workbook of ``masterplan``: empty (the template) or holding ``content`` (an export).
+
+    ``rows`` fills it with rows made elsewhere instead (the benchmark generates a large masterplan so)."""
     lists = code_lists(refs)
     years = target_years(masterplan, content)
-    rows = sheet_rows(content, years) if content is not None else {}
+    if rows is None:
+        rows = sheet_rows(content, years) if content is not None else {}
     workbook = Workbook(write_only=True)
     _instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), masterplan, tenant_name, refs, content)
     ranges = _code_list_ranges(lists)

@@ -2,6 +2,8 @@
 as the official document, import a filled-in workbook into a draft. Exports and imports run as jobs;
 the member is sent to the job's page, whose progress bar follows the work."""
 
+from io import BytesIO
+
 from flask import g, make_response, redirect, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -40,8 +42,6 @@ def workbook_template(masterplan_id):
 
 
 def _download(data: bytes, filename: str):
-    from io import BytesIO
-
     response = make_response(
         send_file(BytesIO(data), mimetype=XLSX_TYPE, as_attachment=True, download_name=filename)
     )
