@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from app.core.audit import record_event
 from app.core.auth import Actor
 from app.core.errors import NotFound
+from app.core.i18n import format_number
 from app.files import services as files
 from app.jobs.progress import report_progress
 from app.jobs.registry import job_kind
@@ -62,15 +63,15 @@ def import_workbook(*, actor: Actor, masterplan_id: str, file_id: str) -> JobRes
             message=_(
                 "Nothing was imported: %(problems)s problem(s) in %(rows)s row(s). Correct them (see the "
                 "report) and import the file again.",
-                problems=len(check.problems),
-                rows=rows,
+                problems=format_number(len(check.problems)),
+                rows=format_number(rows),
             ),
         )
     report_progress(60, _("Writing the masterplan"))
     outcome = check.write()
-    created = sum(o.created for o in outcome.values())
-    updated = sum(o.updated for o in outcome.values())
-    unchanged = sum(o.unchanged for o in outcome.values())
+    created = format_number(sum(o.created for o in outcome.values()))
+    updated = format_number(sum(o.updated for o in outcome.values()))
+    unchanged = format_number(sum(o.unchanged for o in outcome.values()))
     record_event(
         "masterplan.imported",
         object_type="Masterplan",

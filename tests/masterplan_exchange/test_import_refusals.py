@@ -2,6 +2,7 @@
 enacted version, a file that is no workbook, a file too large, someone who may not import."""
 
 import re
+import zipfile
 from io import BytesIO
 
 from openpyxl import load_workbook
@@ -157,6 +158,26 @@ def test_a_file_that_is_no_workbook_is_refused_and_not_kept(client, city):
     )
     assert answer.status_code == 422
     assert "file_id" in answer.get_json()["errors"]
+
+
+def test_a_workbook_with_an_xml_entity_bomb_fails_without_expanding_it(client, city):
+    logged_in(client, city)
+    template = client.get(city.url(tail="/template.xlsx")).data
+    source, hostile = zipfile.ZipFile(BytesIO(template)), BytesIO()
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="3">'
+        '<c r="A3" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>'
+    )
+    with zipfile.ZipFile(hostile, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, bomb if item.filename == "xl/worksheets/sheet2.xml" else data)
+    before = city.counts(city.masterplan_id)
+    run, _path = city.job(job_id(upload(client, city, hostile.getvalue())))
+    assert run.status == "failed"
+    assert run.error == "The file could not be read as an Excel workbook."
+    assert city.counts(city.masterplan_id) == before
 
 
 def test_a_file_over_the_import_limit_is_refused_with_413(client, city):

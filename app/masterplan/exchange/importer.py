@@ -109,6 +109,9 @@ def read_workbook(path: Path) -> tuple[dict[str, SheetRows], list[Problem]]:
                     rows = _read_sheet(ws, sheet, problems)
                     if rows is not None:
                         found[sheet.key] = rows
+        except Exception as error:  # noqa: BLE001 - sheets are parsed as they are read: a broken or
+            # hostile one (defusedxml refuses entity declarations) fails here, not on opening
+            raise UnreadableWorkbook(_("The file could not be read as an Excel workbook.")) from error
         finally:
             workbook.close()
     if not found and not problems:
