@@ -94,8 +94,9 @@ def test_the_members_export_runs_on_a_worker_in_its_tenant(palopo, on_worker, cl
 
 
 def test_progress_shows_while_the_worker_runs_and_the_result_when_done(palopo, on_worker, client):
-    run_id = _start(palopo, "test_steps", steps=5, delay=0.4)
+    # Logged in first: on SQLite a login's write would wait for the job, which holds the write lock.
     login(client, "admin@kota-palopo.demo")
+    run_id = _start(palopo, "test_steps", steps=5, delay=0.4)
     url = f"/t/kota-palopo/jobs/{run_id}/progress"
 
     def midway():
