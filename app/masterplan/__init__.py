@@ -37,9 +37,10 @@ register_path_param("action_item_id", ActionItem)
 
 def init_app(app) -> None:
     from app.core.api import register_api
-    from app.masterplan import api, cli, programs, views
+    from app.masterplan import api, cli, exchange, programs, views
     from app.tenants.services import register_opd_reference
 
+    exchange.init_app(app)  # adds pages to views.bp: before it is registered
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin_bp)
     register_api(app, *api.blueprints)

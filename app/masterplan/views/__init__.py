@@ -81,6 +81,7 @@ TABS = (
     ("masterplan.roadmap", _l("Roadmap")),
     ("masterplan.budget", _l("Budget")),
     ("masterplan.compare", _l("Compare")),
+    ("masterplan.exchange", _l("Excel & PDF")),
 )
 
 

@@ -1,0 +1,95 @@
+"""Starting the workbook and document work: the template at once, imports and exports as jobs.
+
+Checks happen here, before a job is queued, so a refused request answers at once (409 for a version
+that is not a draft, 413 for an oversize file, 422 for a file that is no Excel workbook); the job checks
+again when it runs, since the version may have moved on in the meantime.
+"""
+
+import uuid
+from typing import BinaryIO
+
+from flask import current_app, has_request_context, url_for
+
+from app.core.auth import TENANT_ROLES, Actor
+from app.core.errors import NotFound, ValidationFailed
+from app.files import services as files
+from app.files.models import StoredFile
+from app.jobs import services as jobs
+from app.jobs.models import JobRun
+from app.masterplan.common import EDITORS, MasterplanRefs, editable_masterplan, get_masterplan
+from app.masterplan.exchange.workbook import build_workbook
+from app.masterplan.models import Masterplan
+from app.tenants import services as tenants
+
+IMPORT_KIND = "masterplan_import"
+WORKBOOK_KIND = "masterplan_workbook"
+DOCUMENT_KIND = "masterplan_document"
+EXPORT_KINDS = {"xlsx": WORKBOOK_KIND, "pdf": DOCUMENT_KIND}
+# Who may start each kind: editors import; every member may read a masterplan, so may export it.
+IMPORT_ROLES = EDITORS
+EXPORT_ROLES = TENANT_ROLES
+
+
+def file_stem(masterplan: Masterplan) -> str:
+    """masterplan-kota-palopo-1.1: names the files of a version (labels hold only safe characters)."""
+    tenant = tenants.get_tenant(masterplan.tenant_id)
+    return f"masterplan-{tenant.slug}-{masterplan.version_label}"
+
+
+def template_workbook(masterplan_id: uuid.UUID, *, actor: Actor) -> tuple[bytes, str]:
+    """The empty workbook for this version: its framework's dimensions, the code lists, the tenant's OPDs
+    and a target column per year of its period. Returns the bytes and a file name."""
+    actor.require_member()
+    masterplan = get_masterplan(masterplan_id)
+    tenant = tenants.get_tenant(masterplan.tenant_id)
+    data = build_workbook(masterplan, MasterplanRefs(masterplan), tenant.name)
+    return data, f"templat-{file_stem(masterplan)}.xlsx"
+
+
+def start_export(masterplan_id: uuid.UUID, file_format: str, *, actor: Actor, locale: str = "id") -> JobRun:
+    """Export a version as an Excel workbook (``xlsx``) or as the official document (``pdf``), as a job."""
+    kind = EXPORT_KINDS.get(file_format)
+    if kind is None:
+        raise ValidationFailed.field("format", "one of " + ", ".join(EXPORT_KINDS))
+    get_masterplan(masterplan_id)
+    return jobs.start_job(kind, actor=actor, locale=locale, masterplan_id=masterplan_id)
+
+
+def _workbook_upload(file_id: uuid.UUID, actor: Actor, name: str = "file_id") -> StoredFile:
+    try:
+        stored = files.get_file(file_id, actor=actor)
+    except NotFound:
+        raise ValidationFailed.field(name, "no upload with this id that you may read") from None
+    if stored.kind != "xlsx":
+        raise ValidationFailed.field(
+            name, f"an Excel workbook (.xlsx) made from the template is needed, not a {stored.kind} file"
+        )
+    return stored
+
+
+def start_import(masterplan_id: uuid.UUID, file_id: uuid.UUID, *, actor: Actor, locale: str = "id") -> JobRun:
+    """Import an uploaded workbook into a draft version, as a job: every row is checked, then all of it
+    is written in one transaction, or nothing and a report of every wrong row."""
+    masterplan = editable_masterplan(masterplan_id, actor=actor)
+    stored = _workbook_upload(file_id, actor)
+    return jobs.start_job(
+        IMPORT_KIND, actor=actor, locale=locale, masterplan_id=masterplan.id, file_id=stored.id
+    )
+
+
+def upload_and_import(
+    masterplan_id: uuid.UUID, source: BinaryIO, filename: str | None, *, actor: Actor, locale: str = "id"
+) -> JobRun:
+    """Store an uploaded workbook and start its import (the page's one-step form)."""
+    editable_masterplan(masterplan_id, actor=actor)  # refuse before storing anything
+    stored = files.store_upload(source, filename, purpose="import", actor=actor)
+    if stored.kind != "xlsx":
+        raise ValidationFailed.field("file", "an Excel workbook (.xlsx) made from the template is needed")
+    return start_import(masterplan_id, stored.id, actor=actor, locale=locale)
+
+
+def page_path(endpoint: str, **values) -> str:
+    """A link to a page, from a request or from a job (which has no request to build it from)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)

@@ -1,0 +1,329 @@
+"""The masterplan workbook's shape: one sheet per part of a masterplan, each with fixed columns.
+
+The empty template, an export and an import share this shape, so an exported workbook can be edited and
+imported again. Row 1 holds the Indonesian column titles (a required column is marked ``*``), row 2 an
+English hint; data starts on row 3. Columns that take a code offer a drop-down fed by the code list sheet.
+
+How a row is identified, so that importing the same workbook again changes nothing: strategies and
+programs by their code, missions by their number, readiness by dimension and aspect; the parts without a
+code of their own (gaps, SWOT, goals, indicators, action plan) by their "No", which is their place in the
+masterplan's order (the position the pages sort them by, plus one). Budget lines and partners belong to a
+program: a program listed on their sheet gets exactly the lines listed there.
+"""
+
+import re
+from dataclasses import dataclass
+
+from app.masterplan.common import MasterplanRefs
+from app.masterplan.models import (
+    ACCUMULATIONS,
+    BUDGET_STATUSES,
+    FUNDING_SOURCE,
+    HORIZON,
+    PENTAHELIX,
+    POLARITIES,
+    PROGRAM_CLASS,
+    PROGRAM_STATUSES,
+    READINESS_ASPECTS,
+    READINESS_LEVELS,
+    SWOT_QUADRANTS,
+)
+
+INSTRUCTIONS_SHEET = "Petunjuk"
+CODE_LIST_SHEET = "Daftar Kode"
+HEADER_ROW, HINT_ROW, FIRST_DATA_ROW = 1, 2, 3
+YES, NO = "Ya", "Tidak"
+VISION, MISSION = "VISI", "MISI"
+TARGET_HEADER = "Target {year}"
+TARGET_HEADER_RE = re.compile(r"^target\s+(\d{4})$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # Indonesian title, row 1
+    hint: str  # English hint, row 2
+    width: int = 16
+    choices: str | None = None  # the code list offered as a drop-down
+    required: bool = False
+    kind: str = "text"  # text, long (wrapped), integer, year, amount (Rupiah), number
+
+    @property
+    def title(self) -> str:
+        return f"{self.header} *" if self.required else self.header
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    title: str
+    about: str  # what the sheet holds, for the instructions sheet (Indonesian)
+    identified_by: str  # how a row is matched to what the masterplan holds (Indonesian)
+    columns: tuple[Column, ...]
+    # Indicators: one "Target <year>" column per year of the period after the fixed columns.
+    yearly_targets: bool = False
+
+
+def _c(key, header, hint, width=16, choices=None, required=False, kind="text") -> Column:
+    return Column(key, header, hint, width, choices, required, kind)
+
+
+NO_COLUMN = _c("no", "No", "Order number: identifies the row", 6, required=True, kind="integer")
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "missions",
+        "Visi dan Misi",
+        "Visi (satu baris VISI) dan misi bernomor, dengan dimensi yang dilayani setiap misi.",
+        "Nomor misi",
+        (
+            _c("kind", "Jenis", "VISI (one row) or MISI", 9, "vision_kind", True),
+            _c("number", "Nomor", "Mission number (empty for VISI)", 8, kind="integer"),
+            _c("text", "Teks", "Vision or mission text", 70, required=True, kind="long"),
+            _c("dimensions", "Dimensi", "Dimension codes the mission serves, comma-separated", 22),
+        ),
+    ),
+    Sheet(
+        "readiness",
+        "Kesiapan",
+        "Analisis kesiapan per dimensi: struktur, infrastruktur, suprastruktur.",
+        "Dimensi + Aspek",
+        (
+            _c("dimension", "Dimensi", "Dimension code", 10, "dimension", True),
+            _c("aspect", "Aspek", "Aspect", 16, "readiness_aspect", True),
+            _c("level", "Tingkat", "Level: LOW, MEDIUM or HIGH", 10, "readiness_level"),
+            _c("condition", "Kondisi", "Condition found", 70, required=True, kind="long"),
+        ),
+    ),
+    Sheet(
+        "gaps",
+        "Kesenjangan",
+        "Analisis kesenjangan per sub-dimensi: kondisi saat ini, kondisi masa depan, implikasi.",
+        "No",
+        (
+            NO_COLUMN,
+            _c("sub_dimension", "Sub-dimensi", "Sub-dimension code", 12, "sub_dimension", True),
+            _c("current_condition", "Kondisi Saat Ini", "Current condition", 40, required=True, kind="long"),
+            _c("future_condition", "Kondisi Masa Depan", "Future condition", 40, kind="long"),
+            _c("implication", "Implikasi", "Implication", 40, kind="long"),
+        ),
+    ),
+    Sheet(
+        "swot",
+        "SWOT",
+        "Analisis SWOT per dimensi: S kekuatan, W kelemahan, O peluang, T ancaman.",
+        "No",
+        (
+            NO_COLUMN,
+            _c("dimension", "Dimensi", "Dimension code", 10, "dimension", True),
+            _c("quadrant", "Kuadran", "S, W, O or T", 9, "swot_quadrant", True),
+            _c("text", "Uraian", "Strength, weakness, opportunity or threat", 70, required=True, kind="long"),
+        ),
+    ),
+    Sheet(
+        "goals",
+        "Sasaran",
+        "Sasaran per dimensi atau sub-dimensi.",
+        "No",
+        (
+            NO_COLUMN,
+            _c("dimension", "Dimensi", "Dimension code (or give the sub-dimension)", 10, "dimension"),
+            _c("sub_dimension", "Sub-dimensi", "Sub-dimension code", 12, "sub_dimension"),
+            _c("text", "Sasaran", "Goal", 70, required=True, kind="long"),
+        ),
+    ),
+    Sheet(
+        "indicators",
+        "Indikator",
+        "Indikator sasaran dengan nilai awal dan target per tahun (satu kolom Target per tahun).",
+        "No",
+        (
+            NO_COLUMN,
+            _c("goal", "No Sasaran", "The goal's No on the Sasaran sheet", 10, required=True, kind="integer"),
+            _c("code", "Kode", "Indicator code (optional)", 14),
+            _c("name", "Nama Indikator", "Indicator", 40, required=True, kind="long"),
+            _c("unit", "Satuan", "Unit", 12, required=True),
+            _c("polarity", "Polaritas", "Which way is better", 15, "polarity"),
+            _c("accumulation", "Akumulasi", "How yearly values add up", 13, "accumulation"),
+            _c("baseline_value", "Nilai Awal", "Baseline value", 11, kind="number"),
+            _c("baseline_year", "Tahun Awal", "Baseline year", 11, kind="year"),
+            _c("data_source", "Sumber Data", "Data source", 24),
+            _c("opd", "OPD Penanggung Jawab", "Responsible OPD code", 16, "opd"),
+        ),
+        yearly_targets=True,
+    ),
+    Sheet(
+        "strategies",
+        "Strategi",
+        "Strategi berkode (S.1, S.1.1); strategi di bawah strategi lain menyebut Kode Induk.",
+        "Kode",
+        (
+            _c("code", "Kode", "Strategy code, e.g. S.1.1", 12, required=True),
+            _c("dimension", "Dimensi", "Dimension code (or give the sub-dimension)", 10, "dimension"),
+            _c("sub_dimension", "Sub-dimensi", "Sub-dimension code", 12, "sub_dimension"),
+            _c("parent", "Kode Induk", "Code of the strategy it sits beneath", 12),
+            _c("text", "Strategi", "Strategy", 70, required=True, kind="long"),
+        ),
+    ),
+    Sheet(
+        "programs",
+        "Program",
+        "Program pengembangan: kelas, horizon, quick win, OPD, strategi yang dilayani, tahun peta jalan.",
+        "Kode",
+        (
+            _c("code", "Kode", "Program code", 14, required=True),
+            _c("name", "Nama Program", "Program name", 40, required=True, kind="long"),
+            _c("description", "Deskripsi", "Description", 40, kind="long"),
+            _c("dimension", "Dimensi", "Dimension code (or give the sub-dimension)", 10, "dimension"),
+            _c("sub_dimension", "Sub-dimensi", "Sub-dimension code", 12, "sub_dimension"),
+            _c("program_class", "Kelas", "Program class", 16, "program_class"),
+            _c("horizon", "Horizon", "Horizon", 12, "horizon"),
+            _c("quick_win", "Quick Win", "Ya or Tidak", 10, "yes_no"),
+            _c("lead_opd", "OPD Pengampu", "Lead OPD code", 16, "opd"),
+            _c("supporting_opds", "OPD Pendukung", "Supporting OPD codes, comma-separated", 22),
+            _c("strategies", "Strategi", "Codes of the strategies it serves, comma-separated", 18),
+            _c("roadmap_years", "Tahun Peta Jalan", "Years it runs, comma-separated", 22),
+            _c("status", "Status", "Program status", 13, "program_status"),
+        ),
+    ),
+    Sheet(
+        "budget",
+        "Anggaran Program",
+        "Anggaran program per tahun dan sumber dana, dalam rupiah.",
+        "Kode Program (seluruh baris program itu)",
+        (
+            _c("program", "Kode Program", "Program code", 14, required=True),
+            _c("year", "Tahun", "Year", 8, required=True, kind="year"),
+            _c("funding_source", "Sumber Dana", "Funding source", 14, "funding_source", True),
+            _c("amount", "Jumlah (Rp)", "Amount in whole Rupiah", 20, required=True, kind="amount"),
+            _c("status", "Status Anggaran", "indicative or allocated", 15, "budget_status"),
+        ),
+    ),
+    Sheet(
+        "partners",
+        "Mitra",
+        "Mitra program di luar pemerintah daerah, dengan sektor pentahelix.",
+        "Kode Program (seluruh baris program itu)",
+        (
+            _c("program", "Kode Program", "Program code", 14, required=True),
+            _c("name", "Nama Mitra", "Partner", 40, required=True),
+            _c("sector", "Sektor Pentahelix", "Pentahelix sector", 18, "pentahelix", True),
+        ),
+    ),
+    Sheet(
+        "actions",
+        "Rencana Aksi",
+        "Rencana aksi: kegiatan program per tahun dengan keluaran, target, OPD dan anggaran.",
+        "No",
+        (
+            NO_COLUMN,
+            _c("program", "Kode Program", "Program code", 14, required=True),
+            _c("year", "Tahun", "Year", 8, required=True, kind="year"),
+            _c("activity", "Kegiatan", "Activity", 40, required=True, kind="long"),
+            _c("output", "Keluaran", "Output", 30, kind="long"),
+            _c("target", "Target", "Target", 16),
+            _c("opd", "OPD", "OPD code", 14, "opd"),
+            _c("budget", "Anggaran (Rp)", "Budget in whole Rupiah", 20, kind="amount"),
+        ),
+    ),
+)
+SHEET_BY_KEY = {sheet.key: sheet for sheet in SHEETS}
+
+
+# --- code lists ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodeList:
+    key: str
+    title: str
+    entries: tuple[tuple[str, str], ...]  # (code, meaning in Indonesian)
+
+
+# The product's own code lists, with their meaning in Indonesian (the workbook's language).
+FIXED_MEANINGS = {
+    "readiness_aspect": dict(
+        zip(
+            READINESS_ASPECTS,
+            (
+                "Struktur: SDM, anggaran, tata kelola",
+                "Infrastruktur: fisik, digital, sosial",
+                "Suprastruktur: kebijakan, kelembagaan",
+            ),
+            strict=True,
+        )
+    ),
+    "readiness_level": dict(zip(READINESS_LEVELS, ("Rendah", "Sedang", "Tinggi"), strict=True)),
+    "swot_quadrant": dict(zip(SWOT_QUADRANTS, ("Kekuatan", "Kelemahan", "Peluang", "Ancaman"), strict=True)),
+    "polarity": dict(
+        zip(
+            POLARITIES,
+            ("Semakin tinggi semakin baik", "Semakin rendah semakin baik", "Netral"),
+            strict=True,
+        )
+    ),
+    "accumulation": dict(zip(ACCUMULATIONS, ("Kumulatif", "Tahunan", "Tetap"), strict=True)),
+    "budget_status": dict(zip(BUDGET_STATUSES, ("Indikatif", "Dialokasikan"), strict=True)),
+    "program_status": dict(
+        zip(
+            PROGRAM_STATUSES,
+            ("Diusulkan", "Direncanakan", "Berjalan", "Beroperasi", "Terlambat", "Selesai", "Dibatalkan"),
+            strict=True,
+        )
+    ),
+    "yes_no": {YES: "Ya, program percepatan (quick win)", NO: "Bukan quick win"},
+    "vision_kind": {VISION: "Visi", MISSION: "Misi"},
+}
+CODE_LIST_TITLES = {
+    "dimension": "Dimensi",
+    "sub_dimension": "Sub-dimensi",
+    "readiness_aspect": "Aspek Kesiapan",
+    "readiness_level": "Tingkat Kesiapan",
+    "swot_quadrant": "Kuadran SWOT",
+    "polarity": "Polaritas",
+    "accumulation": "Akumulasi",
+    "program_class": "Kelas Program",
+    "horizon": "Horizon",
+    "funding_source": "Sumber Dana",
+    "budget_status": "Status Anggaran",
+    "pentahelix": "Sektor Pentahelix",
+    "program_status": "Status Program",
+    "opd": "OPD",
+    "yes_no": "Quick Win",
+    "vision_kind": "Jenis",
+}
+# National code lists, kept as reference data (the admin pages add and retire entries).
+REFERENCE_LISTS = {
+    "program_class": PROGRAM_CLASS,
+    "horizon": HORIZON,
+    "funding_source": FUNDING_SOURCE,
+    "pentahelix": PENTAHELIX,
+}
+
+
+def code_lists(refs: MasterplanRefs) -> dict[str, CodeList]:
+    """Every code list the workbook offers, for this masterplan's framework and this tenant's OPDs."""
+    entries: dict[str, list[tuple[str, str]]] = {
+        "dimension": [(d.code, d.name_id) for d in refs.dimensions],
+        "sub_dimension": [(s.code, s.name_id) for s in refs.sub_dimensions],
+        "opd": [(o.code, o.name) for o in sorted(refs.opd_by_id.values(), key=lambda o: o.code)],
+    }
+    for key, list_name in REFERENCE_LISTS.items():
+        items = refs.code_lists.get(list_name, {}).values()
+        entries[key] = [(i.code, i.name_id) for i in items if not i.retired]
+    for key, meanings in FIXED_MEANINGS.items():
+        entries[key] = list(meanings.items())
+    return {key: CodeList(key, CODE_LIST_TITLES[key], tuple(entries[key])) for key in CODE_LIST_TITLES}
+
+
+def normalise_header(text) -> str:
+    """A column title as matched on import: without the required mark, spacing or case."""
+    return " ".join(str(text or "").replace("*", " ").split()).casefold()
+
+
+NATURAL_RE = re.compile(r"(\d+)")
+
+
+def natural_key(code: str) -> tuple:
+    """S.2 before S.10, as people number them."""
+    return tuple(int(part) if part.isdigit() else part for part in NATURAL_RE.split(code or ""))

@@ -1,0 +1,140 @@
+"""Jobs of the masterplan domain: import from Excel, export to Excel, the official PDF document.
+
+Each reads the masterplan whole (one query per table). The import writes everything in the job's one
+transaction or nothing, so a failed attempt may simply run again; the exports write only their file.
+"""
+
+import uuid
+from io import BytesIO
+
+from flask import g
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.core.audit import record_event
+from app.core.auth import Actor
+from app.core.errors import NotFound
+from app.core.i18n import format_number
+from app.files import services as files
+from app.jobs.progress import report_progress
+from app.jobs.registry import job_kind
+from app.jobs.results import JobFailed, JobResult, store_result
+from app.masterplan.common import editable_masterplan
+from app.masterplan.content import load_content
+from app.masterplan.exchange import document as documents
+from app.masterplan.exchange.importer import ImportCheck, UnreadableWorkbook, read_workbook, report_workbook
+from app.masterplan.exchange.services import (
+    DOCUMENT_KIND,
+    EXPORT_ROLES,
+    IMPORT_KIND,
+    IMPORT_ROLES,
+    WORKBOOK_KIND,
+    file_stem,
+    page_path,
+)
+from app.masterplan.exchange.shape import SHEET_BY_KEY
+from app.masterplan.exchange.workbook import build_workbook
+
+
+@job_kind(IMPORT_KIND, label=_l("Masterplan import from Excel"), roles=IMPORT_ROLES, retries=1)
+def import_workbook(*, actor: Actor, masterplan_id: str, file_id: str) -> JobResult:
+    """Check every row of the uploaded workbook; write them all, or nothing and a report of every problem."""
+    report_progress(2, _("Reading the workbook"))
+    masterplan = editable_masterplan(uuid.UUID(masterplan_id), actor=actor)
+    try:
+        stored = files.get_file(uuid.UUID(file_id), actor=actor)
+    except NotFound:
+        raise JobFailed(_("The uploaded file is no longer there: upload it again.")) from None
+    try:
+        sheets, problems = read_workbook(files.content_path(stored))
+    except UnreadableWorkbook as error:
+        raise JobFailed(str(error)) from None
+    report_progress(20, _("Checking every row"))
+    content = load_content(masterplan.id)
+    check = ImportCheck(content, sheets, problems)
+    if not check.check():
+        report_progress(80, _("Writing the report of problems"))
+        report = store_result(
+            BytesIO(report_workbook(check.problems)), f"laporan-impor-{file_stem(masterplan)}.xlsx"
+        )
+        rows = len({(p.sheet, p.row) for p in check.problems})
+        return JobResult(
+            file=report,
+            message=_(
+                "Nothing was imported: %(problems)s problem(s) in %(rows)s row(s). Correct them (see the "
+                "report) and import the file again.",
+                problems=format_number(len(check.problems)),
+                rows=format_number(rows),
+            ),
+        )
+    report_progress(60, _("Writing the masterplan"))
+    outcome = check.write()
+    created = format_number(sum(o.created for o in outcome.values()))
+    updated = format_number(sum(o.updated for o in outcome.values()))
+    unchanged = format_number(sum(o.unchanged for o in outcome.values()))
+    record_event(
+        "masterplan.imported",
+        object_type="Masterplan",
+        object_id=str(masterplan.id),
+        details={
+            "file": stored.filename,
+            "sha256": stored.sha256,
+            "sheets": {SHEET_BY_KEY[k].title: vars(o) for k, o in outcome.items()},
+        },
+    )
+    return JobResult(
+        url=page_path("masterplan.overview", tenant=g.tenant.slug, masterplan_id=masterplan.id),
+        message=_(
+            "Imported: %(created)s row(s) added, %(updated)s changed, %(unchanged)s already as in the file.",
+            created=created,
+            updated=updated,
+            unchanged=unchanged,
+        ),
+    )
+
+
+@job_kind(WORKBOOK_KIND, label=_l("Masterplan to Excel"), roles=EXPORT_ROLES, retries=1)
+def export_workbook(*, actor: Actor, masterplan_id: str) -> JobResult:
+    """The whole masterplan in the template's shape, ready to edit and import again."""
+    actor.require_member()
+    report_progress(5, _("Reading the masterplan"))
+    content = load_content(uuid.UUID(masterplan_id))
+    masterplan = content.masterplan
+
+    def on_sheet(index: int, total: int, title: str) -> None:
+        report_progress(10 + 80 * index // total, _("Writing sheet %(name)s", name=title))
+
+    data = build_workbook(masterplan, content.refs, g.tenant.name, content, on_sheet)
+    stored = store_result(BytesIO(data), f"{file_stem(masterplan)}.xlsx")
+    record_event(
+        "masterplan.exported",
+        object_type="Masterplan",
+        object_id=str(masterplan.id),
+        details={"format": "xlsx"},
+    )
+    return JobResult(
+        file=stored, message=_("Masterplan %(version)s exported to Excel.", version=masterplan.version_label)
+    )
+
+
+@job_kind(DOCUMENT_KIND, label=_l("Masterplan document (PDF)"), roles=EXPORT_ROLES, retries=1)
+def build_document(*, actor: Actor, masterplan_id: str) -> JobResult:
+    """The official document in Bahasa Indonesia, as a PDF."""
+    actor.require_member()
+    report_progress(5, _("Reading the masterplan"))
+    content = load_content(uuid.UUID(masterplan_id))
+    masterplan = content.masterplan
+    document = documents.build_document(content, g.tenant)
+    steps = {"layout": _("Laying out the pages"), "write": _("Writing the PDF")}
+    pdf = documents.render_pdf(document, lambda percent, step: report_progress(percent, steps[step]))
+    stored = store_result(BytesIO(pdf), f"{file_stem(masterplan)}.pdf")
+    record_event(
+        "masterplan.exported",
+        object_type="Masterplan",
+        object_id=str(masterplan.id),
+        details={"format": "pdf"},
+    )
+    return JobResult(
+        file=stored,
+        message=_("The document of masterplan %(version)s is ready.", version=masterplan.version_label),
+    )
