@@ -112,7 +112,8 @@ def test_only_the_api_docs_page_allows_inline_code(client):
     assert "'unsafe-inline'" in policy["script-src"] and "'unsafe-inline'" in policy["style-src"]
 
 
-TEMPLATES = sorted(ROOT.glob("app/**/templates/**/*.html"))
+# Templates under a documents/ folder become PDF files (WeasyPrint) and are never served to a browser.
+TEMPLATES = sorted(p for p in ROOT.glob("app/**/templates/**/*.html") if "document" not in p.parts)
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>", re.I)
 
 
