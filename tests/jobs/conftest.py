@@ -80,3 +80,9 @@ def on_worker(queue_app, shared_queue, monkeypatch):
     """The test app enqueueing to the shared worker's queue."""
     monkeypatch.setitem(queue_app.config, "JOBS_QUEUE", shared_queue)
     return queue_app
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(app, monkeypatch):
+    """These tests read the job pages' English wording; the language switch is tested in tests/core."""
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")

@@ -110,3 +110,10 @@ def page_post(client, url: str, data: dict | None = None, **kwargs):
 def page_login(client, email: str, password: str = PASSWORD):
     fresh_request_state()
     return login(client, email, password)
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(app, monkeypatch):
+    """These tests read the masterplan pages' English wording; the language switch is tested in
+    tests/core."""
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")

@@ -416,3 +416,10 @@ def enact(city: City, masterplan_id) -> None:
         legal = {"legal_type": "PERWALI", "legal_number": "23 Tahun 2025", "legal_date": date(2025, 3, 1)}
         versions.change_status(masterplan_id, "enacted", actor=city.actor, legal=legal)
         db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(app, monkeypatch):
+    """These tests read the job pages' English wording; the document itself is in Bahasa Indonesia
+    whatever the language, and the language switch is tested in tests/core."""
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")

@@ -62,7 +62,7 @@ def test_with_provisioning_off_an_unknown_person_is_asked_to_see_their_administr
     response = person.sso_login(palopo.start_path, "palopo-disdik")
     assert response.status_code == 403
     page = response.get_data(as_text=True)
-    assert "Ask your administrator" in page or "Minta akses" in page
+    assert "Mintalah akses kepada administrator Anda" in page  # the page speaks Indonesian by default
     assert 'data-refusal="not_provisioned"' in page
     assert counts() == before
     assert not logged_in(person.client, "kota-palopo")
