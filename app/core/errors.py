@@ -118,7 +118,10 @@ def api_error(status: int, message: str | None = None, errors=None, headers=None
     # API messages stay English whatever the caller's language: programs read them, and the field
     # names and codes beside them are what a client relies on. Pages show the same errors translated.
     with force_locale("en"):
-        payload = {"code": code or CODES.get(status, "error"), "message": str(message or PAGE_TITLES.get(status, ""))}
+        payload = {
+            "code": code or CODES.get(status, "error"),
+            "message": str(message or PAGE_TITLES.get(status, "")),
+        }
         if errors:
             payload["errors"] = {key: _plain(value) for key, value in flatten_errors(errors).items()}
     return payload, status, headers or {}

@@ -36,7 +36,9 @@ def test_wrong_password_and_unknown_email_get_the_same_message(app_ctx, client):
 def _alert(response) -> str:
     import re
 
-    match = re.search(r'<div class="alert alert-danger" role="alert">([^<]+)</div>', response.get_data(as_text=True))
+    match = re.search(
+        r'<div class="alert alert-danger" role="alert">([^<]+)</div>', response.get_data(as_text=True)
+    )
     return match.group(1).strip() if match else ""
 
 
@@ -78,7 +80,12 @@ def test_login_never_redirects_to_another_site(app_ctx, client):
     token = csrf_token(client)
     response = client.post(
         "/login",
-        data={"email": setup.admin_email, "password": PASSWORD, "csrf_token": token, "next": "//evil.example/x"},
+        data={
+            "email": setup.admin_email,
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/x",
+        },
     )
     assert response.headers["Location"] == "/t/kota-palopo/"
 

@@ -12,7 +12,9 @@ from tests.factories import PASSWORD, make_tenant
 
 def _create(client, tenant_id, name="nightly-export"):
     response = form_post(client, "/account/tokens", {"name": name, "tenant_id": str(tenant_id)})
-    match = re.search(r'<p class="kc-secret mb-0" id="new-token">([^<]+)</p>', response.get_data(as_text=True))
+    match = re.search(
+        r'<p class="kc-secret mb-0" id="new-token">([^<]+)</p>', response.get_data(as_text=True)
+    )
     return response, match.group(1) if match else None
 
 
@@ -64,7 +66,7 @@ def test_a_token_without_a_name_is_refused_naming_the_field(app_ctx, client):
     login(client, setup.admin_email, PASSWORD)
     response, secret = _create(client, setup.tenant_id, name="  ")
     assert response.status_code == 422 and secret is None
-    assert "<span class=\"fw-semibold\">Nama</span>" in response.get_data(as_text=True)
+    assert '<span class="fw-semibold">Nama</span>' in response.get_data(as_text=True)
 
 
 def test_requests_without_a_token_get_401(app_ctx, client):

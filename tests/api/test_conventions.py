@@ -51,7 +51,9 @@ def test_a_stale_edit_answers_412_and_changes_nothing(palopo, client):
     opd = add_opd(palopo, "DISDIK", "Dinas Pendidikan")
     url = f"/api/v1/t/kota-palopo/opds/{opd.id}"
     etag = client.get(url, headers=palopo.headers()).headers["ETag"]
-    first = client.patch(url, json={"name": "Dinas Pendidikan Kota"}, headers={**palopo.headers(), "If-Match": etag})
+    first = client.patch(
+        url, json={"name": "Dinas Pendidikan Kota"}, headers={**palopo.headers(), "If-Match": etag}
+    )
     assert first.status_code == 200
     stale = client.patch(url, json={"name": "Lost update"}, headers={**palopo.headers(), "If-Match": etag})
     assert stale.status_code == 412 and stale.get_json()["code"] == "precondition_failed"
@@ -79,7 +81,8 @@ def test_members_and_invitations_through_the_api(palopo, client):
     members = client.get("/api/v1/t/kota-palopo/members", headers=palopo.headers()).get_json()
     assert [m["email"] for m in members] == [palopo.admin_email]
     bad_role = client.post(
-        "/api/v1/t/kota-palopo/invitations", json={"email": "x@palopo.go.id", "role": "mayor"},
+        "/api/v1/t/kota-palopo/invitations",
+        json={"email": "x@palopo.go.id", "role": "mayor"},
         headers=palopo.headers(),
     )
     assert bad_role.status_code == 422 and "role" in bad_role.get_json()["errors"]

@@ -27,7 +27,9 @@ def test_readyz_checks_redis_when_configured(app, redis_server):
 def test_each_request_is_one_structured_log_line(app_ctx, client, caplog):
     setup = make_tenant("73.73", "kota-palopo")
     with caplog.at_level("INFO", logger="kotacerdas.request"):
-        response = client.get("/api/v1/t/kota-palopo/opds", headers={**setup.headers(), "X-Request-ID": "req-42"})
+        response = client.get(
+            "/api/v1/t/kota-palopo/opds", headers={**setup.headers(), "X-Request-ID": "req-42"}
+        )
     assert response.headers["X-Request-ID"] == "req-42"
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "kotacerdas.request"]
     assert len(lines) == 1
@@ -39,13 +41,17 @@ def test_each_request_is_one_structured_log_line(app_ctx, client, caplog):
 
 def test_flask_help_lists_the_projects_commands():
     result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app:create_app", "--help"], capture_output=True, text=True,
+        [sys.executable, "-m", "flask", "--app", "app:create_app", "--help"],
+        capture_output=True,
+        text=True,
         check=True,
     )
     for command in ("demo", "tenants", "accounts", "db"):
         assert f"  {command} " in result.stdout
     sub = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "app:create_app", "accounts", "--help"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "create-platform-admin" in sub.stdout

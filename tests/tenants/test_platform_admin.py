@@ -97,7 +97,9 @@ def test_inviting_the_first_admin_who_accepts_and_lands_in_the_tenant(operator, 
     form = newcomer.get(path)
     assert form.status_code == 200 and "kadis@balikpapan.go.id" in form.get_data(as_text=True)
     token = re.search(r'name="csrf-token" content="([^"]+)"', form.get_data(as_text=True)).group(1)
-    accepted = newcomer.post(path, data={"csrf_token": token, "name": "Kadis Kominfo", "password": "kuat-sekali-2026"})
+    accepted = newcomer.post(
+        path, data={"csrf_token": token, "name": "Kadis Kominfo", "password": "kuat-sekali-2026"}
+    )
     assert accepted.status_code == 302 and accepted.headers["Location"] == "/t/kota-balikpapan/"
     assert "Kadis Kominfo" in newcomer.get("/t/kota-balikpapan/members").get_data(as_text=True)
     # The link works once.

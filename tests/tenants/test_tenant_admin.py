@@ -22,12 +22,18 @@ def palopo(app_ctx, client):
 
 
 def test_adding_editing_and_removing_an_opd(palopo, client):
-    added = form_post(client, "/t/kota-palopo/opds", {"code": "disdik", "name": "Dinas Pendidikan", "acronym": ""})
+    added = form_post(
+        client, "/t/kota-palopo/opds", {"code": "disdik", "name": "Dinas Pendidikan", "acronym": ""}
+    )
     assert added.status_code == 302
     page = client.get("/t/kota-palopo/opds").get_data(as_text=True)
     assert "DISDIK" in page and "Dinas Pendidikan" in page
     opd = tenants_in(palopo, lambda: tenants.list_opds())[0]
-    edited = form_post(client, f"/t/kota-palopo/opds/{opd.id}/edit", {"code": "DISDIK", "name": "Dinas Pendidikan dan Kebudayaan"})
+    edited = form_post(
+        client,
+        f"/t/kota-palopo/opds/{opd.id}/edit",
+        {"code": "DISDIK", "name": "Dinas Pendidikan dan Kebudayaan"},
+    )
     assert edited.status_code == 302
     assert "Dinas Pendidikan dan Kebudayaan" in client.get("/t/kota-palopo/opds").get_data(as_text=True)
     assert form_post(client, f"/t/kota-palopo/opds/{opd.id}/delete").status_code == 302
@@ -42,10 +48,12 @@ def tenants_in(setup, fn):
 
 def test_a_duplicate_opd_code_is_refused_and_the_form_keeps_the_input(palopo, client):
     add_opd(palopo, "DLH")
-    response = form_post(client, "/t/kota-palopo/opds", {"code": "dlh", "name": "Dinas Lingkungan Hidup Baru"})
+    response = form_post(
+        client, "/t/kota-palopo/opds", {"code": "dlh", "name": "Dinas Lingkungan Hidup Baru"}
+    )
     assert response.status_code == 409
     body = response.get_data(as_text=True)
-    assert "<span class=\"fw-semibold\">Kode</span>" in body and "Dinas Lingkungan Hidup Baru" in body
+    assert '<span class="fw-semibold">Kode</span>' in body and "Dinas Lingkungan Hidup Baru" in body
 
 
 def test_an_opd_with_bound_members_cannot_be_removed(palopo, client):
@@ -61,7 +69,9 @@ def test_an_opd_with_bound_members_cannot_be_removed(palopo, client):
 
 def test_inviting_changing_role_binding_opds_and_removing_a_member(palopo, client, app):
     opd_id = add_opd(palopo, "DISDIK").id
-    invited = form_post(client, "/t/kota-palopo/members/invite", {"email": "staf@palopo.go.id", "role": "viewer"})
+    invited = form_post(
+        client, "/t/kota-palopo/members/invite", {"email": "staf@palopo.go.id", "role": "viewer"}
+    )
     assert invited.status_code == 302
     assert "staf@palopo.go.id" in client.get("/t/kota-palopo/members").get_data(as_text=True)
 
@@ -80,7 +90,7 @@ def test_inviting_changing_role_binding_opds_and_removing_a_member(palopo, clien
     assert me == ("opd_operator", [opd_id])
 
     bad = form_post(client, f"/t/kota-palopo/members/{membership.id}", {"role": "mayor"})
-    assert bad.status_code == 422 and "<span class=\"fw-semibold\">Peran</span>" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and '<span class="fw-semibold">Peran</span>' in bad.get_data(as_text=True)
 
     removed = form_post(client, f"/t/kota-palopo/members/{membership.id}/remove")
     assert removed.status_code == 302
