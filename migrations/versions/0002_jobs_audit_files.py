@@ -47,7 +47,9 @@ def upgrade():
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         *_audit_columns(),
-        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_audit_entries_tenant_id_tenants")),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name=op.f("fk_audit_entries_tenant_id_tenants")
+        ),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_audit_entries")),
     )
     op.create_index("ix_audit_entries_tenant_at", "audit_entries", ["tenant_id", "at"])
@@ -70,8 +72,12 @@ def upgrade():
         sa.Column("owner_id", sa.Uuid(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_stored_files_tenant_id_tenants")),
-        sa.ForeignKeyConstraint(["uploaded_by"], ["users.id"], name=op.f("fk_stored_files_uploaded_by_users")),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name=op.f("fk_stored_files_tenant_id_tenants")
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by"], ["users.id"], name=op.f("fk_stored_files_uploaded_by_users")
+        ),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_stored_files")),
     )
     op.create_index("ix_stored_files_tenant_owner", "stored_files", ["tenant_id", "owner_type", "owner_id"])

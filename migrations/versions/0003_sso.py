@@ -48,7 +48,9 @@ def upgrade():
         sa.Column("opd_claim", sa.String(length=80), nullable=True),
         sa.Column("opd_required", sa.Boolean(), nullable=False),
         *_timestamps(),
-        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_sso_providers_tenant_id_tenants")),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name=op.f("fk_sso_providers_tenant_id_tenants")
+        ),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_sso_providers")),
         sa.UniqueConstraint(
             "tenant_id", "issuer", "client_id", name=op.f("uq_sso_providers_tenant_id_issuer_client_id")

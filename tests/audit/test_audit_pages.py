@@ -60,9 +60,13 @@ def test_a_bad_filter_answers_422_naming_the_field(palopo, client):
     with client.session_transaction() as session:
         session["locale"] = "en"
     response = client.get(f"{PAGE}?since=2024-02-30")
-    assert response.status_code == 422 and '<span class="fw-semibold">From</span>' in response.get_data(as_text=True)
+    assert response.status_code == 422 and '<span class="fw-semibold">From</span>' in response.get_data(
+        as_text=True
+    )
     response = client.get(f"{PAGE}?since=2024-05-02&until=2024-05-01")
-    assert response.status_code == 422 and '<span class="fw-semibold">Until</span>' in response.get_data(as_text=True)
+    assert response.status_code == 422 and '<span class="fw-semibold">Until</span>' in response.get_data(
+        as_text=True
+    )
 
 
 def test_htmx_gets_only_the_results_and_paging_keeps_the_filter(palopo, client):
