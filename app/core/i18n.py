@@ -113,6 +113,15 @@ def format_percent(value, digits: int = 0) -> str:
     return babel_format_percent(value, format=pattern)
 
 
+def format_file_size(size: int | None) -> str:
+    """A file's size for the locale: 340 KB, 1,2 MB (id) or 1.2 MB (en)."""
+    if size is None:
+        return EMPTY
+    if size < 1024 * 1024:
+        return f"{format_number(max(size / 1024, 1))} KB"
+    return f"{format_number(size / (1024 * 1024), 1)} MB"
+
+
 def format_date(value: date | datetime | None, fmt: str = "medium") -> str:
     """A calendar date for the locale: 22 Mei 2024 (id), May 22, 2024 (en)."""
     if value is None:
@@ -146,6 +155,7 @@ def init_app(app: Flask) -> None:
         percent=format_percent,
         date=format_date,
         datetime=format_datetime,
+        file_size=format_file_size,
         role_label=role_label,
     )
     app.jinja_env.globals.update(

@@ -41,6 +41,8 @@ PURPOSES: dict[str, Purpose] = {
         (TENANT_ADMIN, PLANNER, OPD_OPERATOR, COUNCIL_MEMBER),
     ),
     "import": Purpose(("xlsx", "csv"), 10 * MB, (TENANT_ADMIN, PLANNER)),
+    # A signed regulation (Perwali, Perda, SK) scanned to PDF.
+    "legal": Purpose(("pdf",), 20 * MB, (TENANT_ADMIN, PLANNER)),
     "result": Purpose(("xlsx", "csv", "pdf", "docx"), None, ()),
 }
 UPLOAD_PURPOSES = tuple(name for name, p in PURPOSES.items() if p.uploaders)
@@ -173,6 +175,21 @@ def attach(file_id: uuid.UUID, owner_type: str, owner_id: uuid.UUID, *, actor: A
         raise Conflict("this file is already attached", {"file_id": ["already attached"]})
     stored.owner_type, stored.owner_id = owner_type, owner_id
     return stored
+
+
+def release(file_id: uuid.UUID, owner_type: str, owner_id: uuid.UUID) -> None:
+    """Remove a file its owner no longer keeps (a replaced document); the owning domain has checked who
+    may do that. The disk follows once the removal commits."""
+    stored = db.session.scalar(
+        select(StoredFile).where(
+            StoredFile.id == file_id, StoredFile.owner_type == owner_type, StoredFile.owner_id == owner_id
+        )
+    )
+    if stored is None:
+        raise NotFound()
+    delete_after_commit(db.session(), content_path(stored))
+    db.session.delete(stored)
+    db.session.flush()
 
 
 def delete_file(file_id: uuid.UUID, *, actor: Actor) -> None:

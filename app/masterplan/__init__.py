@@ -37,7 +37,8 @@ register_path_param("action_item_id", ActionItem)
 
 def init_app(app) -> None:
     from app.core.api import register_api
-    from app.masterplan import api, cli, exchange, programs, views
+    from app.files.services import register_owner
+    from app.masterplan import api, cli, exchange, legal, programs, views
     from app.tenants.services import register_opd_reference
 
     exchange.init_app(app)  # adds pages to views.bp: before it is registered
@@ -47,3 +48,4 @@ def init_app(app) -> None:
     app.cli.add_command(cli.masterplan_cli)
     views.init_app(app)
     register_opd_reference(programs.opd_references)
+    register_owner(legal.OWNER_TYPE, legal.can_read)

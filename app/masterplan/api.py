@@ -10,7 +10,8 @@ from marshmallow import Schema
 
 from app.core.api import Blueprint, paginate_query
 from app.extensions import db
-from app.masterplan import analysis, compare, frameworks, goals, presenters, programs, versions
+from app.files.schemas import FileUploadSchema
+from app.masterplan import analysis, compare, frameworks, goals, legal, presenters, programs, versions
 from app.masterplan.common import MasterplanRefs, get_masterplan, get_part
 from app.masterplan.models import (
     ActionItem,
@@ -316,6 +317,33 @@ class MasterplanTransitions(MethodView):
         version enacted before and needs the legal basis"""
         status = data.pop("status")
         masterplan = versions.change_status(masterplan_id, status, actor=g.actor, legal=data)
+        db.session.commit()
+        return masterplan
+
+
+@masterplans_blp.route("/<uuid:masterplan_id>/signed-document")
+class MasterplanSignedDocument(MethodView):
+    @masterplans_blp.etag
+    @masterplans_blp.arguments(FileUploadSchema, location="files")
+    @masterplans_blp.response(200, MasterplanSchema)
+    def put(self, files, masterplan_id):
+        """Upload the signed regulation as a PDF (multipart, field ``file``), replacing an earlier one;
+        any status but superseded. The version's ``signed_document_id`` then downloads it from
+        ``/files/{stored_file_id}/content`` for every member."""
+        masterplans_blp.check_etag(get_masterplan(masterplan_id), MasterplanSchema)
+        upload = files["file"]
+        masterplan = legal.attach_signed_document(
+            masterplan_id, upload.stream, upload.filename, actor=g.actor
+        )
+        db.session.commit()
+        return masterplan
+
+    @masterplans_blp.etag
+    @masterplans_blp.response(200, MasterplanSchema)
+    def delete(self, masterplan_id):
+        """Remove the signed document of this version"""
+        masterplans_blp.check_etag(get_masterplan(masterplan_id), MasterplanSchema)
+        masterplan = legal.remove_signed_document(masterplan_id, actor=g.actor)
         db.session.commit()
         return masterplan
 

@@ -120,6 +120,7 @@ class Masterplan(TenantOwned, Timestamps, Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "version_label"),
         tenant_fk("revised_from_id", "masterplans"),
+        tenant_fk("signed_document_id", "stored_files"),
         Index(
             "uq_masterplans_one_enacted",
             "tenant_id",
@@ -140,8 +141,7 @@ class Masterplan(TenantOwned, Timestamps, Base):
     legal_type: Mapped[str | None] = mapped_column(String(10))
     legal_number: Mapped[str | None] = mapped_column(String(100))
     legal_date: Mapped[date | None]
-    # The signed regulation, once uploaded: the id of a stored file (the file store lands separately, so
-    # no foreign key yet).
+    # The signed regulation (a PDF stored for this version), once uploaded.
     signed_document_id: Mapped[uuid.UUID | None]
     vision: Mapped[str | None] = mapped_column(Text)
     # Dimension code → strategy code prefix, overriding the framework's (e.g. {"SOC": "SS"}).

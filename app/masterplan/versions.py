@@ -16,7 +16,7 @@ from app.core.auth import Actor
 from app.core.db import new_id, utcnow
 from app.core.errors import Conflict, ValidationFailed
 from app.extensions import db
-from app.masterplan import frameworks
+from app.masterplan import frameworks, legal
 from app.masterplan.common import (
     MasterplanRefs,
     apply,
@@ -336,6 +336,7 @@ def delete_masterplan(masterplan_id: uuid.UUID, *, actor: Actor) -> None:
     )
     if revision is not None:
         raise Conflict(f"version {revision} was revised from this draft: delete that version first")
+    legal.release_with(masterplan)
     for model in reversed(PART_MODELS):
         if model is Strategy:
             # Children before parents: the strategy tree references itself.

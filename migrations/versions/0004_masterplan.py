@@ -134,6 +134,11 @@ def upgrade():
             ["masterplans.tenant_id", "masterplans.id"],
             name=op.f("fk_masterplans_tenant_id_revised_from_id_masterplans"),
         ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "signed_document_id"],
+            ["stored_files.tenant_id", "stored_files.id"],
+            name=op.f("fk_masterplans_tenant_id_signed_document_id_stored_files"),
+        ),
         sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_masterplans_tenant_id_tenants")),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_masterplans")),
         sa.UniqueConstraint(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import app.tenants.jobs as members_jobs
 from app.demo import DEMO_PASSWORD
@@ -33,7 +34,7 @@ def _login(page, base: str, email: str) -> None:
     page.wait_for_url(f"{base}/t/kota-palopo/")
 
 
-def _export_and_watch(page, base: str) -> bytes:
+def _export_and_watch(page, base: str, palopo) -> bytes:
     """Press Export on the members page; the bar must show values between 0 and 100 without the page
     reloading, then the download link appears; returns the downloaded workbook."""
     page.goto(f"{base}/t/kota-palopo/members")
@@ -41,11 +42,19 @@ def _export_and_watch(page, base: str) -> bytes:
     page.wait_for_url(f"{base}/t/kota-palopo/jobs/*")
     page.evaluate("window.kcSamePage = true")
     bar = page.locator("#job-progress .progress")
-    page.wait_for_function(
-        "() => { const v = +document.querySelector('#job-progress .progress').getAttribute('aria-valuenow');"
-        " return v > 0 && v < 100; }",
-        timeout=20000,
-    )
+    try:
+        page.wait_for_function(
+            "() => { const bar = document.querySelector('#job-progress .progress');"
+            " const v = +bar.getAttribute('aria-valuenow'); return v > 0 && v < 100; }",
+            timeout=20000,
+            polling=100,
+        )
+    except PlaywrightTimeout:
+        run_id = page.url.rstrip("/").rsplit("/", 1)[1]
+        pytest.fail(
+            f"the bar never moved: it shows {bar.get_attribute('aria-valuenow')} and "
+            f"{page.inner_text('#job-message')!r}; the run is {palopo.job(run_id)}"
+        )
     seen = int(bar.get_attribute("aria-valuenow"))
     page.wait_for_selector("#job-result", timeout=30000)
     assert 0 < seen < 100
@@ -66,7 +75,7 @@ def _members(workbook: bytes) -> set[str]:
 
 def test_the_export_runs_inline_with_a_live_progress_bar(page, live_server, palopo, paced):
     _login(page, live_server, "admin@kota-palopo.demo")
-    assert _members(_export_and_watch(page, live_server)) == {
+    assert _members(_export_and_watch(page, live_server, palopo)) == {
         "admin@kota-palopo.demo",
         "opd@kota-palopo.demo",
     }
@@ -79,7 +88,7 @@ def test_the_export_runs_on_a_worker_with_a_live_progress_bar(
     monkeypatch.setitem(queue_app.config, "JOBS_QUEUE", queue)
     workers.start(queue, KC_TEST_PACE_SECONDS=str(PACE))
     _login(page, live_server, "admin@kota-palopo.demo")
-    assert _members(_export_and_watch(page, live_server)) == {
+    assert _members(_export_and_watch(page, live_server, palopo)) == {
         "admin@kota-palopo.demo",
         "opd@kota-palopo.demo",
     }

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.masterplan import compare as comparing
-from app.masterplan import frameworks, reports, versions
+from app.masterplan import frameworks, legal, reports, versions
 from app.masterplan.common import MasterplanRefs, can_edit, get_masterplan
 from app.masterplan.models import ENACTED, LEGAL_TYPES
 from app.masterplan.schemas import MasterplanCreateSchema, MasterplanUpdateSchema, TransitionSchema
@@ -126,39 +126,66 @@ def overview(masterplan_id):
     )
 
 
-@bp.route("/<uuid:masterplan_id>/settings", methods=["GET", "POST"])
-def settings(masterplan_id):
+def _settings_fields(mp) -> list[FormField]:
+    return _header_fields(with_framework=True) + _legal_fields() if mp.status == "draft" else _legal_fields()
+
+
+def _settings_page(masterplan_id, status: int = 200, errors=None, document_errors=None):
     mp = get_masterplan(masterplan_id)
-    refs = MasterplanRefs(mp)
-    fields = _header_fields(with_framework=True) + _legal_fields()
-    if mp.status != "draft":
-        fields = _legal_fields()
-    errors, status = {}, 200
-    if request.method == "POST":
-        data, errors = read_form(fields, MasterplanUpdateSchema(), partial=True)
-        if mp.status == "draft" and not errors:
-            data["strategy_prefixes"] = {
-                d.code: request.form.get(f"prefix-{d.code}", "").strip() for d in refs.dimensions
-            }
-            if data.get("framework_id") == mp.framework_id:
-                data.pop("framework_id")
-        status = 422 if errors else 200
-        if not errors:
-            errors, status = attempt(lambda: versions.update_masterplan(masterplan_id, data, actor=g.actor))
-            if not errors:
-                flash(_("Saved."), "success")
-                return redirect(url_for("masterplan.overview", masterplan_id=masterplan_id))
-        mp = get_masterplan(masterplan_id)
     return render_page(
         "masterplan/settings.html",
         mp,
         "masterplan.overview",
         status,
-        fields=fields,
-        form=request.form if request.method == "POST" else None,
-        errors=errors,
-        refs=refs,
+        fields=_settings_fields(mp),
+        form=request.form if errors else None,
+        errors=errors or {},
+        document=legal.signed_document(mp),
+        document_errors=document_errors or {},
+        refs=MasterplanRefs(mp),
     )
+
+
+@bp.route("/<uuid:masterplan_id>/settings", methods=["GET", "POST"])
+def settings(masterplan_id):
+    if request.method == "GET":
+        return _settings_page(masterplan_id)
+    mp = get_masterplan(masterplan_id)
+    data, errors = read_form(_settings_fields(mp), MasterplanUpdateSchema(), partial=True)
+    if mp.status == "draft" and not errors:
+        data["strategy_prefixes"] = {
+            d.code: request.form.get(f"prefix-{d.code}", "").strip() for d in MasterplanRefs(mp).dimensions
+        }
+        if data.get("framework_id") == mp.framework_id:
+            data.pop("framework_id")
+    status = 422 if errors else 200
+    if not errors:
+        errors, status = attempt(lambda: versions.update_masterplan(masterplan_id, data, actor=g.actor))
+    if errors:
+        return _settings_page(masterplan_id, status, errors=errors)
+    flash(_("Saved."), "success")
+    return redirect(url_for("masterplan.overview", masterplan_id=masterplan_id))
+
+
+@bp.post("/<uuid:masterplan_id>/signed-document")
+def upload_signed_document(masterplan_id):
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _settings_page(masterplan_id, 422, document_errors={"file": [_("Choose the signed PDF.")]})
+    errors, status = attempt(
+        lambda: legal.attach_signed_document(masterplan_id, upload.stream, upload.filename, actor=g.actor)
+    )
+    if errors:
+        return _settings_page(masterplan_id, status, document_errors=errors)
+    flash(_("The signed document is saved."), "success")
+    return redirect(url_for("masterplan.settings", masterplan_id=masterplan_id))
+
+
+@bp.post("/<uuid:masterplan_id>/signed-document/remove")
+def remove_signed_document(masterplan_id):
+    errors, _status = attempt(lambda: legal.remove_signed_document(masterplan_id, actor=g.actor))
+    flash_outcome(errors, _("The signed document is removed."))
+    return redirect(url_for("masterplan.settings", masterplan_id=masterplan_id))
 
 
 TRANSITION_MESSAGES = {

@@ -1,0 +1,79 @@
+"""The signed regulation behind a version's legal basis: the Perwali, Perbup, Perda or SK as a PDF.
+
+The document records how a version was enacted rather than what it says, so it may be added or replaced
+in every status but superseded (the scan usually arrives after enactment). Every member who can read the
+masterplan can download it.
+"""
+
+import uuid
+from typing import BinaryIO
+
+from sqlalchemy import select
+
+from app.core.auth import Actor
+from app.core.errors import Conflict, NotFound
+from app.extensions import db
+from app.files import services as files
+from app.files.models import StoredFile
+from app.masterplan.common import get_masterplan, require_editor
+from app.masterplan.models import SUPERSEDED, Masterplan
+
+OWNER_TYPE = "masterplan"
+
+
+def attach_signed_document(
+    masterplan_id: uuid.UUID, source: BinaryIO, filename: str | None, *, actor: Actor
+) -> Masterplan:
+    """Store the signed regulation for this version, replacing the one uploaded before."""
+    require_editor(actor)
+    masterplan = _open_for_document(masterplan_id)
+    stored = files.store_upload(source, filename, purpose="legal", actor=actor)
+    stored.owner_type, stored.owner_id = OWNER_TYPE, masterplan.id
+    previous = masterplan.signed_document_id
+    masterplan.signed_document_id = stored.id
+    db.session.flush()
+    if previous is not None:
+        files.release(previous, OWNER_TYPE, masterplan.id)
+    return masterplan
+
+
+def remove_signed_document(masterplan_id: uuid.UUID, *, actor: Actor) -> Masterplan:
+    require_editor(actor)
+    masterplan = _open_for_document(masterplan_id)
+    previous = masterplan.signed_document_id
+    if previous is None:
+        raise NotFound("this version has no signed document")
+    masterplan.signed_document_id = None
+    db.session.flush()
+    files.release(previous, OWNER_TYPE, masterplan.id)
+    return masterplan
+
+
+def signed_document(masterplan: Masterplan) -> StoredFile | None:
+    if masterplan.signed_document_id is None:
+        return None
+    return db.session.get(StoredFile, (masterplan.tenant_id, masterplan.signed_document_id))
+
+
+def release_with(masterplan: Masterplan) -> None:
+    """Before a draft is deleted: its document goes with it."""
+    if masterplan.signed_document_id is not None:
+        previous, masterplan.signed_document_id = masterplan.signed_document_id, None
+        db.session.flush()
+        files.release(previous, OWNER_TYPE, masterplan.id)
+
+
+def can_read(masterplan_id: uuid.UUID, actor: Actor) -> bool:
+    """Files owned by a masterplan are read by every member of its tenant, as the masterplan is."""
+    found = db.session.scalar(select(Masterplan.id).where(Masterplan.id == masterplan_id))
+    return actor.tenant_role is not None and found is not None
+
+
+def _open_for_document(masterplan_id: uuid.UUID) -> Masterplan:
+    masterplan = get_masterplan(masterplan_id)
+    if masterplan.status == SUPERSEDED:
+        raise Conflict(
+            f"masterplan {masterplan.version_label} is superseded: its legal basis is history",
+            {"file": ["a superseded version keeps the document it had"]},
+        )
+    return masterplan
