@@ -22,7 +22,8 @@ from app.jobs.results import JobFailed, JobResult, store_result
 from app.masterplan.common import editable_masterplan
 from app.masterplan.content import load_content
 from app.masterplan.exchange import document as documents
-from app.masterplan.exchange.importer import ImportCheck, UnreadableWorkbook, read_workbook, report_workbook
+from app.masterplan.exchange.importer import ImportCheck
+from app.masterplan.exchange.reading import UnreadableWorkbook, read_workbook, report_workbook
 from app.masterplan.exchange.services import (
     DOCUMENT_KIND,
     EXPORT_ROLES,

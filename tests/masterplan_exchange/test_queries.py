@@ -5,7 +5,8 @@ from flask_babel import force_locale
 from app.extensions import db
 from app.masterplan.content import load_content
 from app.masterplan.exchange import document
-from app.masterplan.exchange.importer import ImportCheck, read_workbook
+from app.masterplan.exchange.importer import ImportCheck
+from app.masterplan.exchange.reading import read_workbook
 from app.masterplan.exchange.workbook import build_workbook
 from app.tenants import services as tenants
 from tests.masterplan_exchange.conftest import count_queries, fill_masterplan

@@ -3,7 +3,8 @@ PDF document a city hands in.
 
 - ``shape``: the workbook's sheets and columns, the same for the empty template, an export and an import.
 - ``workbook``: writing the workbook (empty template, or a whole masterplan).
-- ``importer``: reading a filled-in workbook, checking every row, then writing it all in one transaction.
+- ``reading``, ``cells``, ``importer``, ``writing``: a filled-in workbook read, every row checked, then
+  all of it written in one transaction (or nothing, and the report of problems).
 - ``document``: the official document (HTML template rendered to PDF by WeasyPrint).
 - ``services``: starting those as background jobs; ``jobs`` registers the job kinds.
 
@@ -26,7 +27,7 @@ def init_app(app) -> None:
 def import_problems(stored_file, limit: int = 200) -> dict:
     """The first problems of an import's report (a stored result file) and how many there are."""
     from app.files.services import content_path
-    from app.masterplan.exchange.importer import read_report
+    from app.masterplan.exchange.reading import read_report
 
     problems, total = read_report(content_path(stored_file), limit)
     return {"problems": problems, "total": total}

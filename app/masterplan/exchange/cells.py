@@ -1,0 +1,247 @@
+"""One row's cells, read the way each column expects: text, whole numbers, years in the period, codes
+from a list, Rupiah amounts. Every problem is recorded against its sheet, row and column."""
+
+import re
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+
+from app.masterplan.common import MAX_YEAR, MIN_YEAR
+from app.masterplan.exchange.reading import Problem, SheetRows
+from app.masterplan.programs import CODE_RE, MAX_AMOUNT
+
+if TYPE_CHECKING:
+    from app.masterplan.exchange.importer import ImportCheck
+
+TRUE_WORDS = {"ya", "y", "yes", "true", "1", "x", "✓"}
+FALSE_WORDS = {"tidak", "t", "no", "n", "false", "0", "-"}
+NUMBER_RE = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+GROUPED_RUPIAH_RE = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+YEAR_RANGE_RE = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
+
+
+class Cells:
+    """One row's cells, read as the column expects; each problem is recorded against its column."""
+
+    def __init__(self, check: "ImportCheck", rows: SheetRows, number: int, cells: dict):
+        self.check, self.rows, self.row_number, self.cells = check, rows, number, cells
+        self.ok = True
+        self.columns = {c.key: c for c in rows.sheet.columns}
+
+    def fail(self, key, reason: str) -> None:
+        self.ok = False
+        if isinstance(key, int):  # a yearly target column
+            letter, title = self.rows.target_letters.get(key), f"Target {key}"
+        else:
+            letter, title = self.rows.letters.get(key), self.columns[key].header
+        self.check.problems.append(Problem(self.rows.sheet.title, self.row_number, letter, title, reason))
+
+    def text(self, key: str, *, required: bool = False, max_length: int | None = None) -> str | None:
+        value = self.cells.get(key)
+        if value is None:
+            if required:
+                self.fail(key, _("Required."))
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        value = str(value).strip()
+        if max_length and len(value) > max_length:
+            self.fail(
+                key, _("At most %(n)s characters (this has %(length)s).", n=max_length, length=len(value))
+            )
+            return None
+        return value
+
+    def integer(self, key, *, required: bool = False, minimum: int = 1) -> int | None:
+        value = self.cells.get(key)
+        if value is None:
+            if required:
+                self.fail(key, _("Required."))
+            return None
+        number = as_int(value)
+        if number is None or number < minimum:
+            self.fail(key, _("A whole number from %(n)s.", n=minimum))
+            return None
+        return number
+
+    def number(self, key) -> float | None:
+        value = self.cells.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            number = None
+        elif isinstance(value, int | float):
+            number = float(value)
+        elif isinstance(value, str) and NUMBER_RE.match(value.replace(" ", "")):
+            number = float(value.replace(" ", "").replace(",", "."))
+        else:
+            number = None
+        if number is None:
+            self.fail(key, _("A number (this is %(value)s).", value=_shown(value)))
+        return number
+
+    def year(self, key, *, required: bool = False, in_period: bool = True) -> int | None:
+        value = self.cells.get(key)
+        if value is None:
+            if required:
+                self.fail(key, _("Required."))
+            return None
+        year = as_int(value)
+        if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+            self.fail(key, _("A year (this is %(value)s).", value=_shown(value)))
+            return None
+        if in_period and not self.in_period(key, year):
+            return None
+        return year
+
+    def in_period(self, key, year: int) -> bool:
+        mp = self.check.content.masterplan
+        if mp.period_start <= year <= mp.period_end:
+            return True
+        self.fail(
+            key,
+            _(
+                "%(year)s is outside the masterplan's period %(start)s–%(end)s.",
+                year=year,
+                start=mp.period_start,
+                end=mp.period_end,
+            ),
+        )
+        return False
+
+    def years(self, key) -> list[int]:
+        value = self.cells.get(key)
+        if value is None:
+            return []
+        years: set[int] = set()
+        for part in parts(value):
+            if match := YEAR_RANGE_RE.match(part):
+                first, last = int(match.group(1)), int(match.group(2))
+                found = list(range(first, last + 1)) if first <= last <= first + 50 else None
+            else:
+                single = as_int(part)
+                found = [single] if single is not None and MIN_YEAR <= single <= MAX_YEAR else None
+            if found is None:
+                self.fail(
+                    key, _("Years separated by commas, e.g. 2025, 2026 (%(part)s is not one).", part=part)
+                )
+                return []
+            years.update(found)
+        mp = self.check.content.masterplan
+        outside = [str(y) for y in sorted(years) if not mp.period_start <= y <= mp.period_end]
+        if outside:
+            self.fail(
+                key,
+                _(
+                    "%(years)s: outside the masterplan's period %(start)s–%(end)s.",
+                    years=", ".join(outside),
+                    start=mp.period_start,
+                    end=mp.period_end,
+                ),
+            )
+            return []
+        return sorted(years)
+
+    def choice(self, key, list_key: str, *, required: bool = False) -> str | None:
+        value = self.text(key, required=required)
+        if value is None:
+            return None
+        found = self.check.choices[list_key].get(value.casefold())
+        if found is None:
+            self.fail(
+                key,
+                _(
+                    "%(value)s is not in the list: %(codes)s.",
+                    value=value,
+                    codes=self.check.offered(list_key),
+                ),
+            )
+        return found
+
+    def codes(self, key, list_key: str) -> list[str]:
+        value = self.cells.get(key)
+        if value is None:
+            return []
+        found, unknown = [], []
+        for part in parts(value):
+            code = self.check.choices[list_key].get(part.casefold())
+            (found if code else unknown).append(code or part)
+        if unknown:
+            self.fail(
+                key,
+                _(
+                    "Not in the list: %(unknown)s (offered: %(codes)s).",
+                    unknown=", ".join(unknown),
+                    codes=self.check.offered(list_key),
+                ),
+            )
+        return list(dict.fromkeys(found))
+
+    def flag(self, key) -> bool:
+        value = self.cells.get(key)
+        if value is None:
+            return False
+        if isinstance(value, bool):
+            return value
+        number = as_int(value)
+        word = (str(number) if number is not None else str(value)).strip().casefold()
+        if word in TRUE_WORDS:
+            return True
+        if word not in FALSE_WORDS:
+            self.fail(key, _("Ya or Tidak."))
+        return False
+
+    def amount(self, key, *, required: bool = False) -> int | None:
+        value = self.cells.get(key)
+        if value is None:
+            if required:
+                self.fail(key, _("Required."))
+            return None
+        if isinstance(value, str):
+            # People paste "Rp 1.250.000.000"; dots that group thousands are read as such.
+            text = value.replace("Rp", "").replace("rp", "").replace(" ", "").rstrip(",-")
+            value = text.replace(".", "") if GROUPED_RUPIAH_RE.match(text) else text
+        amount = as_int(value)
+        if amount is None or not 0 <= amount <= MAX_AMOUNT:
+            self.fail(
+                key, _("An amount in whole Rupiah, not negative (this is %(value)s).", value=_shown(value))
+            )
+            return None
+        return amount
+
+    def code(self, key, *, required: bool = True) -> str | None:
+        """A program or strategy code: letters and digits joined by dots or dashes."""
+        value = self.text(key, required=required, max_length=30)
+        if value is not None and not CODE_RE.match(value):
+            self.fail(
+                key,
+                _(
+                    "Letters and digits joined by dots or dashes, e.g. S.1.1 (this is %(value)s).",
+                    value=value,
+                ),
+            )
+            return None
+        return value
+
+
+def as_int(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return None
+
+
+def parts(value) -> list[str]:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return [p.strip() for p in re.split(r"[,;\n]", str(value)) if p.strip()]
+
+
+def _shown(value) -> str:
+    text = str(value)
+    return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
