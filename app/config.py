@@ -38,6 +38,9 @@ class Config:
 
     # Fernet key(s) encrypting SSO client secrets, comma-separated, newest first (app/sso/secret_box.py).
     SSO_SECRET_KEY = os.environ.get("SSO_SECRET_KEY") or None
+    # Whether a tenant admin may connect a provider on a loopback or private address (development, tests,
+    # a provider inside the city's own network). Off: only providers on public addresses are fetched.
+    SSO_ALLOW_LOCAL_ISSUERS = os.environ.get("SSO_ALLOW_LOCAL_ISSUERS", "0") == "1"
 
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))

@@ -86,6 +86,8 @@ def app(database, instance_dir):
             "REDIS_URL": None,
             "SECRET_KEY": "test-secret",
             "SERVER_NAME": None,
+            # The test providers run on this machine; tests/sso/test_settings.py turns this off.
+            "SSO_ALLOW_LOCAL_ISSUERS": True,
         }
     )
     app.test_client_class = IsolatedClient

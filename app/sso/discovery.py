@@ -1,11 +1,21 @@
-"""Reading an OpenID provider's discovery document, with short timeouts and clear reasons when it fails."""
+"""Reading an OpenID provider's discovery document, with short timeouts and clear reasons when it fails.
 
+A tenant admin types the issuer URL, and the server then fetches it: unless local issuers are allowed
+(SSO_ALLOW_LOCAL_ISSUERS, for development and tests), an issuer or endpoint whose host resolves to a
+loopback, private, link-local or otherwise non-public address is refused before any request is sent, so
+the setting cannot be used to probe the platform's own network.
+"""
+
+import ipaddress
+import socket
 from urllib.parse import urlsplit
 
 import requests
 
 TIMEOUT_SECONDS = 5
 REQUIRED_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
+# Endpoints the server itself calls (the browser is sent to the authorization and logout endpoints).
+SERVER_CALLED_ENDPOINTS = ("token_endpoint", "jwks_uri", "userinfo_endpoint")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -33,9 +43,26 @@ def discovery_url(issuer: str) -> str:
     return normalize_issuer(issuer) + "/.well-known/openid-configuration"
 
 
-def fetch_metadata(issuer: str) -> dict:
+def local_address_problem(url: str) -> str | None:
+    """Why the server must not call ``url``: its host resolves to an address that is not public."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        found = socket.getaddrinfo(parts.hostname or "", port, proto=socket.IPPROTO_TCP)
+    except (ValueError, OSError):
+        return f"the host {parts.hostname!r} cannot be resolved"
+    for *_rest, address in found:
+        ip = ipaddress.ip_address(address[0].split("%")[0])
+        if not ip.is_global:
+            return f"{parts.hostname} is a local or private address ({ip}): only public providers are allowed"
+    return None
+
+
+def fetch_metadata(issuer: str, *, allow_local: bool = False) -> dict:
     """The provider's discovery document, checked to serve the authorization code flow with PKCE."""
     issuer = normalize_issuer(issuer)
+    if not allow_local and (problem := local_address_problem(issuer)):
+        raise DiscoveryFailed(problem)
     try:
         response = requests.get(discovery_url(issuer), timeout=TIMEOUT_SECONDS, allow_redirects=False)
     except requests.Timeout as error:
@@ -49,7 +76,17 @@ def fetch_metadata(issuer: str) -> dict:
     except ValueError as error:
         raise DiscoveryFailed("the discovery document is not JSON") from error
     _check(metadata, issuer)
+    if not allow_local and (problem := local_endpoint_problem(metadata)):
+        raise DiscoveryFailed(problem)
     return metadata
+
+
+def local_endpoint_problem(metadata: dict) -> str | None:
+    """Why the server must not call one of the endpoints the discovery document names."""
+    for name in SERVER_CALLED_ENDPOINTS:
+        if metadata.get(name) and (problem := local_address_problem(str(metadata[name]))):
+            return f"its {name}: {problem}"
+    return None
 
 
 def _check(metadata, issuer: str) -> None:

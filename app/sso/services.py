@@ -10,6 +10,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.accounts import services as accounts
@@ -173,13 +174,17 @@ def _stored_fields(provider) -> tuple[str, ...]:
     return tuple(names)
 
 
-def check_issuer(issuer: str) -> dict:
-    """Fetch and check the provider's discovery document; a clear ``issuer`` error when it is unusable."""
+def check_issuer(issuer: str, *, allow_local: bool | None = None) -> dict:
+    """Fetch and check the provider's discovery document; a clear ``issuer`` error when it is unusable.
+    A provider on a local or private address is refused unless allowed (by the operator's command line
+    or SSO_ALLOW_LOCAL_ISSUERS)."""
     issuer = discovery.normalize_issuer(issuer)
     if problem := discovery.issuer_problem(issuer):
         raise ValidationFailed.field("issuer", problem)
+    if allow_local is None:
+        allow_local = current_app.config["SSO_ALLOW_LOCAL_ISSUERS"]
     try:
-        return discovery.fetch_metadata(issuer)
+        return discovery.fetch_metadata(issuer, allow_local=allow_local)
     except discovery.DiscoveryFailed as error:
         raise ValidationFailed.field(
             "issuer", f"{discovery.discovery_url(issuer)} is not usable: {error}"

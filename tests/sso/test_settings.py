@@ -6,7 +6,7 @@ from sqlalchemy import event, text
 
 from app.core.tenancy import tenant_context
 from app.extensions import db
-from app.sso import services
+from app.sso import discovery, services
 from tests.conftest import csrf_token, form_post, login
 from tests.factories import PASSWORD, add_opd, admin_actor, make_tenant
 from tests.sso.conftest import provider_settings
@@ -60,6 +60,38 @@ def test_an_unusable_issuer_is_refused_with_a_clear_message(tenant, client, idp,
     assert response.status_code == 422
     assert message in " ".join(response.get_json()["errors"]["issuer"])
     assert client.get(f"{API}/providers", headers=tenant.headers()).get_json() == []
+
+
+@pytest.mark.parametrize(
+    ("issuer", "message"),
+    [
+        ("{idp}", "127.0.0.1 is a local or private address"),
+        ("https://10.20.30.40", "10.20.30.40 is a local or private address"),
+        ("https://169.254.169.254", "169.254.169.254 is a local or private address"),
+        ("https://sso.tidak-ada.invalid", "cannot be resolved"),
+    ],
+)
+def test_a_provider_on_a_local_or_private_address_is_refused_in_production(
+    app, tenant, client, idp, monkeypatch, issuer, message
+):
+    """A tenant admin cannot make the server fetch its own network: refused before any request is sent."""
+    monkeypatch.setitem(app.config, "SSO_ALLOW_LOCAL_ISSUERS", False)
+    response = client.post(
+        f"{API}/providers", json=_payload(issuer.format(idp=idp.issuer)), headers=tenant.headers()
+    )
+    assert response.status_code == 422
+    assert message in " ".join(response.get_json()["errors"]["issuer"])
+    assert client.get(f"{API}/providers", headers=tenant.headers()).get_json() == []
+
+
+def test_endpoints_the_server_calls_must_be_public_too():
+    public = {"token_endpoint": "https://8.8.8.8/token", "jwks_uri": "https://1.1.1.1/jwks"}
+    assert discovery.local_endpoint_problem(public) is None
+    inner = {**public, "jwks_uri": "https://192.168.1.10/jwks"}
+    assert discovery.local_endpoint_problem(inner) == (
+        "its jwks_uri: 192.168.1.10 is a local or private address (192.168.1.10): "
+        "only public providers are allowed"
+    )
 
 
 @pytest.mark.parametrize(
