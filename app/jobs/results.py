@@ -16,6 +16,10 @@ class JobResult:
     file: StoredFile | None = None
     url: str | None = None
     message: str | None = None
+    # The job checked its input and refused it, writing nothing but ``file`` (a report of what is wrong):
+    # the run ends failed, with ``message`` as its error, and is not retried (the same input gives the same
+    # report). ``url`` then leads to where the input is corrected.
+    refused: bool = False
 
 
 class JobFailed(DomainError):

@@ -82,9 +82,11 @@ def _perform(run: JobRun, tenant_id: uuid.UUID) -> None:
 
 
 def _finish(run: JobRun, result: JobResult) -> None:
-    run.status = SUCCEEDED
+    run.status = FAILED if result.refused else SUCCEEDED
     run.progress = 100
     run.message = (result.message or _("Done."))[:300]
+    if result.refused:
+        run.error = run.message
     run.result_file_id = result.file.id if result.file is not None else None
     run.result_url = result.url
     run.finished_at = utcnow()

@@ -61,6 +61,8 @@ def import_workbook(*, actor: Actor, masterplan_id: str, file_id: str) -> JobRes
         rows = len({(p.sheet, p.row) for p in check.problems})
         return JobResult(
             file=report,
+            refused=True,
+            url=page_path("masterplan.exchange", tenant=g.tenant.slug, masterplan_id=masterplan.id),
             message=_(
                 "Nothing was imported: %(problems)s problem(s) in %(rows)s row(s). Correct them (see the "
                 "report) and import the file again.",

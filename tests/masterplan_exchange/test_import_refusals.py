@@ -65,8 +65,10 @@ def test_a_workbook_with_wrong_rows_imports_nothing_and_reports_every_wrong_row(
 
     run_id = job_id(upload(client, city, _bad_workbook(client, city)))
     run, report_path = city.job(run_id)
-    assert run.status == "succeeded", run.error  # the check ran; its outcome is the report
+    # Failed on the first attempt, not retried: the same file would give the same report.
+    assert (run.status, run.attempts) == ("failed", 1)
     assert run.message.startswith("Nothing was imported: 13 problem(s) in 6 row(s).")
+    assert run.error == run.message
     assert city.counts(city.masterplan_id) == before
 
     report = list(load_workbook(BytesIO(report_path.read_bytes())).active.iter_rows(values_only=True))
@@ -82,7 +84,12 @@ def test_a_workbook_with_wrong_rows_imports_nothing_and_reports_every_wrong_row(
 
     # The job's page lists them too, and offers the report.
     page = client.get(f"/t/{city.slug}/jobs/{run_id}").get_data(as_text=True)
-    assert "Nothing was imported." in page
+    assert "Nothing was imported." in page and "The job found problems and changed nothing." in page
+    assert "Run it again" not in page
+    back = re.search(r'href="([^"]+)" id="job-link"', page).group(1)
+    assert back == f"/t/{city.slug}/masterplans/{city.masterplan_id}/excel-pdf"
+    jobs_list = client.get(f"/t/{city.slug}/jobs").get_data(as_text=True)
+    assert "Failed" in jobs_list and "Done" not in jobs_list
     listed = re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td><td>([A-Z]+) · ", page)
     assert {(s, int(r), c) for s, r, c in listed} == EXPECTED
     link = re.search(rf'href="(/t/{city.slug}/files/[0-9a-f-]+)" id="job-result"', page).group(1)
@@ -94,6 +101,7 @@ def test_a_workbook_without_the_template_columns_is_reported_by_sheet(client, ci
     workbook = load_workbook(BytesIO(client.get(city.url(tail="/template.xlsx")).data))
     workbook["Program"].cell(1, 2, "Program")  # the name column renamed
     run, report_path = city.job(job_id(upload(client, city, workbook_bytes(workbook))))
+    assert run.status == "failed"
     assert run.message.startswith("Nothing was imported: 1 problem(s)")
     rows = list(
         load_workbook(BytesIO(report_path.read_bytes())).active.iter_rows(min_row=2, values_only=True)
