@@ -36,7 +36,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     with app.app_context():
         install_rls_setting(db.engine)
-        _sqlite_foreign_keys(db.engine)
+        _sqlite_pragmas(db.engine)
     csrf.init_app(app)
     api.init_app(app)
     observability.init_app(app)
@@ -48,14 +48,22 @@ def _init_extensions(app: Flask) -> None:
     register_error_handlers(app)
 
 
-def _sqlite_foreign_keys(engine) -> None:
+def _sqlite_pragmas(engine) -> None:
+    """SQLite (the embedded default) with foreign keys enforced, and write-ahead logging: pages keep
+    reading while an inline job writes, instead of waiting for (or failing on) the job's lock. A writer
+    waits up to 30 s for another writer (the driver's default is 5 s)."""
     if engine.dialect.name != "sqlite":
         return
     from sqlalchemy import event
 
+    in_file = engine.url.database not in (None, "", ":memory:")
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, record):
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.execute("PRAGMA busy_timeout=30000")
+        if in_file:
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
 
 # Each domain package exposes init_app(app) registering its blueprints, API and CLI; order sets the menu's
