@@ -20,9 +20,12 @@ def _login(page, base, email):
     page.press("#password", "Enter")  # submits the password form, whatever other buttons the page has
 
 
-def test_each_demo_admin_sees_only_their_tenant(page, live_server, demo):
+def test_each_demo_admin_sees_only_their_tenant(browser, live_server, demo):
     for slug, name in demo.items():
-        page.context.clear_cookies()
+        # A fresh context per person: clearing cookies in a shared one races with late responses
+        # (the favicon) that set the previous person's session cookie again.
+        context = browser.new_context()
+        page = context.new_page()
         _login(page, live_server, f"admin@{slug}.demo")
         page.wait_for_url(f"{live_server}/t/{slug}/")
         assert page.locator("header").inner_text().startswith(name)
@@ -34,6 +37,7 @@ def test_each_demo_admin_sees_only_their_tenant(page, live_server, demo):
             response = page.goto(f"{live_server}/t/{other}/opds")
             assert response.status == 404
             assert demo[other] not in page.content()
+        context.close()
 
 
 def test_phone_width_menu_works_without_javascript(browser, live_server, demo):
