@@ -11,12 +11,23 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if config:
         app.config.update(config)
+    _refuse_the_development_key(app)
     _init_extensions(app)
     _register_domains(app)
     from app.core.paths import verify_registered
 
     verify_registered(app)
     return app
+
+
+def _refuse_the_development_key(app: Flask) -> None:
+    """On PostgreSQL (the production path) the app does not start with the published development key:
+    anyone could sign a session cookie with it and be whoever they like."""
+    from app.config import DEVELOPMENT_SECRET_KEY
+
+    on_postgres = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    if on_postgres and not app.testing and app.config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY:
+        raise RuntimeError("SECRET_KEY is not set: set it to a long random value before serving on PostgreSQL")
 
 
 def _init_extensions(app: Flask) -> None:

@@ -20,8 +20,11 @@ def _database_url(value: str | None) -> str:
     return url
 
 
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"))
     # Migrations run as the schema owner; the app itself connects as a role that cannot bypass RLS.
     DATABASE_OWNER_URL = _database_url(os.environ.get("DATABASE_OWNER_URL") or os.environ.get("DATABASE_URL"))

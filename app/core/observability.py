@@ -18,6 +18,18 @@ def _start() -> None:
     g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
 
 
+SECRET_ARGS = ("token",)  # URL parts that are credentials (invitation links): never written to the log
+
+
+def _logged_path() -> str:
+    path = request.path
+    for name in SECRET_ARGS:
+        value = (request.view_args or {}).get(name)
+        if value:
+            path = path.replace(str(value), f"<{name}>")
+    return path
+
+
 def _finish(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
     tenant = g.get("tenant")
@@ -27,7 +39,7 @@ def _finish(response):
             {
                 "request_id": g.get("request_id"),
                 "method": request.method,
-                "path": request.path,
+                "path": _logged_path(),
                 "status": response.status_code,
                 "duration_ms": round(
                     (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1

@@ -1,5 +1,6 @@
 """Where single sign-on meets the rest of the app without changing it: the login page's SSO buttons,
-the rule that a tenant's staff log in through its provider when the admin switched passwords off, and
+the rule that a tenant's staff log in (and make API tokens) through its provider when the admin switched
+passwords off, and
 logging out at the provider too (RP-initiated logout)."""
 
 import uuid
@@ -68,6 +69,29 @@ def refuse_password_login_for_staff(response):
     return current_app.make_response((body, 403))
 
 
+def _token_tenant() -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.form.get("tenant_id") or "")
+    except ValueError:
+        return None  # no tenant, or not one: the tokens page itself answers
+
+
+def refuse_password_token_for_staff():
+    """An API token bound to a tenant whose admin switched password login off is made only in a session
+    opened through that tenant's provider: otherwise a password would reach the tenant through the API."""
+    if request.endpoint != "accounts.tokens" or request.method != "POST" or g.get("user") is None:
+        return None
+    tenant_id = _token_tenant()
+    if tenant_id is None or logged_in_by_sso_at(tenant_id):
+        return None
+    with tenant_context(tenant_id):
+        membership = tenants.membership_of(g.user.id)
+        if membership is None or services.password_login_allowed(membership.role):
+            return None
+        providers = services.enabled_providers()
+        return render_template("sso/sso_required.html", tenant=tenants.get_tenant(tenant_id), providers=providers), 403
+
+
 def _provider_of(login: dict):
     if login.get("kind") == "ministry":
         return services.get_ministry_provider(uuid.UUID(login["provider"])), url_for(
@@ -131,5 +155,6 @@ def login_options() -> dict:
 def init_app(app: Flask) -> None:
     app.before_request(logout_at_provider)
     app.before_request(require_sso_for_staff)
+    app.before_request(refuse_password_token_for_staff)
     app.after_request(refuse_password_login_for_staff)
     app.jinja_env.globals["sso_login_options"] = login_options

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.factories import make_tenant
 
 
@@ -55,3 +57,13 @@ def test_flask_help_lists_the_projects_commands():
         check=True,
     )
     assert "create-platform-admin" in sub.stdout
+
+
+def test_the_app_does_not_start_on_postgresql_with_the_development_key():
+    from app import create_app
+    from app.config import DEVELOPMENT_SECRET_KEY
+
+    production = {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://kc_app@127.0.0.1:1/kotacerdas"}
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({**production, "SECRET_KEY": DEVELOPMENT_SECRET_KEY})
+    assert create_app({**production, "SECRET_KEY": "a-long-random-value"}).config["SECRET_KEY"]

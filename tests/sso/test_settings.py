@@ -174,12 +174,30 @@ def test_the_login_policy_keeps_staff_on_sso_and_admins_on_passwords(tenant, cli
     login(client, "staf@palopo.go.id", PASSWORD)
     page = client.get("/t/kota-palopo/opds")
     assert page.status_code == 403 and "kc-sso-button" in page.get_data(as_text=True)
+    # Nor does the password make an API token for the tenant, the API's way in.
+    made = form_post(client, "/account/tokens", {"name": "export", "tenant_id": str(tenant.tenant_id)})
+    assert made.status_code == 403 and "kc-sso-button" in made.get_data(as_text=True)
+    assert accounts.list_api_tokens(staff.id) == []
     # The admin keeps the password.
     client.delete_cookie("kc_session")
     token = csrf_token(client, "/t/kota-palopo/login")
     form = {"email": tenant.admin_email, "password": PASSWORD, "csrf_token": token}
     assert client.post("/t/kota-palopo/login", data=form).status_code == 302
     assert client.get("/t/kota-palopo/opds").status_code == 200
+
+
+def test_staff_logged_in_through_the_provider_make_api_tokens_when_passwords_are_off(tenant, client, idp):
+    from app.accounts import services as accounts
+
+    with tenant_context(tenant.tenant_id):
+        provider = services.create_provider(_payload(idp.issuer), actor=admin_actor(tenant))
+        services.set_login_policy(actor=admin_actor(tenant), password_login_for_staff=False)
+    db.session.commit()
+    Person(client).sso_login(f"/t/kota-palopo/sso/{provider.id}/login", "palopo-disdik")
+    made = form_post(client, "/account/tokens", {"name": "export", "tenant_id": str(tenant.tenant_id)})
+    assert made.status_code == 200 and 'id="new-token"' in made.get_data(as_text=True)
+    staff = accounts.find_user_by_email("operator.disdik@palopo.go.id")
+    assert [t.name for t in accounts.list_api_tokens(staff.id)] == ["export"]
 
 
 def _admin_session(client, tenant):

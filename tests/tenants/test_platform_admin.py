@@ -94,12 +94,18 @@ def test_inviting_the_first_admin_who_accepts_and_lands_in_the_tenant(operator, 
     path = link.split("localhost", 1)[-1]
 
     newcomer = app.test_client()
-    form = newcomer.get(path)
+    caplog.clear()
+    with caplog.at_level("INFO", logger="kotacerdas.request"):
+        form = newcomer.get(path)
     assert form.status_code == 200 and "kadis@balikpapan.go.id" in form.get_data(as_text=True)
     token = re.search(r'name="csrf-token" content="([^"]+)"', form.get_data(as_text=True)).group(1)
-    accepted = newcomer.post(
-        path, data={"csrf_token": token, "name": "Kadis Kominfo", "password": "kuat-sekali-2026"}
-    )
+    with caplog.at_level("INFO", logger="kotacerdas.request"):
+        accepted = newcomer.post(
+            path, data={"csrf_token": token, "name": "Kadis Kominfo", "password": "kuat-sekali-2026"}
+        )
+    # The link is a credential: the request log names the page, never the link's secret.
+    assert path.rsplit("/", 1)[1] not in caplog.text
+    assert caplog.text.count('"path": "/t/kota-balikpapan/invitations/<token>"') == 2
     assert accepted.status_code == 302 and accepted.headers["Location"] == "/t/kota-balikpapan/"
     assert "Kadis Kominfo" in newcomer.get("/t/kota-balikpapan/members").get_data(as_text=True)
     # The link works once.
