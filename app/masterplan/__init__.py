@@ -19,8 +19,9 @@ from app.masterplan.models import (
 )
 
 register_nav("tenant", "masterplan.index", _l("Masterplan"), order=20)
+# The national framework is the ministry's reference data: its menu entry stands under "Ministry".
 register_nav(
-    "platform", "frameworks_admin.frameworks", _l("Frameworks"), (PLATFORM_ADMIN, MINISTRY_ADMIN), order=20
+    "ministry", "frameworks_admin.frameworks", _l("Frameworks"), (PLATFORM_ADMIN, MINISTRY_ADMIN), order=20
 )
 
 register_path_param("masterplan_id", Masterplan)

@@ -92,23 +92,32 @@ def test_a_platform_admin_who_is_also_a_member_sees_both_sections_headed(app, cl
     assert _in_order(_menu(page), ["Dashboard", "OPDs", "Members", "Tenants"])
     assert '<span class="kc-nav-heading">Kota Palopo</span>' in page
     assert '<span class="kc-nav-heading">Platform</span>' in page
-    # Outside the tenant only the platform's pages are offered, without a heading.
+    # Outside the tenant only the ministry's and the platform's pages are offered.
     page = _text(client.get("/admin/tenants?lang=en"))
-    assert "Tenants" in _menu(page) and "Dashboard" not in _menu(page) and "kc-nav-heading" not in page
+    assert _in_order(_menu(page), ["Frameworks", "Tenants"]) and "Dashboard" not in _menu(page)
+    assert '<span class="kc-nav-heading">Kota Palopo</span>' not in page
 
 
-def test_ministry_pages_show_to_ministry_roles_only(app, client, demo, monkeypatch):
-    entry = nav.NavItem("ministry", "accounts.home", "Comparison", ("ministry_admin", "evaluator"), 10)
-    monkeypatch.setattr(nav, "_items", [*nav._items, entry])
+def test_ministry_pages_show_to_ministry_roles_only(app, client, demo):
     with app.app_context():
         accounts.create_user("ministry@komdigi.test", "Direktorat", PASSWORD, platform_role="ministry_admin")
+        accounts.create_user("asesor@komdigi.test", "Asesor", PASSWORD, platform_role="evaluator")
         db.session.commit()
     login(client, "ministry@komdigi.test", PASSWORD)
-    menu = _menu(_text(client.get("/?lang=en")))
-    assert "Comparison" in menu and "Tenants" not in menu
+    home = _text(client.get("/?lang=en"))
+    menu = _menu(home)
+    assert "Frameworks" in menu and "Tenants" not in menu and "Dashboard" not in menu
+    assert "/admin/frameworks" in home.split("</nav>", 1)[1]  # and offered on the start page
+    logout = {"csrf_token": csrf_token(client, "/account/tokens")}
+    client.post("/logout", data=logout)
+    login(client, "asesor@komdigi.test", PASSWORD)
+    home = _text(client.get("/?lang=en"))
+    assert "Frameworks" not in _menu(home) and "Nothing to evaluate yet" in home
+    assert "not a member of any tenant" not in home
     client.post("/logout", data={"csrf_token": csrf_token(client, "/account/tokens")})
     login(client, "admin@kotacerdas.local")
-    assert "Comparison" not in _menu(_text(client.get("/?lang=en")))
+    page = _text(client.get("/?lang=en"))
+    assert "Frameworks" in _menu(page) and '<span class="kc-nav-heading">Ministry</span>' in page
 
 
 def test_a_menu_entry_for_a_page_this_deployment_lacks_is_left_out(client, demo, monkeypatch):

@@ -14,6 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 import app.tenants.jobs as members_jobs
 from app.demo import DEMO_PASSWORD
 from tests.support.jobkinds import pace_members_export
+from tests.support.waiting import thread_stacks
 
 pytestmark = pytest.mark.browser
 PACE = 1.2  # seconds the export pauses after each progress report, so the bar is seen moving
@@ -53,7 +54,7 @@ def _export_and_watch(page, base: str, palopo) -> bytes:
         run_id = page.url.rstrip("/").rsplit("/", 1)[1]
         pytest.fail(
             f"the bar never moved: it shows {bar.get_attribute('aria-valuenow')} and "
-            f"{page.inner_text('#job-message')!r}; the run is {palopo.job(run_id)}"
+            f"{page.inner_text('#job-message')!r}; the run is {palopo.job(run_id)}; threads:\n{thread_stacks()}"
         )
     seen = int(bar.get_attribute("aria-valuenow"))
     page.wait_for_selector("#job-result", timeout=30000)
