@@ -27,7 +27,9 @@ def _refuse_the_development_key(app: Flask) -> None:
 
     on_postgres = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
     if on_postgres and not app.testing and app.config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY:
-        raise RuntimeError("SECRET_KEY is not set: set it to a long random value before serving on PostgreSQL")
+        raise RuntimeError(
+            "SECRET_KEY is not set: set it to a long random value before serving on PostgreSQL"
+        )
 
 
 def _init_extensions(app: Flask) -> None:

@@ -89,7 +89,9 @@ def refuse_password_token_for_staff():
         if membership is None or services.password_login_allowed(membership.role):
             return None
         providers = services.enabled_providers()
-        return render_template("sso/sso_required.html", tenant=tenants.get_tenant(tenant_id), providers=providers), 403
+        return render_template(
+            "sso/sso_required.html", tenant=tenants.get_tenant(tenant_id), providers=providers
+        ), 403
 
 
 def _provider_of(login: dict):

@@ -7,7 +7,9 @@ from app.extensions import db
 
 
 def _tenant_tables(inspector) -> set[str]:
-    return {t for t in inspector.get_table_names() if "tenant_id" in {c["name"] for c in inspector.get_columns(t)}}
+    return {
+        t for t in inspector.get_table_names() if "tenant_id" in {c["name"] for c in inspector.get_columns(t)}
+    }
 
 
 def test_tenant_id_leads_every_tenant_tables_primary_key(app_ctx):

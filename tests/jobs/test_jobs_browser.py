@@ -54,7 +54,8 @@ def _export_and_watch(page, base: str, palopo) -> bytes:
         run_id = page.url.rstrip("/").rsplit("/", 1)[1]
         pytest.fail(
             f"the bar never moved: it shows {bar.get_attribute('aria-valuenow')} and "
-            f"{page.inner_text('#job-message')!r}; the run is {palopo.job(run_id)}; threads:\n{thread_stacks()}"
+            f"{page.inner_text('#job-message')!r}; the run is {palopo.job(run_id)};"
+            f" threads:\n{thread_stacks()}"
         )
     seen = int(bar.get_attribute("aria-valuenow"))
     page.wait_for_selector("#job-result", timeout=30000)

@@ -4,11 +4,13 @@ and starts a revision; readers see it but cannot change it; the tree edits in pl
 import re
 
 import pytest
+from sqlalchemy import select
 
 from app.accounts import services as accounts
 from app.core.auth import VIEWER
 from app.core.tenancy import tenant_context
 from app.extensions import db
+from app.masterplan.models import Strategy
 from app.tenants import services as tenants
 from tests.factories import admin_actor
 from tests.masterplan.conftest import kominfo_id, make_masterplan, page_get, page_login, page_post
@@ -284,3 +286,36 @@ def test_the_settings_page_changes_details_and_prefixes_then_only_the_legal_basi
     assert saved.status_code == 302
     overview = page_get(client, f"{url}?lang=en").get_data(as_text=True)
     assert "7 Tahun 2026" in overview and "2026–2030" in overview
+
+
+def test_a_strategy_moves_to_another_place_on_its_edit_page(client, admin):
+    masterplan = make_masterplan(admin)
+    url = f"/t/{admin.slug}/masterplans/{masterplan.id}"
+    page_post(client, f"{url}/strategies/new?sub=SOC.1", {"code": "S.1", "text": "Interaksi warga"})
+    page_post(client, f"{url}/strategies/new?sub=SOC.2", {"code": "S.2", "text": "Literasi digital"})
+    with tenant_context(admin.tenant_id):
+        ids = {s.code: str(s.id) for s in db.session.scalars(select(Strategy))}
+    s1, s2 = ids["S.1"], ids["S.2"]
+    edit = page_get(client, f"{url}/strategies/{s2}").get_data(as_text=True)
+    assert 'name="parent_id"' in edit and f'value="{s1}"' in edit and f'value="{s2}"' not in edit
+
+    moved = {
+        "code": "S.1.1",
+        "text": "Literasi digital",
+        "dimension_code": "SOC",
+        "sub_dimension_code": "SOC.1",
+    }
+    assert page_post(client, f"{url}/strategies/{s2}", {**moved, "parent_id": s1}).status_code == 302
+    tree = page_get(client, f"{url}/strategies").get_data(as_text=True)
+    assert tree.index(">S.1<") < tree.index(">S.1.1<") and ">S.2<" not in tree
+    # A parent in another dimension is refused on the field, and nothing changes.
+    elsewhere = {**moved, "dimension_code": "GOV", "sub_dimension_code": "", "parent_id": s1}
+    refused = page_post(client, f"{url}/strategies/{s2}", elsewhere)
+    assert refused.status_code == 422 and "another dimension" in refused.get_data(as_text=True)
+    # S.1 has a strategy beneath it: it cannot leave its dimension alone.
+    alone = {"code": "S.1", "text": "Interaksi warga", "dimension_code": "GOV", "sub_dimension_code": ""}
+    refused = page_post(client, f"{url}/strategies/{s1}", alone)
+    assert refused.status_code == 409 and "move them first" in refused.get_data(as_text=True)
+    with tenant_context(admin.tenant_id):
+        placed = {s.code: (s.dimension_id, s.parent_id) for s in db.session.scalars(select(Strategy))}
+    assert placed["S.1.1"][1] is not None and placed["S.1.1"][0] == placed["S.1"][0]

@@ -105,13 +105,32 @@ def indicator_fields(refs, goal_choices, years):
     return fields
 
 
-def strategy_fields(refs):
-    return [
+def strategy_fields(refs, strategy=None):
+    fields = [
         FormField(
             "code", _("Code"), width=3, help=_("Suggested; change it if your masterplan numbers differently")
         ),
         FormField("text", _("Strategy"), "textarea", required=True, width=9),
     ]
+    if strategy is not None:  # an existing strategy may move to another place in the tree
+        others = sorted(
+            (s for s in refs.strategy_by_id.values() if s.id != strategy.id), key=lambda s: s.code
+        )
+        fields += [
+            FormField(
+                "dimension_code", _("Dimension"), "select", dimension_choices(refs), required=True, width=4
+            ),
+            FormField("sub_dimension_code", _("Sub-dimension"), "select", sub_choices(refs), width=4),
+            FormField(
+                "parent_id",
+                _("Beneath strategy"),
+                "select",
+                [(str(s.id), f"{s.code} · {s.text[:60]}") for s in others],
+                width=4,
+                help=_("Empty: a strategy of its own at the top of the dimension"),
+            ),
+        ]
+    return fields
 
 
 def action_item_fields(refs, program_choices):

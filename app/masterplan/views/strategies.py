@@ -91,7 +91,7 @@ def new_strategy(masterplan_id):
 STRATEGIES = PartPage(
     model=Strategy,
     schema=StrategySchema,
-    fields=lambda refs, mp, obj=None: strategy_fields(refs),
+    fields=lambda refs, mp, obj=None: strategy_fields(refs, obj),
     present=presenters.strategies,
     update=programs.update_strategy,
     delete=programs.delete_strategy,
