@@ -12,6 +12,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     _refuse_the_development_key(app)
+    _trust_proxies(app)
     _init_extensions(app)
     _register_domains(app)
     from app.core.paths import verify_registered
@@ -30,6 +31,14 @@ def _refuse_the_development_key(app: Flask) -> None:
         raise RuntimeError(
             "SECRET_KEY is not set: set it to a long random value before serving on PostgreSQL"
         )
+
+
+def _trust_proxies(app: Flask) -> None:
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -32,6 +32,10 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     INSTANCE_DIR = str(INSTANCE_DIR)
 
+    # Behind a reverse proxy (nginx, a load balancer): how many proxies set X-Forwarded-For/-Proto/-Host,
+    # so addresses, https and host names (SSO redirect URIs, links in mails) are the public ones.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+
     SESSION_COOKIE_NAME = "kc_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -67,3 +67,30 @@ def test_the_app_does_not_start_on_postgresql_with_the_development_key():
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({**production, "SECRET_KEY": DEVELOPMENT_SECRET_KEY})
     assert create_app({**production, "SECRET_KEY": "a-long-random-value"}).config["SECRET_KEY"]
+
+
+def test_behind_a_trusted_proxy_the_app_sees_the_public_address_scheme_and_host():
+    from flask import request, url_for
+
+    from app import create_app
+
+    app = create_app({"TESTING": True, "TRUSTED_PROXY_HOPS": 1})
+    app.add_url_rule(
+        "/where", "where", lambda: f"{url_for('health.healthz', _external=True)} {request.remote_addr}"
+    )
+    forwarded = {
+        "X-Forwarded-For": "36.91.2.7",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "kotacerdas.go.id",
+    }
+    answer = app.test_client().get("/where", headers=forwarded).get_data(as_text=True)
+    assert answer == "https://kotacerdas.go.id/healthz 36.91.2.7"
+    # Without trusted proxies the same headers change nothing: anyone could send them.
+    app = create_app({"TESTING": True})
+    app.add_url_rule(
+        "/where", "where", lambda: f"{url_for('health.healthz', _external=True)} {request.remote_addr}"
+    )
+    assert (
+        app.test_client().get("/where", headers=forwarded).get_data(as_text=True)
+        == "http://localhost/healthz 127.0.0.1"
+    )
