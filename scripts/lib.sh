@@ -51,6 +51,13 @@ ensure_frontend() {
   if ! command -v npm >/dev/null; then
     ensure_debian_packages nodejs npm
   fi
+  # Vite and oidc-provider need Node.js 20 or newer; older ones fail later with obscure errors.
+  local major
+  major="$(node --version | sed -E 's/^v([0-9]+).*/\1/')"
+  if [ "$major" -lt 20 ]; then
+    echo "Node.js $(node --version) is too old: install Node.js 20 or newer (https://nodejs.org)" >&2
+    exit 1
+  fi
   local stamp="frontend/node_modules/.installed-$(sha256sum frontend/package-lock.json | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
     log "Installing front-end packages"
