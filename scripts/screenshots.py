@@ -67,17 +67,31 @@ def _shots() -> list[Shot]:
         Shot("admin-new-tenant", "Platform admin: new tenant", "/admin/tenants/new", platform),
         Shot("not-found", "Error 404", f"/t/{PALOPO}/no-such-page", admin),
         Shot("suspended", "Suspended tenant", f"/t/{SUSPENDED}/", f"admin@{SUSPENDED}.demo"),
+        Shot("masterplan", "Masterplan overview", "{mp}", admin),
+        Shot("masterplan-tree", "Masterplan tree", "{mp}/tree", admin),
+        Shot("masterplan-strategies", "Strategies", "{mp}/strategies", admin),
+        Shot("masterplan-programs", "Programs", "{mp}/programs", admin),
+        Shot("masterplan-roadmap", "Roadmap", "{mp}/roadmap", admin),
+        Shot("masterplan-budget", "Budget summary", "{mp}/budget", admin),
+        Shot("masterplan-excel-pdf", "Excel and PDF", "{mp}/excel-pdf", admin),
+        Shot("jobs", "Jobs", f"/t/{PALOPO}/jobs", admin),
+        Shot("audit", "Audit log", f"/t/{PALOPO}/audit", admin),
+        Shot("sso-providers", "Single sign-on settings", f"/t/{PALOPO}/sso/providers", admin),
+        Shot("frameworks", "Ministry: frameworks", "/admin/frameworks", platform),
     ]
 
 
 def _prepare_app(folder: Path):
     from flask_migrate import upgrade
+    from sqlalchemy import select
 
     from app import create_app
     from app.core.assets import MANIFEST
     from app.core.auth import SYSTEM
+    from app.core.tenancy import tenant_context
     from app.demo import seed_demo
     from app.extensions import db
+    from app.masterplan.models import Masterplan
     from app.tenants import services as tenants
 
     if not MANIFEST.exists():
@@ -98,7 +112,10 @@ def _prepare_app(folder: Path):
         tenant = tenants.find_tenant_by_slug(SUSPENDED)
         tenants.set_tenant_status(tenant.id, "suspended", actor=SYSTEM)
         db.session.commit()
-    return app
+        palopo = tenants.find_tenant_by_slug(PALOPO)
+        with tenant_context(palopo.id):
+            masterplan_id = db.session.scalar(select(Masterplan.id).order_by(Masterplan.created_at))
+    return app, f"/t/{PALOPO}/masterplans/{masterplan_id}"
 
 
 def _serve(app):
@@ -167,7 +184,7 @@ def capture(out: Path, only: set[str] | None = None) -> list[tuple[Shot, str, st
 
     out.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="kc-screens-"))
-    app = _prepare_app(folder)
+    app, masterplan_path = _prepare_app(folder)
     server, base = _serve(app)
     written = []
     try:
@@ -190,7 +207,7 @@ def capture(out: Path, only: set[str] | None = None) -> list[tuple[Shot, str, st
                             storage_state=sessions.get(shot.login),
                         )
                         page = context.new_page()
-                        page.goto(base + shot.path)
+                        page.goto(base + shot.path.format(mp=masterplan_path))
                         _set_locale(page, locale)
                         _act(page, shot.action)
                         if shot.javascript:
