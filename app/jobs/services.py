@@ -6,6 +6,7 @@ them and by the tenant admin; anyone else gets 404.
 """
 
 import logging
+import threading
 import uuid
 
 from flask import after_this_request, current_app, has_request_context
@@ -161,13 +162,34 @@ def _dispatch(run_id: uuid.UUID, tenant_id: uuid.UUID, retries: int) -> bool:
         run_inline(app, run_id, tenant_id)
         return True
 
-    # In a request, the job runs once the response is sent, so the page can follow its progress.
+    # In a request, the job runs once the response is sent, so the page can follow its progress. A
+    # client that resets the connection makes Werkzeug's server skip the close, so a timer starts the
+    # job anyway after a grace period; whichever comes first runs it.
+    run_once = _Once(lambda: run_inline(app, run_id, tenant_id))
+
     @after_this_request
     def _after_response(response):
-        response.call_on_close(lambda: run_inline(app, run_id, tenant_id))
+        response.call_on_close(run_once)
         return response
 
+    timer = threading.Timer(INLINE_START_GRACE_SECONDS, run_once)
+    timer.daemon = True
+    timer.start()
     return False
+
+
+INLINE_START_GRACE_SECONDS = 3.0
+
+
+class _Once:
+    """Calls ``action`` the first time it is called; later calls (from another thread too) do nothing."""
+
+    def __init__(self, action):
+        self._action, self._lock = action, threading.Lock()
+
+    def __call__(self) -> None:
+        if self._lock.acquire(blocking=False):
+            self._action()
 
 
 def _enqueue_rq(redis, run_id: uuid.UUID, tenant_id: uuid.UUID, retries: int) -> None:
