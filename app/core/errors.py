@@ -8,19 +8,54 @@ from flask import Flask, render_template, request
 from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.tenancy import CrossTenantWrite
 
 
+class LazyText(LazyString):
+    """A lazy message that templates escape like any text. Flask-Babel's LazyString calls itself safe
+    HTML, and an error message may quote what someone typed (a code, a status)."""
+
+    def __html__(self):
+        return escape(str(self))
+
+
+def as_text(value):
+    """Lazy messages, alone or in error lists and mappings, as ``LazyText``; anything else as it is."""
+    if isinstance(value, LazyString) and not isinstance(value, LazyText):
+        return LazyText(str, value)
+    if isinstance(value, list):
+        return [as_text(item) for item in value]
+    if isinstance(value, dict):
+        return {key: as_text(item) for key, item in value.items()}
+    return value
+
+
+def rendered(value):
+    """Lazy messages as text in the current language, in error lists and mappings too (for JSON, mail,
+    a database column or a join, which take only ``str``)."""
+    if isinstance(value, LazyString):
+        return str(value)
+    if isinstance(value, list):
+        return [rendered(item) for item in value]
+    if isinstance(value, dict):
+        return {key: rendered(item) for key, item in value.items()}
+    return value
+
+
 class DomainError(Exception):
+    """Messages are lazy (``_l``) where people read them: rendered in English for the API and in the
+    reader's language on pages, whenever they are read."""
+
     status = 400
     code = "bad_request"
 
     def __init__(self, message: str | None = None, errors: dict[str, list[str]] | None = None):
         super().__init__(message or self.code)
-        self.message = message
-        self.errors = errors or {}
+        self.message = as_text(message)
+        self.errors = as_text(errors or {})
 
 
 class NotFound(DomainError):
@@ -105,15 +140,6 @@ def flatten_errors(errors) -> dict[str, list[str]]:
     return flat
 
 
-def _plain(messages):
-    """Translated (lazy) messages as text; nested error structures (marshmallow's) as they are."""
-    if isinstance(messages, list):
-        return [str(m) if isinstance(m, LazyString) else _plain(m) for m in messages]
-    if isinstance(messages, dict):
-        return {key: _plain(value) for key, value in messages.items()}
-    return messages
-
-
 def api_error(status: int, message: str | None = None, errors=None, headers=None, code: str | None = None):
     # API messages stay English whatever the caller's language: programs read them, and the field
     # names and codes beside them are what a client relies on. Pages show the same errors translated.
@@ -123,7 +149,7 @@ def api_error(status: int, message: str | None = None, errors=None, headers=None
             "message": str(message or PAGE_TITLES.get(status, "")),
         }
         if errors:
-            payload["errors"] = {key: _plain(value) for key, value in flatten_errors(errors).items()}
+            payload["errors"] = rendered(flatten_errors(errors))
     return payload, status, headers or {}
 
 

@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.core.errors import DomainError
+from app.core.i18n import format_file_size
 
 CHUNK = 64 * 1024
 
@@ -141,7 +144,8 @@ class LocalStorage:
                 while chunk := source.read(CHUNK):
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
-                        raise PayloadTooLarge(f"larger than {max_bytes} bytes")
+                        limit = LazyString(format_file_size, max_bytes)  # 1,2 MB or 1.2 MB when read
+                        raise PayloadTooLarge(_l("the file is larger than %(limit)s", limit=limit))
                     digest.update(chunk)
                     out.write(chunk)
                 out.flush()

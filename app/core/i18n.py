@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 from babel.dates import get_date_format, get_datetime_format, get_time_format
 from babel.numbers import format_compact_decimal
 from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import LazyString, format_decimal, get_locale, get_timezone
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
-from flask_babel import format_decimal, get_locale, get_timezone
 from flask_babel import format_percent as babel_format_percent
 from flask_babel import lazy_gettext as _l
 
@@ -80,6 +80,13 @@ def role_label(role: str | None) -> str:
     if not role:
         return EMPTY
     return str(ROLE_LABELS.get(role, role))
+
+
+def lazy_join(parts, separator: str = ", ") -> LazyString:
+    """Lazy messages (and plain text) joined when read, so a list inside a lazy message reads in the
+    same language as the message around it."""
+    parts = list(parts)
+    return LazyString(lambda: separator.join(str(part) for part in parts))
 
 
 def format_rupiah(amount: int | float | Decimal | None, compact: bool = False) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
 from app.core.auth import COUNCIL_MEMBER, OPD_OPERATOR, PLANNER, TENANT_ADMIN, Actor
@@ -63,7 +64,7 @@ def store_upload(source: BinaryIO, filename: str | None, *, purpose: str, actor:
     """Store an uploaded file for ``purpose``; 413 past its size limit, 422 for a kind it does not take."""
     spec = PURPOSES.get(purpose)
     if spec is None or not spec.uploaders:
-        raise ValidationFailed.field("purpose", "one of " + ", ".join(UPLOAD_PURPOSES))
+        raise ValidationFailed.field("purpose", _l("one of %(choices)s", choices=", ".join(UPLOAD_PURPOSES)))
     actor.require_tenant_role(*spec.uploaders)
     return _store(source, filename, purpose, spec, uploaded_by=actor.user_id)
 
@@ -117,16 +118,20 @@ def _store(source, filename, purpose: str, spec: Purpose, **fields) -> StoredFil
 
 def _check_content(path: Path, size: int, name: str, spec: Purpose) -> FileKind:
     if size == 0:
-        raise ValidationFailed.field("file", "the file is empty")
+        raise ValidationFailed.field("file", _l("the file is empty"))
     kind = sniff(path, name)
     accepted = ", ".join(KINDS[k].extensions[0] for k in spec.kinds)
     if kind is None or kind.name not in spec.kinds:
         raise ValidationFailed.field(
-            "file", f"this file's content is not one of the accepted kinds: {accepted}"
+            "file", _l("this file's content is not one of the accepted kinds: %(kinds)s", kinds=accepted)
         )
     if not name.lower().endswith(kind.extensions):
         raise ValidationFailed.field(
-            "file", f"the content is a {kind.extensions[0]} file but the name says otherwise: rename it"
+            "file",
+            _l(
+                "the content is a %(kind)s file but the name says otherwise: rename it",
+                kind=kind.extensions[0],
+            ),
         )
     return kind
 
@@ -172,7 +177,7 @@ def attach(file_id: uuid.UUID, owner_type: str, owner_id: uuid.UUID, *, actor: A
     if stored.uploaded_by != actor.user_id and not actor.has_tenant_role(TENANT_ADMIN):
         raise PermissionDenied()
     if stored.owner_type is not None:
-        raise Conflict("this file is already attached", {"file_id": ["already attached"]})
+        raise Conflict(_l("this file is already attached"), {"file_id": [_l("already attached")]})
     stored.owner_type, stored.owner_id = owner_type, owner_id
     return stored
 
@@ -198,7 +203,7 @@ def delete_file(file_id: uuid.UUID, *, actor: Actor) -> None:
     if stored.uploaded_by != actor.user_id and not actor.has_tenant_role(TENANT_ADMIN):
         raise PermissionDenied()
     if stored.owner_type is not None:
-        raise Conflict("this file belongs to another object; remove it there")
+        raise Conflict(_l("this file belongs to another object; remove it there"))
     delete_after_commit(db.session(), content_path(stored))
     db.session.delete(stored)
     db.session.flush()

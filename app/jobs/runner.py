@@ -12,6 +12,7 @@ from datetime import UTC
 from flask import Flask, g
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts import services as accounts
@@ -68,14 +69,14 @@ def _begin(run_id: uuid.UUID) -> JobRun | None:
 def _perform(run: JobRun, tenant_id: uuid.UUID) -> None:
     spec = get_kind(run.kind)
     if spec is None:
-        raise JobFailed(f"unknown job kind {run.kind!r}")
+        raise JobFailed(_l("unknown job kind %(kind)s", kind=run.kind))
     g.tenant = tenants.get_tenant(tenant_id)  # dates and numbers in the tenant's time zone
     # The requester's role is checked again now: someone removed since asking gets nothing.
     actor = tenants.actor_for(accounts.get_user(run.requested_by))
     try:
         actor.require_tenant_role(*spec.roles)
     except PermissionDenied:
-        raise JobFailed("the member who asked for this job may no longer run it") from None
+        raise JobFailed(_l("the member who asked for this job may no longer run it")) from None
     with running_as(run.id, actor), acting_as(run.requested_by, "job", str(run.id)), force_locale(run.locale):
         result = spec.handler(actor=actor, **run.params) or JobResult()
         _finish(run, result)
@@ -96,21 +97,22 @@ def _finish(run: JobRun, result: JobResult) -> None:
 
 
 def record_failure(
-    app: Flask, run_id: uuid.UUID, tenant_id: uuid.UUID, error: str, *, will_retry: bool | None = None
+    app: Flask, run_id: uuid.UUID, tenant_id: uuid.UUID, error, *, will_retry: bool | None = None
 ) -> bool:
     """Show the error on the run; queue it again or end it as failed. Returns whether it will retry.
 
-    ``will_retry`` comes from rq when a worker ran it; inline, attempts left decide."""
+    ``error`` may be a lazy message: it is written in the requester's language. ``will_retry`` comes
+    from rq when a worker ran it; inline, attempts left decide."""
     with app.app_context(), tenant_context(tenant_id):
         run = db.session.scalar(select(JobRun).where(JobRun.id == run_id))
         if run is None or run.status == SUCCEEDED:
             return False
         retry = will_retry if will_retry is not None else run.attempts < run.max_attempts
-        run.error = error[:2000]
+        with force_locale(run.locale):
+            run.error = str(error)[:2000]
+            again = _("Attempt %(n)s failed; trying again.", n=run.attempts)
         if retry:
-            run.status = QUEUED
-            with force_locale(run.locale):
-                run.message = _("Attempt %(n)s failed; trying again.", n=run.attempts)
+            run.status, run.message = QUEUED, again
         else:
             run.status = FAILED
             run.finished_at = utcnow()
@@ -121,8 +123,9 @@ def record_failure(
         return retry
 
 
-def describe(error: BaseException) -> str:
-    """The error as the requester reads it on the job page."""
+def describe(error: BaseException):
+    """The error as the requester reads it on the job page (a lazy message for a domain error: the
+    attempt's language has ended by now, ``record_failure`` writes it in the requester's)."""
     if isinstance(error, DomainError):
         return error.message or error.code
     return f"{type(error).__name__}: {error}"[:2000]

@@ -10,6 +10,9 @@ import threading
 import uuid
 
 from flask import after_this_request, current_app, has_request_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, event, select, update
 from sqlalchemy.orm import Session
 
@@ -58,7 +61,7 @@ def start_offered_job(kind: str, *, actor: Actor, locale: str = "id") -> JobRun:
     """Start one of the kinds offered as-is on the jobs page (no ids to give)."""
     spec = get_kind(kind)
     if spec is None or not spec.startable:
-        raise ValidationFailed.field("kind", "not a job that can be started here")
+        raise ValidationFailed.field("kind", _l("not a job that can be started here"))
     return start_job(kind, actor=actor, locale=locale)
 
 
@@ -66,14 +69,14 @@ def run_again(job_run_id: uuid.UUID, *, actor: Actor, locale: str = "id") -> Job
     """Start a new run like a finished one (the old run and its error stay as they were)."""
     run = get_job(job_run_id, actor=actor)
     if not run.is_finished:
-        raise ValidationFailed.field("status", "this job has not finished yet")
+        raise ValidationFailed.field("status", _l("this job has not finished yet"))
     return start_job(run.kind, actor=actor, locale=locale, **run.params)
 
 
 def _kind(name: str) -> JobKind:
     spec = get_kind(name)
     if spec is None:
-        raise ValidationFailed.field("kind", "unknown job kind")
+        raise ValidationFailed.field("kind", _l("unknown job kind"))
     return spec
 
 
@@ -123,7 +126,7 @@ def with_live_progress(runs: list[JobRun]) -> list[JobRun]:
 def result_file(job_run_id: uuid.UUID, *, actor: Actor):
     run = get_job(job_run_id, actor=actor)
     if run.result_file_id is None:
-        raise NotFound("this job has no result file")
+        raise NotFound(_l("this job has no result file"))
     return files.get_file(run.result_file_id, actor=actor)
 
 
@@ -212,10 +215,14 @@ def _enqueue_rq(redis, run_id: uuid.UUID, tenant_id: uuid.UUID, retries: int) ->
 
 def _mark_undeliverable(run_id: uuid.UUID, tenant_id: uuid.UUID, error: Exception) -> None:
     # Called after a commit, when the session cannot be used: a short transaction of its own.
+    table = JobRun.__table__
     with tenant_context(tenant_id), db.engine.begin() as conn:
+        this_run = (table.c.tenant_id == tenant_id, table.c.id == run_id)
+        locale = conn.scalar(select(table.c.locale).where(*this_run)) or "id"
+        with force_locale(locale):  # the requester reads it on the job page
+            message = _("The job queue could not be reached (%(error)s).", error=type(error).__name__)
         conn.execute(
-            update(JobRun.__table__)
-            .where(JobRun.__table__.c.tenant_id == tenant_id, JobRun.__table__.c.id == run_id)
-            .values(status=FAILED, error=f"The job queue could not be reached ({type(error).__name__}).")
-            .values(finished_at=utcnow(), updated_at=utcnow())
+            update(table)
+            .where(*this_run)
+            .values(status=FAILED, error=message, finished_at=utcnow(), updated_at=utcnow())
         )

@@ -13,6 +13,7 @@ import uuid
 
 import rq
 from flask import Flask, current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 from rq.exceptions import AbandonedJobError
 
 from app.jobs.runner import describe, execute, record_failure
@@ -48,13 +49,13 @@ def perform(run_id: str, tenant_id: str) -> None:
 def on_failure(job: rq.job.Job, connection, exc_type, exc_value, traceback) -> None:
     """rq's failure callback, before rq decides on a retry (so ``retries_left`` is still the old count)."""
     if exc_type is AbandonedJobError:
-        error = "The worker running this job stopped answering; the job did not finish."
+        error = _l("The worker running this job stopped answering; the job did not finish.")
     else:
         error = describe(exc_value)
     _record(job, error)
 
 
-def _record(job: rq.job.Job, error: str) -> None:
+def _record(job: rq.job.Job, error) -> None:
     run_id, tenant_id = job.args
     will_retry = bool(job.retries_left and job.retries_left > 0)
     record_failure(get_app(), uuid.UUID(run_id), uuid.UUID(tenant_id), error, will_retry=will_retry)
@@ -70,5 +71,11 @@ class Worker(rq.Worker):
     def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
         super().handle_work_horse_killed(job, retpid, ret_val, rusage)
         signal = os.WTERMSIG(ret_val) if ret_val and os.WIFSIGNALED(ret_val) else None
-        detail = f" (signal {signal})" if signal else ""
-        _record(job, f"The process running this job stopped{detail}; nothing it had done was kept.")
+        if signal:
+            error = _l(
+                "The process running this job stopped (signal %(signal)s); nothing it had done was kept.",
+                signal=signal,
+            )
+        else:
+            error = _l("The process running this job stopped; nothing it had done was kept.")
+        _record(job, error)

@@ -2,6 +2,7 @@
 
 import uuid
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from app.core.auth import Actor
@@ -69,7 +70,7 @@ def _clean_mission(data: dict, masterplan_id: uuid.UUID, mission: Mission | None
             numbers = db.session.scalars(select(Mission.number).where(Mission.masterplan_id == masterplan_id))
             number = max(numbers, default=0) + 1
         if not isinstance(number, int) or number < 1:
-            raise ValidationFailed.field("number", "a whole number from 1")
+            raise ValidationFailed.field("number", _l("a whole number from 1"))
         values["number"] = number
     if mission is None or "text" in data:
         values["text"] = clean_text(data, "text", required=True)
@@ -81,7 +82,10 @@ def _ensure_number_free(masterplan_id: uuid.UUID, number: int, except_id: uuid.U
         select(Mission.id).where(Mission.masterplan_id == masterplan_id, Mission.number == number)
     )
     if existing is not None and existing != except_id:
-        raise Conflict(f"mission {number} exists", {"number": ["already used in this masterplan"]})
+        raise Conflict(
+            _l("mission %(number)d exists", number=number),
+            {"number": [_l("already used in this masterplan")]},
+        )
 
 
 def _dimension_ids(codes: list[str], refs: MasterplanRefs) -> list:
@@ -167,8 +171,8 @@ def _ensure_one_readiness(masterplan_id, dimension_id, aspect, except_id=None) -
     )
     if existing is not None and existing != except_id:
         raise Conflict(
-            "this dimension's readiness in this aspect is written already: edit it",
-            {"aspect": ["already described for this dimension"]},
+            _l("this dimension's readiness in this aspect is written already: edit it"),
+            {"aspect": [_l("already described for this dimension")]},
         )
 
 

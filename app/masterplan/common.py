@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.core.auth import PLANNER, TENANT_ADMIN, Actor
@@ -17,6 +18,10 @@ from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.masterplan.models import (
     DRAFT,
+    ENACTED,
+    ENDORSED,
+    IN_REVIEW,
+    SUPERSEDED,
     CodeListItem,
     FrameworkDimension,
     FrameworkSubDimension,
@@ -29,6 +34,18 @@ from app.tenants import services as tenants
 
 EDITORS = (TENANT_ADMIN, PLANNER)
 MIN_YEAR, MAX_YEAR = 1990, 2100
+# A version's status as a sentence names it (the API's status field keeps the codes).
+STATUS_NAMES = {
+    DRAFT: _l("draft"),
+    IN_REVIEW: _l("in review"),
+    ENDORSED: _l("endorsed"),
+    ENACTED: _l("enacted"),
+    SUPERSEDED: _l("superseded"),
+}
+
+
+def status_name(status: str):
+    return STATUS_NAMES.get(status, status)
 
 
 def require_editor(actor: Actor) -> None:
@@ -58,8 +75,12 @@ def editable_masterplan(masterplan_id: uuid.UUID, *, actor: Actor) -> Masterplan
 def ensure_draft(masterplan: Masterplan) -> None:
     if masterplan.status != DRAFT:
         raise Conflict(
-            f"masterplan {masterplan.version_label} is {masterplan.status} and read-only: "
-            "return it to draft, or start a revision to change it"
+            _l(
+                "masterplan %(version)s is %(status)s and read-only: return it to draft, or start a "
+                "revision to change it",
+                version=masterplan.version_label,
+                status=status_name(masterplan.status),
+            )
         )
 
 
@@ -86,10 +107,10 @@ def clean_text(data: dict, name: str, *, required: bool = False, max_length: int
     value = value.strip() if isinstance(value, str) else value
     if not value:
         if required:
-            raise ValidationFailed.field(name, "required")
+            raise ValidationFailed.field(name, _l("required"))
         return None
     if max_length and len(value) > max_length:
-        raise ValidationFailed.field(name, f"at most {max_length} characters")
+        raise ValidationFailed.field(name, _l("at most %(count)d characters", count=max_length))
     return value
 
 
@@ -97,10 +118,12 @@ def clean_year(data: dict, name: str, *, required: bool = False) -> int | None:
     value = data.get(name)
     if value is None:
         if required:
-            raise ValidationFailed.field(name, "required")
+            raise ValidationFailed.field(name, _l("required"))
         return None
     if not isinstance(value, int) or not MIN_YEAR <= value <= MAX_YEAR:
-        raise ValidationFailed.field(name, f"a year between {MIN_YEAR} and {MAX_YEAR}")
+        raise ValidationFailed.field(
+            name, _l("a year between %(first)d and %(last)d", first=MIN_YEAR, last=MAX_YEAR)
+        )
     return value
 
 
@@ -108,10 +131,10 @@ def clean_choice(data: dict, name: str, choices, *, required: bool = False, defa
     value = data.get(name)
     if value in (None, ""):
         if required and default is None:
-            raise ValidationFailed.field(name, "required")
+            raise ValidationFailed.field(name, _l("required"))
         return default
     if value not in choices:
-        raise ValidationFailed.field(name, "one of " + ", ".join(choices))
+        raise ValidationFailed.field(name, _l("one of %(choices)s", choices=", ".join(choices)))
     return value
 
 
@@ -176,11 +199,13 @@ class MasterplanRefs:
 
     def dimension(self, code: str | None, name: str = "dimension_code") -> FrameworkDimension:
         if not code:
-            raise ValidationFailed.field(name, "required")
+            raise ValidationFailed.field(name, _l("required"))
         found = self.dimension_by_code.get(code)
         if found is None:
             choices = ", ".join(self.dimension_by_code)
-            raise ValidationFailed.field(name, f"not a dimension of this masterplan's framework ({choices})")
+            raise ValidationFailed.field(
+                name, _l("not a dimension of this masterplan's framework (%(choices)s)", choices=choices)
+            )
         return found
 
     def sub_dimension(
@@ -190,9 +215,11 @@ class MasterplanRefs:
             return None
         found = self.sub_dimension_by_code.get(code)
         if found is None:
-            raise ValidationFailed.field(name, "not a sub-dimension of this masterplan's framework")
+            raise ValidationFailed.field(name, _l("not a sub-dimension of this masterplan's framework"))
         if dimension is not None and found.dimension_id != dimension.id:
-            raise ValidationFailed.field(name, f"{code} is not a sub-dimension of {dimension.code}")
+            raise ValidationFailed.field(
+                name, _l("%(sub)s is not a sub-dimension of %(dim)s", sub=code, dim=dimension.code)
+            )
         return found
 
     def placement(self, data: dict, *, sub_required: bool = False):
@@ -200,7 +227,7 @@ class MasterplanRefs:
         sub-dimension alone implies its dimension."""
         sub_code = data.get("sub_dimension_code") or None
         if sub_required and not sub_code:
-            raise ValidationFailed.field("sub_dimension_code", "required")
+            raise ValidationFailed.field("sub_dimension_code", _l("required"))
         if not data.get("dimension_code") and sub_code:
             sub = self.sub_dimension(sub_code)
             return self.dimension_by_id[sub.dimension_id], sub
@@ -217,12 +244,12 @@ class MasterplanRefs:
     def code(self, list_name: str, code: str | None, name: str, *, required: bool = False) -> str | None:
         if not code:
             if required:
-                raise ValidationFailed.field(name, "required")
+                raise ValidationFailed.field(name, _l("required"))
             return None
         item = self.code_lists.get(list_name, {}).get(code)
         if item is None or item.retired:
             offered = [c for c, i in self.code_lists.get(list_name, {}).items() if not i.retired]
-            raise ValidationFailed.field(name, "one of " + ", ".join(offered))
+            raise ValidationFailed.field(name, _l("one of %(choices)s", choices=", ".join(offered)))
         return code
 
     @cached_property
@@ -237,7 +264,7 @@ class MasterplanRefs:
         if opd_id is None:
             return None
         if opd_id not in self.opd_by_id:
-            raise ValidationFailed.field(name, "not an OPD of this tenant")
+            raise ValidationFailed.field(name, _l("not an OPD of this tenant"))
         return opd_id
 
     def opds(self, opd_ids: list[uuid.UUID], name: str) -> list[uuid.UUID]:
@@ -257,7 +284,9 @@ class MasterplanRefs:
         for strategy_id in dict.fromkeys(strategy_ids):
             strategy = self.strategy_by_id.get(strategy_id)
             if strategy is None:
-                raise ValidationFailed.field(name, f"not a strategy of this masterplan: {strategy_id}")
+                raise ValidationFailed.field(
+                    name, _l("not a strategy of this masterplan: %(id)s", id=strategy_id)
+                )
             found.append(strategy)
         return found
 
@@ -267,9 +296,9 @@ class MasterplanRefs:
 
     def goal(self, goal_id: uuid.UUID | None, name: str = "goal_id") -> uuid.UUID:
         if goal_id is None:
-            raise ValidationFailed.field(name, "required")
+            raise ValidationFailed.field(name, _l("required"))
         if goal_id not in self.goal_ids:
-            raise ValidationFailed.field(name, "not a goal of this masterplan")
+            raise ValidationFailed.field(name, _l("not a goal of this masterplan"))
         return goal_id
 
     @cached_property
@@ -279,7 +308,7 @@ class MasterplanRefs:
 
     def program(self, program_id: uuid.UUID | None, name: str = "program_id") -> Program:
         if program_id is None:
-            raise ValidationFailed.field(name, "required")
+            raise ValidationFailed.field(name, _l("required"))
         if "program_by_id" in self.__dict__:
             program = self.program_by_id.get(program_id)
         else:
@@ -288,7 +317,7 @@ class MasterplanRefs:
                 select(Program).where(Program.id == program_id, Program.masterplan_id == self.masterplan.id)
             )
         if program is None:
-            raise ValidationFailed.field(name, "not a program of this masterplan")
+            raise ValidationFailed.field(name, _l("not a program of this masterplan"))
         return program
 
     def strategy_prefix(self, dimension: FrameworkDimension) -> str:

@@ -7,6 +7,7 @@ changes (masterplans point at it), and a change means adding the next version, c
 import uuid
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from app.core.auth import MINISTRY_ADMIN, PLATFORM_ADMIN, Actor
@@ -25,7 +26,13 @@ from app.masterplan.models import (
     FrameworkSubDimension,
 )
 
-CODE_PATTERN_HELP = "capital letters, digits, dots, dashes and underscores"
+CODE_PATTERN_HELP = _l("capital letters, digits, dots, dashes and underscores")
+# A version's state as a sentence names it.
+STATE_NAMES = {
+    FRAMEWORK_DRAFT: _l("draft"),
+    FRAMEWORK_PUBLISHED: _l("published"),
+    FRAMEWORK_RETIRED: _l("retired"),
+}
 
 
 def require_reference_admin(actor: Actor) -> None:
@@ -136,8 +143,12 @@ def _draft(framework_id: uuid.UUID) -> Framework:
     framework = get_framework(framework_id)
     if framework.state != FRAMEWORK_DRAFT:
         raise Conflict(
-            f"{framework.code} version {framework.version} is {framework.state} and never changes: "
-            "add a new version instead"
+            _l(
+                "%(code)s version %(version)s is %(state)s and never changes: add a new version instead",
+                code=framework.code,
+                version=framework.version,
+                state=STATE_NAMES.get(framework.state, framework.state),
+            )
         )
     return framework
 
@@ -154,7 +165,9 @@ def create_framework(data: dict, *, actor: Actor) -> Framework:
     require_reference_admin(actor)
     code = _clean_code(data, max_length=60)
     if db.session.scalar(select(Framework.id).where(Framework.code == code).limit(1)):
-        raise Conflict("this framework exists: add a new version of it instead", {"code": ["already used"]})
+        raise Conflict(
+            _l("this framework exists: add a new version of it instead"), {"code": [_l("already used")]}
+        )
     framework = Framework(
         code=code,
         version=1,
@@ -244,14 +257,15 @@ def _clean_dimension(spec: dict, index: int) -> dict:
             ],
         }
     except ValidationFailed as error:
-        raise ValidationFailed(error.message, {"dimensions": [f"#{index + 1}: {error.message}"]}) from None
+        where = _l("#%(n)d: %(problem)s", n=index + 1, problem=error.message)
+        raise ValidationFailed(error.message, {"dimensions": [where]}) from None
 
 
 def _ensure_unique(codes: list[str], name: str) -> None:
     seen = set()
     for code in codes:
         if code in seen:
-            raise ValidationFailed.field(name, f"code {code} appears twice")
+            raise ValidationFailed.field(name, _l("code %(code)s appears twice", code=code))
         seen.add(code)
 
 
@@ -289,7 +303,7 @@ def save_dimension(
         )
     )
     if clash is not None and clash != dimension_id:
-        raise Conflict("this code is taken in this framework", {"code": ["already used"]})
+        raise Conflict(_l("this code is taken in this framework"), {"code": [_l("already used")]})
     if dimension_id is None:
         position = db.session.scalar(
             select(func.count()).where(FrameworkDimension.framework_id == framework_id)
@@ -317,7 +331,7 @@ def delete_dimension(framework_id: uuid.UUID, dimension_id: uuid.UUID, *, actor:
     if db.session.scalar(
         select(FrameworkSubDimension.id).where(FrameworkSubDimension.dimension_id == dim.id)
     ):
-        raise Conflict("this dimension has sub-dimensions: remove them first")
+        raise Conflict(_l("this dimension has sub-dimensions: remove them first"))
     db.session.delete(dim)
     db.session.flush()
 
@@ -341,7 +355,7 @@ def save_sub_dimension(
         .where(FrameworkDimension.framework_id == framework_id, FrameworkSubDimension.code == values["code"])
     )
     if clash is not None and clash != sub_dimension_id:
-        raise Conflict("this code is taken in this framework", {"code": ["already used"]})
+        raise Conflict(_l("this code is taken in this framework"), {"code": [_l("already used")]})
     if sub_dimension_id is None:
         position = db.session.scalar(select(func.count()).where(FrameworkSubDimension.dimension_id == dim.id))
         sub = FrameworkSubDimension(dimension_id=dim.id, position=position)
@@ -375,7 +389,7 @@ def publish_framework(framework_id: uuid.UUID, *, actor: Actor) -> Framework:
     require_reference_admin(actor)
     tree = trees([_draft(framework_id)])[0]
     if not tree.dimensions:
-        raise ValidationFailed.field("dimensions", "a framework needs at least one dimension")
+        raise ValidationFailed.field("dimensions", _l("a framework needs at least one dimension"))
     tree.framework.state = FRAMEWORK_PUBLISHED
     tree.framework.published_at = utcnow()
     return tree.framework
@@ -386,7 +400,7 @@ def retire_framework(framework_id: uuid.UUID, *, actor: Actor) -> Framework:
     require_reference_admin(actor)
     framework = get_framework(framework_id)
     if framework.state != FRAMEWORK_PUBLISHED:
-        raise Conflict("only a published version is retired")
+        raise Conflict(_l("only a published version is retired"))
     framework.state = FRAMEWORK_RETIRED
     return framework
 
@@ -432,13 +446,13 @@ def add_code_list_item(data: dict, *, actor: Actor) -> CodeListItem:
     require_reference_admin(actor)
     list_name = data.get("list_name")
     if list_name not in CODE_LISTS:
-        raise ValidationFailed.field("list_name", "one of " + ", ".join(CODE_LISTS))
+        raise ValidationFailed.field("list_name", _l("one of %(choices)s", choices=", ".join(CODE_LISTS)))
     code = _clean_code(data, max_length=40)
     exists = db.session.scalar(
         select(CodeListItem.id).where(CodeListItem.list_name == list_name, CodeListItem.code == code)
     )
     if exists:
-        raise Conflict("this code exists in the list", {"code": ["already used"]})
+        raise Conflict(_l("this code exists in the list"), {"code": [_l("already used")]})
     position = db.session.scalar(select(func.count()).where(CodeListItem.list_name == list_name))
     item = CodeListItem(list_name=list_name, code=code, position=position, **_clean_names(data))
     db.session.add(item)

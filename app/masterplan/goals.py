@@ -2,6 +2,7 @@
 
 import uuid
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from app.core.auth import Actor
@@ -18,6 +19,8 @@ from app.masterplan.common import (
     next_position,
 )
 from app.masterplan.models import ACCUMULATIONS, POLARITIES, Goal, Indicator, IndicatorTarget
+
+BASELINE_INCOMPLETE = _l("a baseline needs both a value and a year")
 
 # --- goals -------------------------------------------------------------------------------------------
 
@@ -68,7 +71,7 @@ def delete_goal(masterplan_id, goal_id, *, actor: Actor) -> None:
     goal = get_part(Goal, masterplan_id, goal_id)
     count = db.session.scalar(select(func.count()).where(Indicator.goal_id == goal.id))
     if count:
-        raise Conflict(f"this goal has {count} indicator(s): move or remove them first")
+        raise Conflict(_l("this goal has %(count)d indicator(s): move or remove them first", count=count))
     db.session.delete(goal)
     db.session.flush()
 
@@ -104,7 +107,7 @@ def _number(data: dict, name: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationFailed.field(name, "a number")
+        raise ValidationFailed.field(name, _l("a number"))
     return float(value)
 
 
@@ -117,10 +120,10 @@ def clean_targets(targets, name: str = "targets") -> dict[int, float]:
     for year, value in items:
         year = clean_year({name: year}, name, required=True)
         if year in clean:
-            raise ValidationFailed.field(name, f"{year} appears twice")
+            raise ValidationFailed.field(name, _l("%(year)d appears twice", year=year))
         number = _number({name: value}, name)
         if number is None:
-            raise ValidationFailed.field(name, f"a target value for {year}")
+            raise ValidationFailed.field(name, _l("a target value for %(year)d", year=year))
         clean[year] = number
     return clean
 
@@ -150,7 +153,7 @@ def _clean_indicator(data: dict, refs: MasterplanRefs, indicator: Indicator | No
         values["responsible_opd_id"] = refs.opd(data.get("responsible_opd_id"), "responsible_opd_id")
     if (values.get("baseline_value") is None) != (values.get("baseline_year") is None) and new:
         missing = "baseline_year" if values.get("baseline_year") is None else "baseline_value"
-        raise ValidationFailed.field(missing, "a baseline needs both a value and a year")
+        raise ValidationFailed.field(missing, BASELINE_INCOMPLETE)
     return values
 
 
@@ -188,7 +191,7 @@ def update_indicator(masterplan_id, indicator_id, data: dict, *, actor: Actor) -
     }
     if (baseline["baseline_value"] is None) != (baseline["baseline_year"] is None):
         missing = "baseline_year" if baseline["baseline_year"] is None else "baseline_value"
-        raise ValidationFailed.field(missing, "a baseline needs both a value and a year")
+        raise ValidationFailed.field(missing, BASELINE_INCOMPLETE)
     apply(indicator, values)
     if targets is not None:
         _set_targets(indicator, targets)

@@ -8,6 +8,7 @@ masterplan can download it.
 import uuid
 from typing import BinaryIO
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core.auth import Actor
@@ -42,7 +43,7 @@ def remove_signed_document(masterplan_id: uuid.UUID, *, actor: Actor) -> Masterp
     masterplan = _open_for_document(masterplan_id)
     previous = masterplan.signed_document_id
     if previous is None:
-        raise NotFound("this version has no signed document")
+        raise NotFound(_l("this version has no signed document"))
     masterplan.signed_document_id = None
     db.session.flush()
     files.release(previous, OWNER_TYPE, masterplan.id)
@@ -73,7 +74,10 @@ def _open_for_document(masterplan_id: uuid.UUID) -> Masterplan:
     masterplan = get_masterplan(masterplan_id)
     if masterplan.status == SUPERSEDED:
         raise Conflict(
-            f"masterplan {masterplan.version_label} is superseded: its legal basis is history",
-            {"file": ["a superseded version keeps the document it had"]},
+            _l(
+                "masterplan %(version)s is superseded: its legal basis is history",
+                version=masterplan.version_label,
+            ),
+            {"file": [_l("a superseded version keeps the document it had")]},
         )
     return masterplan

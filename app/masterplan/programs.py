@@ -4,10 +4,12 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 
 from app.core.auth import Actor
 from app.core.errors import Conflict, ValidationFailed
+from app.core.i18n import lazy_join
 from app.extensions import db
 from app.masterplan.common import (
     MasterplanRefs,
@@ -46,7 +48,7 @@ MAX_AMOUNT = 10**15  # a thousand trillion Rupiah: beyond any city's budget, wit
 def _clean_code(data: dict) -> str:
     code = clean_text(data, "code", required=True, max_length=30)
     if not CODE_RE.match(code):
-        raise ValidationFailed.field("code", "letters and digits joined by dots or dashes, e.g. S.1.1")
+        raise ValidationFailed.field("code", _l("letters and digits joined by dots or dashes, e.g. S.1.1"))
     return code
 
 
@@ -128,7 +130,7 @@ def _clean_strategy(data: dict, refs: MasterplanRefs, strategy: Strategy | None)
     if "parent_id" in data and data["parent_id"] is not None:
         parent = refs.strategies([data["parent_id"]], "parent_id")[0]
         if strategy is not None and _is_within(parent, strategy, refs):
-            raise ValidationFailed.field("parent_id", "a strategy cannot sit beneath itself")
+            raise ValidationFailed.field("parent_id", _l("a strategy cannot sit beneath itself"))
     if "parent_id" in data:
         values["parent_id"] = parent.id if parent else None
     if strategy is None or {"dimension_code", "sub_dimension_code"} & set(data):
@@ -138,7 +140,7 @@ def _clean_strategy(data: dict, refs: MasterplanRefs, strategy: Strategy | None)
         else:
             dimension, sub = refs.placement(data)
         if parent is not None and parent.dimension_id != dimension.id:
-            raise ValidationFailed.field("parent_id", "the parent strategy belongs to another dimension")
+            raise ValidationFailed.field("parent_id", _l("the parent strategy belongs to another dimension"))
         values.update(dimension_id=dimension.id, sub_dimension_id=sub.id if sub else None)
     if strategy is None and not data.get("code"):
         values["code"] = suggest_strategy_code(
@@ -167,7 +169,9 @@ def _is_within(candidate: Strategy, strategy: Strategy, refs: MasterplanRefs) ->
 def _ensure_strategy_code_free(refs: MasterplanRefs, code: str, except_id: uuid.UUID | None = None) -> None:
     existing = refs.strategy_by_code.get(code)
     if existing is not None and existing.id != except_id:
-        raise Conflict(f"strategy {code} exists", {"code": ["already used in this masterplan"]})
+        raise Conflict(
+            _l("strategy %(code)s exists", code=code), {"code": [_l("already used in this masterplan")]}
+        )
 
 
 def create_strategy(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> Strategy:
@@ -190,7 +194,7 @@ def update_strategy(masterplan_id, strategy_id, data: dict, *, actor: Actor) -> 
     if "dimension_id" in values and values["dimension_id"] != strategy.dimension_id:
         children = [s for s in refs.strategy_by_id.values() if s.parent_id == strategy.id]
         if children:
-            raise Conflict("strategies beneath this one stay in its dimension: move them first")
+            raise Conflict(_l("strategies beneath this one stay in its dimension: move them first"))
     apply(strategy, values)
     db.session.flush()
     return strategy
@@ -202,7 +206,13 @@ def delete_strategy(masterplan_id, strategy_id, *, actor: Actor) -> None:
     strategy = get_part(Strategy, masterplan_id, strategy_id)
     children = db.session.scalars(select(Strategy.code).where(Strategy.parent_id == strategy.id)).all()
     if children:
-        raise Conflict(f"strategy {strategy.code} has strategies beneath it ({', '.join(sorted(children))})")
+        raise Conflict(
+            _l(
+                "strategy %(code)s has strategies beneath it (%(codes)s)",
+                code=strategy.code,
+                codes=", ".join(sorted(children)),
+            )
+        )
     served_by = db.session.scalars(
         select(Program.code)
         .join(ProgramStrategy, ProgramStrategy.program_id == Program.id)
@@ -211,8 +221,11 @@ def delete_strategy(masterplan_id, strategy_id, *, actor: Actor) -> None:
     ).all()
     if served_by:
         raise Conflict(
-            f"programs serve strategy {strategy.code} ({', '.join(served_by)}): "
-            "remove it from those programs first"
+            _l(
+                "programs serve strategy %(code)s (%(codes)s): remove it from those programs first",
+                code=strategy.code,
+                codes=", ".join(served_by),
+            )
         )
     db.session.delete(strategy)
     db.session.flush()
@@ -318,11 +331,10 @@ def _clean_years(years, name: str) -> list[int]:
 def clean_budget_lines(lines, refs: MasterplanRefs, name: str = "budget_lines") -> list[dict]:
     clean = []
     for index, line in enumerate(lines or []):
-        where = f"line {index + 1}"
         try:
             amount = line.get("amount")
             if not isinstance(amount, int) or isinstance(amount, bool) or not 0 <= amount <= MAX_AMOUNT:
-                raise ValidationFailed.field(name, "an amount in whole Rupiah, not negative")
+                raise ValidationFailed.field(name, _l("an amount in whole Rupiah, not negative"))
             clean.append(
                 {
                     "year": clean_year(line, "year", required=True),
@@ -334,7 +346,8 @@ def clean_budget_lines(lines, refs: MasterplanRefs, name: str = "budget_lines") 
                 }
             )
         except ValidationFailed as error:
-            raise ValidationFailed(error.message, {name: [f"{where}: {error.message}"]}) from None
+            where = _l("line %(n)d: %(problem)s", n=index + 1, problem=error.message)
+            raise ValidationFailed(error.message, {name: [where]}) from None
     return clean
 
 
@@ -349,7 +362,8 @@ def clean_partners(partners, refs: MasterplanRefs, name: str = "partners") -> li
                 }
             )
         except ValidationFailed as error:
-            raise ValidationFailed(error.message, {name: [f"partner {index + 1}: {error.message}"]}) from None
+            where = _l("partner %(n)d: %(problem)s", n=index + 1, problem=error.message)
+            raise ValidationFailed(error.message, {name: [where]}) from None
     return clean
 
 
@@ -404,7 +418,9 @@ def _ensure_program_code_free(
         select(Program.id).where(Program.masterplan_id == masterplan_id, Program.code == code)
     )
     if existing is not None and existing != except_id:
-        raise Conflict(f"program {code} exists", {"code": ["already used in this masterplan"]})
+        raise Conflict(
+            _l("program %(code)s exists", code=code), {"code": [_l("already used in this masterplan")]}
+        )
 
 
 LIST_FIELDS = ("strategy_ids", "supporting_opd_ids", "partners", "budget_lines")
@@ -469,25 +485,34 @@ def delete_program(masterplan_id, program_id, *, actor: Actor) -> None:
     program = get_part(Program, masterplan_id, program_id)
     count = db.session.scalar(select(func.count()).where(ActionItem.program_id == program.id))
     if count:
-        raise Conflict(f"program {program.code} has {count} action plan item(s): remove them first")
+        raise Conflict(
+            _l(
+                "program %(code)s has %(count)d action plan item(s): remove them first",
+                code=program.code,
+                count=count,
+            )
+        )
     for model in (ProgramStrategy, ProgramOpd, ProgramPartner, BudgetLine):
         db.session.execute(delete(model).where(model.program_id == program.id))
     db.session.delete(program)
     db.session.flush()
 
 
-def opd_references(opd_id: uuid.UUID) -> str | None:
-    """What in the masterplans still names an OPD: programs it leads or supports, indicators, action plan."""
-    counts = {
-        "program(s) it leads": select(func.count()).where(Program.lead_opd_id == opd_id),
-        "program(s) it supports": select(func.count()).where(ProgramOpd.opd_id == opd_id),
-        "indicator(s) it is responsible for": select(func.count()).where(
-            Indicator.responsible_opd_id == opd_id
-        ),
-        "action plan item(s)": select(func.count()).where(ActionItem.opd_id == opd_id),
-    }
-    found = [f"{n} {what}" for what, stmt in counts.items() if (n := db.session.scalar(stmt))]
-    return "masterplans name this OPD: " + ", ".join(found) if found else None
+def opd_references(opd_id: uuid.UUID):
+    """What in the masterplans still names an OPD (programs it leads or supports, indicators, action
+    plan), as a lazy message; None when nothing does."""
+    counted = (
+        (Program.lead_opd_id, lambda n: _l("%(count)d program(s) it leads", count=n)),
+        (ProgramOpd.opd_id, lambda n: _l("%(count)d program(s) it supports", count=n)),
+        (Indicator.responsible_opd_id, lambda n: _l("%(count)d indicator(s) it is responsible for", count=n)),
+        (ActionItem.opd_id, lambda n: _l("%(count)d action plan item(s)", count=n)),
+    )
+    found = [
+        says(n)
+        for column, says in counted
+        if (n := db.session.scalar(select(func.count()).where(column == opd_id)))
+    ]
+    return _l("masterplans name this OPD: %(what)s", what=lazy_join(found)) if found else None
 
 
 # --- action plan -------------------------------------------------------------------------------------
@@ -528,7 +553,7 @@ def clean_action_item(data: dict, refs: MasterplanRefs, item: ActionItem | None 
         if budget is not None and (
             not isinstance(budget, int) or isinstance(budget, bool) or not 0 <= budget <= MAX_AMOUNT
         ):
-            raise ValidationFailed.field("budget", "an amount in whole Rupiah, not negative")
+            raise ValidationFailed.field("budget", _l("an amount in whole Rupiah, not negative"))
         values["budget"] = budget
     return values
 

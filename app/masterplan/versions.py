@@ -10,6 +10,7 @@ import re
 import uuid
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from app.core.auth import Actor
@@ -80,7 +81,7 @@ def _clean_header(data: dict, masterplan: Masterplan | None) -> dict:
     if masterplan is None or "version_label" in data:
         label = clean_text(data, "version_label", required=True, max_length=20)
         if not VERSION_LABEL_RE.match(label):
-            raise ValidationFailed.field("version_label", "letters, digits, dots or dashes, e.g. 2.0")
+            raise ValidationFailed.field("version_label", _l("letters, digits, dots or dashes, e.g. 2.0"))
         values["version_label"] = label
     for name in ("period_start", "period_end"):
         if masterplan is None or name in data:
@@ -94,7 +95,7 @@ def _clean_header(data: dict, masterplan: Masterplan | None) -> dict:
     _check_span(merged, "period_start", "period_end")
     if merged.get("rpjmd_start") or merged.get("rpjmd_end"):
         if not (merged.get("rpjmd_start") and merged.get("rpjmd_end")):
-            raise ValidationFailed.field("rpjmd_end", "give both years of the RPJMD period")
+            raise ValidationFailed.field("rpjmd_end", _l("give both years of the RPJMD period"))
         _check_span(merged, "rpjmd_start", "rpjmd_end")
     return values
 
@@ -105,9 +106,9 @@ def _current(masterplan: Masterplan | None, names) -> dict:
 
 def _check_span(values: dict, start: str, end: str) -> None:
     if values[end] < values[start]:
-        raise ValidationFailed.field(end, "the end year comes before the start year")
+        raise ValidationFailed.field(end, _l("the end year comes before the start year"))
     if values[end] - values[start] + 1 > MAX_PERIOD_YEARS:
-        raise ValidationFailed.field(end, f"a period of at most {MAX_PERIOD_YEARS} years")
+        raise ValidationFailed.field(end, _l("a period of at most %(count)d years", count=MAX_PERIOD_YEARS))
 
 
 def _clean_legal(data: dict) -> dict:
@@ -119,7 +120,7 @@ def _clean_legal(data: dict) -> dict:
     if "legal_date" in data:
         value = data.get("legal_date")
         if value is not None and not isinstance(value, date):
-            raise ValidationFailed.field("legal_date", "a date (YYYY-MM-DD)")
+            raise ValidationFailed.field("legal_date", _l("a date (YYYY-MM-DD)"))
         values["legal_date"] = value
     return values
 
@@ -132,24 +133,28 @@ def _clean_prefixes(data: dict, refs: MasterplanRefs) -> dict:
         if not prefix:
             continue
         if len(prefix) > 10 or not all(c.isalnum() for c in prefix):
-            raise ValidationFailed.field("strategy_prefixes", f"{code}: letters or digits, at most 10")
+            raise ValidationFailed.field(
+                "strategy_prefixes", _l("%(code)s: letters or digits, at most 10", code=code)
+            )
         prefixes[code] = prefix
     return prefixes
 
 
 def _published_framework(framework_id) -> uuid.UUID:
     if framework_id is None:
-        raise ValidationFailed.field("framework_id", "required")
+        raise ValidationFailed.field("framework_id", _l("required"))
     framework = db.session.get(frameworks.Framework, framework_id)
     if framework is None or framework.state != FRAMEWORK_PUBLISHED:
-        raise ValidationFailed.field("framework_id", "not a published framework version")
+        raise ValidationFailed.field("framework_id", _l("not a published framework version"))
     return framework.id
 
 
 def _ensure_label_free(label: str, except_id: uuid.UUID | None = None) -> None:
     existing = db.session.scalar(select(Masterplan.id).where(Masterplan.version_label == label))
     if existing is not None and existing != except_id:
-        raise Conflict("this version label is used", {"version_label": ["already used by another version"]})
+        raise Conflict(
+            _l("this version label is used"), {"version_label": [_l("already used by another version")]}
+        )
 
 
 # --- create and describe ---------------------------------------------------------------------------
@@ -200,9 +205,11 @@ def _change_framework(masterplan: Masterplan, framework_id) -> None:
     for model in bound:
         if db.session.scalar(select(model.id).where(model.masterplan_id == masterplan.id).limit(1)):
             raise Conflict(
-                "this version already has content placed in the dimensions of its framework; "
-                "the framework can change only while it is empty",
-                {"framework_id": ["the masterplan has content in the current framework's dimensions"]},
+                _l(
+                    "this version already has content placed in the dimensions of its framework; "
+                    "the framework can change only while it is empty"
+                ),
+                {"framework_id": [_l("the masterplan has content in the current framework's dimensions")]},
             )
     masterplan.framework_id = framework_id
     masterplan.strategy_prefixes = {}
@@ -221,17 +228,23 @@ def change_status(
     require_editor(actor)
     masterplan = get_masterplan(masterplan_id)
     if status not in TRANSITIONS[masterplan.status]:
-        allowed = ", ".join(TRANSITIONS[masterplan.status]) or "none"
+        # The statuses are named by the codes the ``status`` field takes: what a client sends next.
+        allowed = ", ".join(TRANSITIONS[masterplan.status]) or _l("none")
         raise Conflict(
-            f"a version that is {masterplan.status} cannot become {status} (possible: {allowed})",
-            {"status": [f"possible next statuses: {allowed}"]},
+            _l(
+                "a version that is %(status)s cannot become %(wanted)s (possible: %(allowed)s)",
+                status=masterplan.status,
+                wanted=status,
+                allowed=allowed,
+            ),
+            {"status": [_l("possible next statuses: %(allowed)s", allowed=allowed)]},
         )
     if status == ENACTED:
         apply(masterplan, _clean_legal(legal or {}))
         for name in LEGAL_FIELDS:
             if not getattr(masterplan, name):
                 raise ValidationFailed.field(
-                    name, "required to enact: the regulation that enacts this version"
+                    name, _l("required to enact: the regulation that enacts this version")
                 )
         _supersede_enacted()
         masterplan.enacted_at = utcnow()
@@ -335,7 +348,9 @@ def delete_masterplan(masterplan_id: uuid.UUID, *, actor: Actor) -> None:
         select(Masterplan.version_label).where(Masterplan.revised_from_id == masterplan.id).limit(1)
     )
     if revision is not None:
-        raise Conflict(f"version {revision} was revised from this draft: delete that version first")
+        raise Conflict(
+            _l("version %(version)s was revised from this draft: delete that version first", version=revision)
+        )
     legal.release_with(masterplan)
     for model in reversed(PART_MODELS):
         if model is Strategy:

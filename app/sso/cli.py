@@ -2,9 +2,10 @@
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from app.core.auth import SYSTEM, TENANT_ADMIN, Actor
-from app.core.errors import DomainError
+from app.core.errors import DomainError, rendered
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.sso import demo, services
@@ -71,5 +72,8 @@ def _point_ministry(issuer: str) -> None:
 
 
 def _describe(error: DomainError) -> str:
-    fields = "; ".join(f"{name}: {', '.join(messages)}" for name, messages in error.errors.items())
-    return fields or error.message or error.code
+    # The operator's commands speak English, like their help.
+    with force_locale("en"):
+        errors, message = rendered(error.errors), rendered(error.message)
+    fields = "; ".join(f"{name}: {', '.join(messages)}" for name, messages in errors.items())
+    return fields or message or error.code

@@ -11,6 +11,7 @@ import socket
 from urllib.parse import urlsplit
 
 import requests
+from flask_babel import lazy_gettext as _l
 
 TIMEOUT_SECONDS = 5
 REQUIRED_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
@@ -20,22 +21,28 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 class DiscoveryFailed(Exception):
-    """The provider could not be reached or its discovery document is not usable; ``str()`` says why."""
+    """The provider could not be reached or its discovery document is not usable; ``reason`` (a lazy
+    message) says why."""
+
+    @property
+    def reason(self):
+        return self.args[0]
 
 
 def normalize_issuer(issuer: str) -> str:
     return (issuer or "").strip().rstrip("/")
 
 
-def issuer_problem(issuer: str) -> str | None:
-    """Why ``issuer`` cannot be an issuer URL, or None. Plain http is accepted on loopback only."""
+def issuer_problem(issuer: str):
+    """Why ``issuer`` cannot be an issuer URL (a lazy message), or None. Plain http is accepted on
+    loopback only."""
     parts = urlsplit(issuer)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        return "must be an https:// URL"
+        return _l("must be an https:// URL")
     if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
-        return "must use https:// (plain http only for a provider on this machine)"
+        return _l("must use https:// (plain http only for a provider on this machine)")
     if parts.query or parts.fragment:
-        return "must not carry a query or fragment"
+        return _l("must not carry a query or fragment")
     return None
 
 
@@ -43,18 +50,23 @@ def discovery_url(issuer: str) -> str:
     return normalize_issuer(issuer) + "/.well-known/openid-configuration"
 
 
-def local_address_problem(url: str) -> str | None:
-    """Why the server must not call ``url``: its host resolves to an address that is not public."""
+def local_address_problem(url: str):
+    """Why the server must not call ``url`` (a lazy message): its host resolves to an address that is
+    not public."""
     parts = urlsplit(url)
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         found = socket.getaddrinfo(parts.hostname or "", port, proto=socket.IPPROTO_TCP)
     except (ValueError, OSError):
-        return f"the host {parts.hostname!r} cannot be resolved"
+        return _l("the host %(host)s cannot be resolved", host=repr(parts.hostname))
     for *_rest, address in found:
         ip = ipaddress.ip_address(address[0].split("%")[0])
         if not ip.is_global:
-            return f"{parts.hostname} is a local or private address ({ip}): only public providers are allowed"
+            return _l(
+                "%(host)s is a local or private address (%(ip)s): only public providers are allowed",
+                host=parts.hostname,
+                ip=str(ip),
+            )
     return None
 
 
@@ -66,39 +78,49 @@ def fetch_metadata(issuer: str, *, allow_local: bool = False) -> dict:
     try:
         response = requests.get(discovery_url(issuer), timeout=TIMEOUT_SECONDS, allow_redirects=False)
     except requests.Timeout as error:
-        raise DiscoveryFailed("the provider did not answer within 5 seconds") from error
+        raise DiscoveryFailed(
+            _l("the provider did not answer within %(count)d seconds", count=TIMEOUT_SECONDS)
+        ) from error
     except requests.RequestException as error:
-        raise DiscoveryFailed("the provider cannot be reached") from error
+        raise DiscoveryFailed(_l("the provider cannot be reached")) from error
     if response.status_code != 200:
-        raise DiscoveryFailed(f"the discovery document answered HTTP {response.status_code}")
+        raise DiscoveryFailed(
+            _l("the discovery document answered HTTP %(status)d", status=response.status_code)
+        )
     try:
         metadata = response.json()
     except ValueError as error:
-        raise DiscoveryFailed("the discovery document is not JSON") from error
+        raise DiscoveryFailed(_l("the discovery document is not JSON")) from error
     _check(metadata, issuer)
     if not allow_local and (problem := local_endpoint_problem(metadata)):
         raise DiscoveryFailed(problem)
     return metadata
 
 
-def local_endpoint_problem(metadata: dict) -> str | None:
+def local_endpoint_problem(metadata: dict):
     """Why the server must not call one of the endpoints the discovery document names."""
     for name in SERVER_CALLED_ENDPOINTS:
         if metadata.get(name) and (problem := local_address_problem(str(metadata[name]))):
-            return f"its {name}: {problem}"
+            return _l("its %(endpoint)s: %(problem)s", endpoint=name, problem=problem)
     return None
 
 
 def _check(metadata, issuer: str) -> None:
     if not isinstance(metadata, dict):
-        raise DiscoveryFailed("the discovery document is not a JSON object")
+        raise DiscoveryFailed(_l("the discovery document is not a JSON object"))
     if normalize_issuer(str(metadata.get("issuer", ""))) != issuer:
-        raise DiscoveryFailed(f"the provider calls itself {metadata.get('issuer')!r}, not {issuer!r}")
+        raise DiscoveryFailed(
+            _l(
+                "the provider calls itself %(found)s, not %(issuer)s",
+                found=repr(metadata.get("issuer")),
+                issuer=repr(issuer),
+            )
+        )
     missing = [name for name in REQUIRED_ENDPOINTS if not metadata.get(name)]
     if missing:
-        raise DiscoveryFailed("the discovery document lacks " + ", ".join(missing))
+        raise DiscoveryFailed(_l("the discovery document lacks %(endpoints)s", endpoints=", ".join(missing)))
     if "code" not in metadata.get("response_types_supported", ["code"]):
-        raise DiscoveryFailed("the provider does not offer the authorization code flow")
+        raise DiscoveryFailed(_l("the provider does not offer the authorization code flow"))
     methods = metadata.get("code_challenge_methods_supported")
     if methods is not None and "S256" not in methods:
-        raise DiscoveryFailed("the provider does not offer PKCE with S256")
+        raise DiscoveryFailed(_l("the provider does not offer PKCE with S256"))

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts import services as accounts
@@ -78,10 +79,10 @@ def _text(data: dict, name: str, errors: dict, *, max_length: int, required: boo
     value = value.strip() if isinstance(value, str) else value
     if value in (None, ""):
         if required:
-            errors[name] = ["required"]
+            errors[name] = [_l("required")]
         return None
     if not isinstance(value, str) or len(value) > max_length:
-        errors[name] = [f"text of at most {max_length} characters"]
+        errors[name] = [_l("text of at most %(count)d characters", count=max_length)]
         return None
     return value
 
@@ -89,10 +90,10 @@ def _text(data: dict, name: str, errors: dict, *, max_length: int, required: boo
 def _scopes(value, errors: dict) -> str:
     words = (value or DEFAULT_SCOPES).split() if isinstance(value, str) else None
     if not words or not all(SCOPE_RE.fullmatch(w) for w in words):
-        errors["scopes"] = ["space-separated scope names"]
+        errors["scopes"] = [_l("space-separated scope names")]
         return DEFAULT_SCOPES
     if "openid" not in words:
-        errors["scopes"] = ["must include openid"]
+        errors["scopes"] = [_l("must include openid")]
     return " ".join(dict.fromkeys(words))
 
 
@@ -100,28 +101,30 @@ def _domains(value, errors: dict) -> list[str]:
     if isinstance(value, str):
         value = re.split(r"[\s,;]+", value)
     if not isinstance(value, list | tuple):
-        errors["allowed_email_domains"] = ["a list of domains"]
+        errors["allowed_email_domains"] = [_l("a list of domains")]
         return []
     domains = [str(d).strip().lower().lstrip("@") for d in value if str(d).strip()]
     if bad := [d for d in domains if not DOMAIN_RE.fullmatch(d)]:
-        errors["allowed_email_domains"] = ["not a domain: " + ", ".join(bad)]
+        errors["allowed_email_domains"] = [_l("not a domain: %(domains)s", domains=", ".join(bad))]
     return list(dict.fromkeys(domains))
 
 
 def _role_map(value, roles: tuple[str, ...], errors: dict) -> dict:
     if not isinstance(value, dict):
-        errors["role_map"] = ["an object of claim value → role"]
+        errors["role_map"] = [_l("an object of claim value → role")]
         return {}
     clean = {str(k).strip(): v for k, v in value.items() if str(k).strip()}
     if bad := sorted(f"{k}: {v}" for k, v in clean.items() if v not in roles):
-        errors["role_map"] = ["roles must be one of " + ", ".join(roles) + " (" + "; ".join(bad) + ")"]
+        errors["role_map"] = [
+            _l("roles must be one of %(roles)s (%(wrong)s)", roles=", ".join(roles), wrong="; ".join(bad))
+        ]
     return clean
 
 
 def _claim(data: dict, name: str, errors: dict) -> str | None:
     value = _text(data, name, errors, max_length=80, required=False)
     if value is not None and not CLAIM_RE.fullmatch(value):
-        errors[name] = ["a claim name (letters, digits, _ . : -)"]
+        errors[name] = [_l("a claim name (letters, digits, _ . : -)")]
     return value
 
 
@@ -149,21 +152,21 @@ def _clean_settings(data: dict, roles: tuple[str, ...], *, existing=None) -> dic
         if problem := discovery.issuer_problem(clean["issuer"]):
             errors["issuer"] = [problem]
     if clean["default_role"] not in roles:
-        errors["default_role"] = ["one of " + ", ".join(roles)]
+        errors["default_role"] = [_l("one of %(choices)s", choices=", ".join(roles))]
     secret = data.get("client_secret")
     if isinstance(secret, str) and secret.strip():
         if len(secret) > 1000:
-            errors["client_secret"] = ["at most 1000 characters"]
+            errors["client_secret"] = [_l("at most %(count)d characters", count=1000)]
         clean["client_secret_encrypted"] = secret_box.encrypt(secret.strip())
     elif existing is None:
-        errors["client_secret"] = ["required"]
+        errors["client_secret"] = [_l("required")]
     if "opd_claim" in data or "opd_required" in data:
         clean["opd_claim"] = _claim(data, "opd_claim", errors)
         clean["opd_required"] = bool(data.get("opd_required", False))
         if clean["opd_required"] and not clean["opd_claim"]:
-            errors["opd_claim"] = ["required when an OPD is required"]
+            errors["opd_claim"] = [_l("required when an OPD is required")]
     if errors:
-        raise ValidationFailed("some settings are invalid", errors)
+        raise ValidationFailed(_l("some settings are invalid"), errors)
     return clean
 
 
@@ -187,7 +190,12 @@ def check_issuer(issuer: str, *, allow_local: bool | None = None) -> dict:
         return discovery.fetch_metadata(issuer, allow_local=allow_local)
     except discovery.DiscoveryFailed as error:
         raise ValidationFailed.field(
-            "issuer", f"{discovery.discovery_url(issuer)} is not usable: {error}"
+            "issuer",
+            _l(
+                "%(url)s is not usable: %(problem)s",
+                url=discovery.discovery_url(issuer),
+                problem=error.reason,
+            ),
         ) from error
 
 
@@ -220,8 +228,8 @@ def _ensure_unique(model, clean: dict, except_id=None) -> None:
     )
     if clash is not None and clash != except_id:
         raise Conflict(
-            "this provider and client id are already configured",
-            {"client_id": ["already configured for this issuer"]},
+            _l("this provider and client id are already configured"),
+            {"client_id": [_l("already configured for this issuer")]},
         )
 
 
@@ -326,7 +334,7 @@ def set_login_policy(*, actor: Actor, password_login_for_staff: bool) -> LoginPo
     policy = login_policy()
     if password_login_for_staff is False and not enabled_providers():
         raise ValidationFailed.field(
-            "password_login_for_staff", "add and enable a provider before switching password login off"
+            "password_login_for_staff", _l("add and enable a provider before switching password login off")
         )
     policy.password_login_for_staff = bool(password_login_for_staff)
     if policy.id is None:

@@ -119,7 +119,7 @@ def test_a_job_that_raises_on_the_worker_fails_visibly_and_keeps_nothing(palopo,
 
 
 def test_a_work_horse_killed_mid_job_is_retried_and_the_lost_attempt_leaves_nothing(palopo, on_worker):
-    run_id = palopo.start("test_steps_retry", steps=6, delay=0.3)
+    run_id = palopo.start("test_steps_retry", steps=6, delay=0.3, locale="en")
     first = _horse_pid(palopo, run_id)
     wait_for(lambda: _step_reached(palopo, run_id, 3), what="step 3")
     os.kill(first, signal.SIGKILL)
@@ -135,7 +135,7 @@ def test_a_work_horse_killed_mid_job_is_retried_and_the_lost_attempt_leaves_noth
 
 
 def test_a_work_horse_killed_mid_job_without_retries_ends_failed(palopo, on_worker, client):
-    run_id = palopo.start("test_steps", steps=6, delay=0.3)
+    run_id = palopo.start("test_steps", steps=6, delay=0.3, locale="en")
     pid = _horse_pid(palopo, run_id)
     wait_for(lambda: _step_reached(palopo, run_id, 2), what="step 2")
     os.kill(pid, signal.SIGKILL)
@@ -155,7 +155,7 @@ def test_a_work_horse_killed_mid_job_without_retries_ends_failed(palopo, on_work
 def test_a_worker_lost_with_its_job_ends_failed_when_rq_cleans_up(palopo, queue_app, workers):
     """Worker and work horse both gone (a machine lost). rq's registry clean-up, which the next worker
     runs once the lost worker's heartbeat has expired, ends the run with the error shown."""
-    run_id = palopo.start("test_steps", steps=6, delay=0.3)
+    run_id = palopo.start("test_steps", steps=6, delay=0.3, locale="en")
     worker = workers.start(queue_app.config["JOBS_QUEUE"])
     horse = _horse_pid(palopo, run_id)
     wait_for(lambda: _step_reached(palopo, run_id, 2), what="step 2")

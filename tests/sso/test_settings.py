@@ -248,7 +248,8 @@ def test_the_page_explains_an_unreachable_issuer_and_keeps_the_form(tenant, clie
     response = form_post(client, "/t/kota-palopo/sso/providers/new", form)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "cannot be reached" in page and f'value="{issuer}"' in page
+    # The page speaks Bahasa Indonesia (the default); the API says the same in English (above).
+    assert "penyedia identitas tidak dapat dihubungi" in page and f'value="{issuer}"' in page
     assert 'value="s"' not in page
 
 

@@ -9,6 +9,7 @@ import uuid
 from typing import BinaryIO
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
 
 from app.core.auth import TENANT_ROLES, Actor
 from app.core.errors import NotFound, ValidationFailed
@@ -50,7 +51,7 @@ def start_export(masterplan_id: uuid.UUID, file_format: str, *, actor: Actor, lo
     """Export a version as an Excel workbook (``xlsx``) or as the official document (``pdf``), as a job."""
     kind = EXPORT_KINDS.get(file_format)
     if kind is None:
-        raise ValidationFailed.field("format", "one of " + ", ".join(EXPORT_KINDS))
+        raise ValidationFailed.field("format", _l("one of %(choices)s", choices=", ".join(EXPORT_KINDS)))
     get_masterplan(masterplan_id)
     return jobs.start_job(kind, actor=actor, locale=locale, masterplan_id=masterplan_id)
 
@@ -59,10 +60,14 @@ def _workbook_upload(file_id: uuid.UUID, actor: Actor, name: str = "file_id") ->
     try:
         stored = files.get_file(file_id, actor=actor)
     except NotFound:
-        raise ValidationFailed.field(name, "no upload with this id that you may read") from None
+        raise ValidationFailed.field(name, _l("no upload with this id that you may read")) from None
     if stored.kind != "xlsx":
         raise ValidationFailed.field(
-            name, f"an Excel workbook (.xlsx) made from the template is needed, not a {stored.kind} file"
+            name,
+            _l(
+                "an Excel workbook (.xlsx) made from the template is needed, not a %(kind)s file",
+                kind=stored.kind,
+            ),
         )
     return stored
 
@@ -84,7 +89,7 @@ def upload_and_import(
     editable_masterplan(masterplan_id, actor=actor)  # refuse before storing anything
     stored = files.store_upload(source, filename, purpose="import", actor=actor)
     if stored.kind != "xlsx":
-        raise ValidationFailed.field("file", "an Excel workbook (.xlsx) made from the template is needed")
+        raise ValidationFailed.field("file", _l("an Excel workbook (.xlsx) made from the template is needed"))
     return start_import(masterplan_id, stored.id, actor=actor, locale=locale)
 
 

@@ -122,7 +122,8 @@ def attempt(action) -> tuple[dict, int]:
 
 def flash_outcome(errors: dict, success: str) -> None:
     if errors:
-        flash("; ".join(m for messages in errors.values() for m in messages), "danger")
+        # Lazy messages are rendered here: str.join takes only text.
+        flash("; ".join(str(m) for messages in errors.values() for m in messages), "danger")
     else:
         flash(success, "success")
 
