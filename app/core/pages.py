@@ -68,6 +68,7 @@ class Page:
     page: int
     per_page: int
     total: int
+    param: str = "page"
 
     @property
     def pages(self) -> int:
@@ -99,16 +100,17 @@ def page_number(name: str = "page") -> int:
     return int(raw)
 
 
-def paginate(stmt, *, per_page: int = PER_PAGE, rows: bool = False) -> Page:
+def paginate(stmt, *, per_page: int = PER_PAGE, rows: bool = False, param: str = "page") -> Page:
     """Run ``stmt`` for the requested page: a count and one page of rows, two queries at any size.
 
-    A page past the end shows the last page. ``rows=True`` returns whole rows (several entities)."""
-    wanted = page_number()
+    A page past the end shows the last page. ``rows=True`` returns whole rows (several entities).
+    ``param`` names the query parameter, for a second list on the same page."""
+    wanted = page_number(param)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     page = min(wanted, max(1, -(-total // per_page)))
     query = stmt.limit(per_page).offset((page - 1) * per_page)
     items = db.session.execute(query).all() if rows else db.session.scalars(query).all()
-    return Page(list(items), page, per_page, total)
+    return Page(list(items), page, per_page, total, param)
 
 
 def wants_fragment(target: str) -> bool:

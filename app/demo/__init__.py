@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.core.audit import acting_as
-from app.core.auth import OPD_OPERATOR, PLATFORM_ADMIN, SYSTEM, TENANT_ADMIN, Actor
+from app.core.auth import OPD_OPERATOR, PLANNER, PLATFORM_ADMIN, SYSTEM, TENANT_ADMIN, Actor
 from app.core.tenancy import tenant_context
 from app.demo.masterplan import seed_masterplans
 from app.extensions import db
@@ -18,7 +18,7 @@ from app.jobs import services as jobs
 from app.masterplan.reference import load_reference_data
 from app.sso import demo as sso_demo
 from app.tenants import services as tenants
-from app.tenants.models import Opd
+from app.tenants.models import Invitation, Opd
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo.yaml"
 # Local use only: documented in the README, never for a real deployment.
@@ -57,11 +57,19 @@ def _seed_tenant(spec: dict) -> None:
         if tenants.membership_of(operator.id) is None:
             opd = db.session.scalar(select(Opd).where(Opd.code == OPERATOR_OPD[slug]))
             tenants.add_member(operator.id, OPD_OPERATOR, [opd.id], actor=actor)
+        _seed_invitation(slug, actor)
         seed_masterplans(spec, actor)
         sso_demo.seed_tenant_provider(slug, tenant.name, actor=actor)
         if not db.session.scalar(select(jobs.jobs_query(actor=actor).exists())):
             # One export, run once the seed commits, so the jobs and files pages have something to show.
             jobs.start_job("members_export", actor=actor)
+
+
+def _seed_invitation(slug: str, actor: Actor) -> None:
+    """One invitation waiting on the members page (no mail: "Resend" there mails a working link)."""
+    email = f"bappeda@{slug}.demo"
+    if db.session.scalar(select(Invitation.id).where(Invitation.email == email)) is None:
+        tenants.invite_member(email, PLANNER, actor=actor)
 
 
 def seed_demo() -> None:

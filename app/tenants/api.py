@@ -226,17 +226,48 @@ class Invitations(MethodView):
     @members_blp.response(200, InvitationSchema(many=True))
     @members_blp.paginate()
     def get(self, pagination_parameters):
-        """List pending invitations"""
+        """List the invitations not accepted yet, newest first; expired ones are flagged"""
         g.actor.require_tenant_role(TENANT_ADMIN)
         return paginate_query(db.session, services.pending_invitations_query(), pagination_parameters)
 
     @members_blp.arguments(InvitationCreateSchema)
     @members_blp.response(201, InvitationSchema)
     def post(self, data):
-        """Invite someone by email to join with a role"""
+        """Invite someone by email to join with a role; an email already invited or already a member
+        answers 422 on ``email`` (resend or revoke the waiting invitation instead)"""
         invitation, token = services.invite_member(
             data["email"], data["role"], data["opd_ids"], actor=g.actor
         )
+        db.session.commit()
+        notices.send_invitation(g.tenant, invitation, token)
+        return invitation
+
+
+@members_blp.route("/invitations/<uuid:invitation_id>")
+class InvitationById(MethodView):
+    @members_blp.etag
+    @members_blp.response(200, InvitationSchema)
+    def get(self, invitation_id):
+        """Show an invitation that is not accepted yet"""
+        g.actor.require_tenant_role(TENANT_ADMIN)
+        return services.get_pending_invitation(invitation_id)
+
+    @members_blp.etag
+    @members_blp.response(204)
+    def delete(self, invitation_id):
+        """Revoke an invitation: its link stops working"""
+        g.actor.require_tenant_role(TENANT_ADMIN)
+        members_blp.check_etag(services.get_pending_invitation(invitation_id), InvitationSchema)
+        services.revoke_invitation(invitation_id, actor=g.actor)
+        db.session.commit()
+
+
+@members_blp.route("/invitations/<uuid:invitation_id>/resend")
+class InvitationResend(MethodView):
+    @members_blp.response(200, InvitationSchema)
+    def post(self, invitation_id):
+        """Mail a new link valid for another 14 days; the earlier link stops working"""
+        invitation, token = services.resend_invitation(invitation_id, actor=g.actor)
         db.session.commit()
         notices.send_invitation(g.tenant, invitation, token)
         return invitation

@@ -94,5 +94,8 @@ class InvitationSchema(Schema):
     email = fields.String(dump_only=True)
     role = fields.String(dump_only=True)
     opd_ids = fields.List(fields.UUID(), attribute="opd_id_list", dump_only=True)
+    invited_by = fields.UUID(dump_only=True, metadata={"description": "The user who sent it"})
+    sent_at = fields.DateTime(dump_only=True, metadata={"description": "When it was last mailed"})
     expires_at = fields.DateTime(dump_only=True)
+    expired = fields.Boolean(attribute="is_expired", dump_only=True)
     created_at = fields.DateTime(dump_only=True)

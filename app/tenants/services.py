@@ -8,7 +8,8 @@ import hashlib
 import re
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -319,11 +320,21 @@ def delete_opd(opd_id: uuid.UUID, *, actor: Actor) -> None:
     bound = db.session.scalar(select(MembershipOpd.id).where(MembershipOpd.opd_id == opd.id).limit(1))
     if bound is not None:
         raise Conflict(_l("members are bound to this OPD; unbind them first"))
+    if _named_by_waiting_invitation(opd.id):
+        # Accepting would bind the newcomer to an OPD that is gone.
+        raise Conflict(_l("a waiting invitation names this OPD; revoke it first"))
     for check in _opd_reference_checks:
         if reason := check(opd.id):
             raise Conflict(_l("%(reason)s; change them first", reason=reason))
     db.session.delete(opd)
     db.session.flush()
+
+
+def _named_by_waiting_invitation(opd_id: uuid.UUID) -> bool:
+    stmt = select(Invitation.id).where(
+        Invitation.accepted_at.is_(None), Invitation.opd_ids.contains(str(opd_id))
+    )
+    return db.session.scalar(stmt.limit(1)) is not None
 
 
 # --- members ----------------------------------------------------------------------------------
@@ -465,10 +476,23 @@ def _invitation_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _issue_token(invitation: Invitation) -> str:
+    """A fresh link for ``invitation``: only the new token's hash is kept, so any earlier link stops
+    working, and the validity starts again."""
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = _invitation_hash(token)
+    invitation.expires_at = utcnow() + timedelta(days=INVITATION_DAYS)
+    return token
+
+
 def invite_member(
     email: str, role: str, opd_ids: list[uuid.UUID] | None = None, *, actor: Actor
 ) -> tuple[Invitation, str]:
     """Invite someone by email; an existing user is added at once when they accept.
+
+    An email that is already a member, or already has an invitation waiting (expired or not), is refused
+    on ``email``: the admin resends or revokes the waiting one instead, so one person never holds two
+    links with different roles.
 
     Returns the invitation and the one-time token for the acceptance link the caller mails."""
     actor.require_tenant_role(TENANT_ADMIN)
@@ -477,54 +501,84 @@ def invite_member(
     opd_ids = _check_opds(opd_ids or [])
     if opd_ids and role != OPD_OPERATOR:
         raise ValidationFailed.field("opd_ids", _l("only an OPD operator is bound to OPDs"))
-    user = accounts.find_user_by_email(email)
-    if user is not None and membership_of(user.id) is not None:
-        raise Conflict(_l("already a member of this tenant"), {"email": [_l("already a member")]})
-    token = secrets.token_urlsafe(32)
+    _ensure_invitable(email)
     invitation = Invitation(
-        email=email,
-        role=role,
-        opd_ids=",".join(str(i) for i in opd_ids),
-        token_hash=_invitation_hash(token),
-        invited_by=actor.user_id,
-        expires_at=utcnow() + timedelta(days=INVITATION_DAYS),
+        email=email, role=role, opd_ids=",".join(str(i) for i in opd_ids), invited_by=actor.user_id
     )
+    token = _issue_token(invitation)
     db.session.add(invitation)
     db.session.flush()
     return invitation, token
 
 
+def _ensure_invitable(email: str) -> None:
+    user = accounts.find_user_by_email(email)
+    if user is not None and membership_of(user.id) is not None:
+        raise ValidationFailed.field("email", _l("already a member of this tenant"))
+    waiting = select(Invitation.id).where(Invitation.email == email, Invitation.accepted_at.is_(None))
+    if db.session.scalar(waiting.limit(1)) is not None:
+        raise ValidationFailed.field("email", _l("already invited; resend it from the list"))
+
+
 def pending_invitations_query():
+    """Invitations not accepted yet, newest first. Expired ones stay listed: the admin resends or
+    revokes them."""
     return (
         select(Invitation)
-        .where(Invitation.accepted_at.is_(None), Invitation.expires_at > utcnow())
-        .order_by(Invitation.created_at.desc())
+        .where(Invitation.accepted_at.is_(None))
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )
 
 
-def pending_invitations() -> list[Invitation]:
-    return list(db.session.scalars(pending_invitations_query()))
+def pending_invitations_with_inviters_query():
+    """Rows of (invitation, the user who sent it or None), for a list in one query."""
+    return pending_invitations_query().add_columns(User).outerjoin(User, User.id == Invitation.invited_by)
+
+
+def get_pending_invitation(invitation_id: uuid.UUID) -> Invitation:
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.id == invitation_id, Invitation.accepted_at.is_(None))
+    )
+    if invitation is None:
+        raise NotFound(_l("this invitation is unknown or already accepted"))
+    return invitation
+
+
+def resend_invitation(invitation_id: uuid.UUID, *, actor: Actor) -> tuple[Invitation, str]:
+    """A new link and a new validity for a waiting invitation; the old link stops working.
+
+    Returns the invitation and the token for the caller to mail."""
+    actor.require_tenant_role(TENANT_ADMIN)
+    invitation = get_pending_invitation(invitation_id)
+    token = _issue_token(invitation)
+    db.session.flush()
+    return invitation, token
+
+
+def revoke_invitation(invitation_id: uuid.UUID, *, actor: Actor) -> Invitation:
+    """Withdraw a waiting invitation: the row goes (the audit log keeps its values), the link with it."""
+    actor.require_tenant_role(TENANT_ADMIN)
+    invitation = get_pending_invitation(invitation_id)
+    db.session.delete(invitation)
+    db.session.flush()
+    return invitation
 
 
 def find_invitation(token: str) -> Invitation:
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _invitation_hash(token)))
-    if invitation is None or invitation.accepted_at is not None or _aware(invitation.expires_at) <= utcnow():
+    if invitation is None or invitation.accepted_at is not None or invitation.is_expired:
         raise NotFound(_l("this invitation is unknown, used or expired"))
     return invitation
-
-
-def _aware(value):
-    # SQLite hands back naive datetimes; they were stored as UTC.
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def accept_invitation(
     token: str, *, user_id: uuid.UUID | None = None, name: str | None = None, password: str | None = None
 ) -> Membership:
-    """Accept as the logged-in user (whose email must match), or as a new user who sets a password."""
+    """Accept as the logged-in user (whose email must match), or as a new user who sets a password.
+
+    A suspended tenant takes nobody in: no account and no membership is created."""
     invitation = find_invitation(token)
+    ensure_active(get_tenant(invitation.tenant_id))
     user = accounts.find_user_by_email(invitation.email)
     if user_id is not None and (user is None or user.id != user_id):
         raise ValidationFailed.field("email", _l("this invitation was sent to another email address"))
@@ -537,8 +591,7 @@ def accept_invitation(
     membership = Membership(user_id=user.id, role=invitation.role)
     db.session.add(membership)
     db.session.flush()
-    opd_ids = [uuid.UUID(i) for i in invitation.opd_ids.split(",") if i]
-    _bind_opds(membership, _check_opds(opd_ids))
+    _bind_opds(membership, _check_opds(invitation.opd_id_list))
     invitation.accepted_at = utcnow()
     return membership
 
@@ -556,12 +609,30 @@ def seed_tenant_admin(tenant: Tenant, user: User) -> Membership:
         return membership
 
 
-def invite_first_admin(tenant_id: uuid.UUID, email: str, *, actor: Actor) -> tuple[Invitation, str]:
-    """The platform operator invites a new tenant's first tenant_admin."""
+@contextmanager
+def _as_platform_in(tenant_id: uuid.UUID, actor: Actor) -> Iterator[Actor]:
+    """The platform operator acting in a tenant as its admin would (its first admin's invitations)."""
     actor.require_platform_admin()
     tenant = get_tenant(tenant_id)
     with tenant_context(tenant.id):
-        tenant_actor = Actor(
-            user_id=actor.user_id, platform_role=actor.platform_role, tenant_role=TENANT_ADMIN
-        )
+        yield Actor(user_id=actor.user_id, platform_role=actor.platform_role, tenant_role=TENANT_ADMIN)
+
+
+def invite_first_admin(tenant_id: uuid.UUID, email: str, *, actor: Actor) -> tuple[Invitation, str]:
+    """The platform operator invites a new tenant's first tenant_admin."""
+    with _as_platform_in(tenant_id, actor) as tenant_actor:
         return invite_member(email, TENANT_ADMIN, actor=tenant_actor)
+
+
+def resend_tenant_invitation(
+    tenant_id: uuid.UUID, invitation_id: uuid.UUID, *, actor: Actor
+) -> tuple[Invitation, str]:
+    """The platform operator resends one of a tenant's waiting invitations."""
+    with _as_platform_in(tenant_id, actor) as tenant_actor:
+        return resend_invitation(invitation_id, actor=tenant_actor)
+
+
+def revoke_tenant_invitation(tenant_id: uuid.UUID, invitation_id: uuid.UUID, *, actor: Actor) -> Invitation:
+    """The platform operator withdraws one of a tenant's waiting invitations."""
+    with _as_platform_in(tenant_id, actor) as tenant_actor:
+        return revoke_invitation(invitation_id, actor=tenant_actor)

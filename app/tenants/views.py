@@ -28,6 +28,9 @@ admin_bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="te
 # The elements htmx swaps while filtering and paging (the view answers with that fragment alone).
 OPD_TABLE = "opd-table"
 MEMBER_TABLE = "member-table"
+INVITATION_TABLE = "invitation-table"
+# The invitation list shares the members page with the member list, so it pages under its own name.
+INVITATIONS_PAGE = "invitations_page"
 TENANT_TABLE = "tenant-table"
 
 
@@ -129,10 +132,28 @@ def delete_opd(opd_id):
 
 def _members_page(errors=None, form=None, status=422):
     g.actor.require_tenant_role(TENANT_ADMIN)
+    opds = services.list_opds()
+    # An htmx swap of one list builds that list alone.
+    if wants_fragment(INVITATION_TABLE):
+        return render_template("tenants/_invitation_table.html", **_members_invitation_list(opds))
+    members = _member_list(opds)
+    if wants_fragment(MEMBER_TABLE):
+        return render_template("tenants/_member_table.html", **members)
+    return render_template(
+        "tenants/members.html",
+        errors=errors or {},
+        form=form or {},
+        # A refused invitation keeps the OPDs that were ticked.
+        form_opd_ids=form_uuids("opd_ids") if form else [],
+        **members,
+        **_members_invitation_list(opds),
+    ), (status if errors else 200)
+
+
+def _member_list(opds) -> dict:
     search, role = search_arg(), request.args.get("role", "")
     page = paginate(services.members_query(search, role), rows=True)
-    opds = services.list_opds()
-    context = {
+    return {
         "page": page,
         "member_opds": services.opds_by_membership([m.id for m, _u in page.items]),
         "opds": opds,
@@ -140,19 +161,31 @@ def _members_page(errors=None, form=None, status=422):
         "roles": TENANT_ROLES,
         "search": search,
         "role": role,
-        "params": _filters(q=search, role=role),
+        "params": _filters(q=search, role=role, **{INVITATIONS_PAGE: request.args.get(INVITATIONS_PAGE)}),
     }
-    if wants_fragment(MEMBER_TABLE):
-        return render_template("tenants/_member_table.html", **context)
-    return render_template(
-        "tenants/members.html",
-        invitations=services.pending_invitations(),
-        errors=errors or {},
-        form=form or {},
-        # A refused invitation keeps the OPDs that were ticked.
-        form_opd_ids=form_uuids("opd_ids") if form else [],
-        **context,
-    ), (status if errors else 200)
+
+
+def _members_invitation_list(opds) -> dict:
+    # Paging one list keeps the other list's page and the member filters.
+    params = _filters(q=search_arg(), role=request.args.get("role"), page=request.args.get("page"))
+    return _invitation_list(opds, "tenants.members", params, _invitation_url)
+
+
+def _invitation_url(action: str, invitation) -> str:
+    return url_for(f"tenants.{action}_invitation", invitation_id=invitation.id)
+
+
+def _invitation_list(opds, endpoint: str, params: dict, action_url) -> dict:
+    """The waiting invitations, paged under their own query parameter, for ``_invitation_table.html``:
+    the list lives at ``endpoint`` with ``params``; ``action_url(action, invitation)`` resends or revokes."""
+    page = paginate(services.pending_invitations_with_inviters_query(), rows=True, param=INVITATIONS_PAGE)
+    return {
+        "invitations": page,
+        "invitation_opds": {opd.id: opd.acronym or opd.code for opd in opds},
+        "invitation_endpoint": endpoint,
+        "invitation_params": params,
+        "invitation_action": action_url,
+    }
 
 
 @bp.get("/members")
@@ -173,6 +206,34 @@ def invite():
     notices.send_invitation(g.tenant, invitation, token)
     flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
     return redirect(url_for("tenants.members"))
+
+
+@bp.post("/members/invitations/<uuid:invitation_id>/resend")
+def resend_invitation(invitation_id):
+    invitation, token = services.resend_invitation(invitation_id, actor=g.actor)
+    db.session.commit()
+    notices.send_invitation(g.tenant, invitation, token)
+    flash(_resent_message(invitation), "success")
+    return redirect(url_for("tenants.members"))
+
+
+@bp.post("/members/invitations/<uuid:invitation_id>/revoke")
+def revoke_invitation(invitation_id):
+    invitation = services.revoke_invitation(invitation_id, actor=g.actor)
+    db.session.commit()
+    flash(_revoked_message(invitation), "success")
+    return redirect(url_for("tenants.members"))
+
+
+def _resent_message(invitation) -> str:
+    return _(
+        "A new invitation link was sent to %(email)s; the earlier link no longer works.",
+        email=invitation.email,
+    )
+
+
+def _revoked_message(invitation) -> str:
+    return _("The invitation for %(email)s is revoked; its link no longer works.", email=invitation.email)
 
 
 @bp.post("/members/<uuid:membership_id>")
@@ -203,6 +264,8 @@ def remove_member(membership_id):
 @public
 def accept_invitation(token):
     invitation = services.find_invitation(token)
+    # Only a valid link learns that its tenant is suspended; then nobody joins until it is reactivated.
+    services.ensure_active(g.tenant)
     errors = {}
     if request.method == "POST":
         try:
@@ -291,10 +354,38 @@ def tenant(tenant_id):
             errors = _failed(error)
     with tenant_context(tenant.id):
         admins = services.admins()
-        invitations = services.pending_invitations()
+        invitations = _tenant_invitation_list(tenant)
+    if wants_fragment(INVITATION_TABLE):
+        return render_template("tenants/_invitation_table.html", **invitations)
     return render_template(
-        "tenants/admin_tenant.html", tenant=tenant, admins=admins, invitations=invitations, errors=errors
+        "tenants/admin_tenant.html", tenant=tenant, admins=admins, errors=errors, **invitations
     ), (422 if errors else 200)
+
+
+def _tenant_invitation_list(tenant) -> dict:
+    def action_url(action, invitation):
+        return url_for(f"admin.{action}_tenant_invitation", tenant_id=tenant.id, invitation_id=invitation.id)
+
+    return _invitation_list(services.list_opds(), "admin.tenant", {"tenant_id": tenant.id}, action_url)
+
+
+@admin_bp.post("/tenants/<uuid:tenant_id>/invitations/<uuid:invitation_id>/resend")
+@platform_admin_required
+def resend_tenant_invitation(tenant_id, invitation_id):
+    invitation, token = services.resend_tenant_invitation(tenant_id, invitation_id, actor=g.actor)
+    db.session.commit()
+    notices.send_invitation(services.get_tenant(tenant_id), invitation, token)
+    flash(_resent_message(invitation), "success")
+    return redirect(url_for("admin.tenant", tenant_id=tenant_id))
+
+
+@admin_bp.post("/tenants/<uuid:tenant_id>/invitations/<uuid:invitation_id>/revoke")
+@platform_admin_required
+def revoke_tenant_invitation(tenant_id, invitation_id):
+    invitation = services.revoke_tenant_invitation(tenant_id, invitation_id, actor=g.actor)
+    db.session.commit()
+    flash(_revoked_message(invitation), "success")
+    return redirect(url_for("admin.tenant", tenant_id=tenant_id))
 
 
 @admin_bp.post("/tenants/<uuid:tenant_id>/status")

@@ -64,3 +64,24 @@ def test_translations_keep_the_placeholders():
         expected = set(PLACEHOLDER.findall(" ".join(ids)))
         for string in strings:
             assert set(PLACEHOLDER.findall(string)) == expected, message.id
+
+
+def test_every_translated_message_in_python_is_a_literal():
+    """pybabel reads messages from the code: ``_(variable)`` is never extracted, so never translated."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"_", "_l", "gettext", "lazy_gettext", "ngettext"}
+                and not (
+                    node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                )
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, f"messages the catalogue cannot see: {found}"

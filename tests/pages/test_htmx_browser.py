@@ -140,7 +140,9 @@ def test_an_opd_operator_is_invited_with_the_opds_ticked(page, live_server, demo
     expect(picker.locator("summary")).to_contain_text("BPBD, DLH")
     page.get_by_role("button", name="Undang", exact=True).click()
     expect(page.locator(".kc-flash")).to_contain_text("staf.dlh@palopokota.go.id")
-    expect(page.locator(".list-group")).to_contain_text("staf.dlh@palopokota.go.id · Operator OPD")
+    invitation = page.locator("#invitation-table tr", has_text="staf.dlh@palopokota.go.id")
+    expect(invitation).to_contain_text("Operator OPD")
+    expect(invitation).to_contain_text("BPBD, DLH")
 
 
 def test_no_page_is_kept_in_the_browsers_storage(page, live_server, many_opds):
