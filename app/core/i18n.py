@@ -165,6 +165,12 @@ def init_app(app: Flask) -> None:
         file_size=format_file_size,
         role_label=role_label,
     )
+    from app.core.form_errors import field_label, page_message
+
     app.jinja_env.globals.update(
-        current_locale=lambda: str(get_locale()), zone_label=zone_label, switch_target=switch_target
+        current_locale=lambda: str(get_locale()),
+        zone_label=zone_label,
+        switch_target=switch_target,
+        field_label=field_label,
+        page_message=page_message,
     )

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from app.core.auth import MINISTRY_ADMIN, PLATFORM_ADMIN
+from app.core.form_errors import register_field_labels
 from app.core.nav import register_nav
 from app.core.paths import register_path_param
 from app.masterplan.models import (
@@ -22,6 +23,66 @@ register_nav("tenant", "masterplan.index", _l("Masterplan"), order=20)
 # The national framework is the ministry's reference data: its menu entry stands under "Ministry".
 register_nav(
     "ministry", "frameworks_admin.frameworks", _l("Frameworks"), (PLATFORM_ADMIN, MINISTRY_ADMIN), order=20
+)
+
+register_field_labels(
+    {
+        "code": _l("Code"),
+        "name": _l("Name"),
+        "text": _l("Text"),
+        "title": _l("Title"),
+        "description": _l("Description"),
+        "version_label": _l("Version"),
+        "framework_id": _l("Framework"),
+        "period_start": _l("Period from (year)"),
+        "period_end": _l("Period to (year)"),
+        "rpjmd_start": _l("RPJMD from"),
+        "rpjmd_end": _l("RPJMD to"),
+        "legal_type": _l("Legal basis"),
+        "legal_number": _l("Number"),
+        "legal_date": _l("Date"),
+        "vision": _l("Vision (visi)"),
+        "dimension_code": _l("Dimension"),
+        "dimension_codes": _l("Dimensions it serves"),
+        "sub_dimension_code": _l("Sub-dimension"),
+        "parent_id": _l("Beneath strategy"),
+        "goal_id": _l("Goal"),
+        "unit": _l("Unit"),
+        "polarity": _l("Polarity"),
+        "accumulation": _l("Accumulation"),
+        "baseline_value": _l("Baseline value"),
+        "baseline_year": _l("Baseline year"),
+        "target-*": _l("Target %(part)s"),
+        "data_source": _l("Data source"),
+        "responsible_opd_id": _l("Responsible OPD"),
+        "strategy_ids": _l("Strategies"),
+        "program_class": _l("Class"),
+        "horizon": _l("Horizon"),
+        "quick_win": _l("Quick win"),
+        "lead_opd_id": _l("Lead OPD"),
+        "supporting_opd_ids": _l("Supporting OPDs"),
+        "roadmap_years": _l("Roadmap years"),
+        "budget_lines": _l("Budget"),
+        "partners": _l("Partners"),
+        "sector": _l("Sector"),
+        "year": _l("Year"),
+        "amount": _l("Amount (Rp)"),
+        "funding_source": _l("Funding source"),
+        "status": _l("Status"),
+        "program_id": _l("Program"),
+        "opd_id": _l("OPD"),
+        "activity": _l("Activity"),
+        "output": _l("Output"),
+        "target": _l("Target"),
+        "budget": _l("Budget (Rp)"),
+        "level": _l("Readiness"),
+        "condition": _l("Condition"),
+        "current_condition": _l("Current condition"),
+        "future_condition": _l("Future condition (kondisi masa depan)"),
+        "implication": _l("Implication"),
+        "quadrant": _l("Quadrant"),
+        "number": _l("Number"),
+    }
 )
 
 register_path_param("masterplan_id", Masterplan)

@@ -279,7 +279,7 @@ def start_revision(
     """Copy a whole version (every part, budget line and target) into a new draft that revises it."""
     require_editor(actor)
     source = get_masterplan(masterplan_id)
-    label = version_label or _free_label(suggest_version_label(source.version_label))
+    label = version_label or next_free_version_label(source.version_label)
     values = _clean_header({"version_label": label, "title": title or source.title}, source)
     _ensure_label_free(values["version_label"])
     copy = Masterplan(
@@ -295,13 +295,15 @@ def start_revision(
     return copy
 
 
-def _free_label(label: str) -> str:
+def next_free_version_label(label: str) -> str:
+    """The next major version no other version of the tenant uses: 1.1 → 2.0, or 3.0 when 2.0 exists."""
     taken = set(db.session.scalars(select(Masterplan.version_label)))
-    candidate, n = label, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{label}-{n}"
-    return candidate
+    candidate = suggest_version_label(label)
+    for _attempt in range(100):
+        if candidate not in taken:
+            return candidate
+        candidate = suggest_version_label(candidate)
+    return f"{label}-{len(taken) + 1}"
 
 
 def copy_parts(source_id: uuid.UUID, target_id: uuid.UUID) -> None:

@@ -196,14 +196,31 @@ def test_a_refused_form_comes_back_with_the_field_named(client, admin):
             "code": "P-1",
             "name": "Program",
             "dimension_code": "SOC",
-            "budget-year": ["2026"],
-            "budget-amount": ["sejuta"],
-            "budget-funding_source": ["APBD"],
+            "budget-year": ["2026", "2027"],
+            "budget-amount": ["Rp 1.000.000", "1.5 M"],
+            "budget-funding_source": ["APBD", "APBD"],
         },
     )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert "budget_lines" in body and 'value="P-1"' in body
+    # Named as the form names it, the bad row pointed at; what was typed stays; "1.5 M" is not Rp 15.
+    assert "Budget</span>: row 2, Amount (Rp): Not a whole number." in body and 'value="P-1"' in body
+    assert 'value="1.5 M"' in body
+    indonesian = page_post(
+        client,
+        f"{url}?lang=id",
+        {
+            "code": "P-1",
+            "name": "Program",
+            "dimension_code": "SOC",
+            "budget-year": ["2026"],
+            "budget-amount": ["1.5 M"],
+            "budget-funding_source": ["APBD"],
+        },
+    )
+    assert "baris 1" in indonesian.get_data(as_text=True) and "Bukan bilangan bulat." in indonesian.get_data(
+        as_text=True
+    )
     header = {"title": "X", "version_label": "1.0", "period_start": "2025", "period_end": "2029"}
     duplicate = page_post(
         client, f"/t/{admin.slug}/masterplans/", {**header, "framework_id": str(kominfo_id())}

@@ -129,6 +129,9 @@ def test_enacting_needs_the_legal_basis_and_supersedes_the_enacted_version(api):
     )
     statuses = {m["version_label"]: m["status"] for m in api.get("/masterplans").get_json()}
     assert statuses == {"1.0": "superseded", "2.0": "enacted"}
+    # The next label offered is one no version uses: 3.0, then 4.0 while 3.0 is a draft.
+    labels = [api.post(f"/masterplans/{second['id']}/revisions").get_json()["version_label"] for _ in "ab"]
+    assert labels == ["3.0", "4.0"]
 
 
 def test_a_status_cannot_skip_review(api):

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.core.errors import DomainError
+from app.core.form_errors import field_label, page_message
 from app.extensions import db
 from app.masterplan.common import can_edit
 from app.masterplan.models import DRAFT, Masterplan
@@ -122,8 +123,15 @@ def attempt(action) -> tuple[dict, int]:
 
 def flash_outcome(errors: dict, success: str) -> None:
     if errors:
-        # Lazy messages are rendered here: str.join takes only text.
-        flash("; ".join(str(m) for messages in errors.values() for m in messages), "danger")
+        # Each message with its field's label; lazy messages are rendered here (str.join takes only text).
+        flash(
+            "; ".join(
+                page_message(m) if field == "_" else f"{field_label(field)}: {page_message(m)}"
+                for field, messages in errors.items()
+                for m in messages
+            ),
+            "danger",
+        )
     else:
         flash(success, "success")
 

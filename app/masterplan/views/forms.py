@@ -11,6 +11,8 @@ from flask import request
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
 
+from app.core.form_errors import page_errors
+
 
 @dataclass
 class FormField:
@@ -21,23 +23,6 @@ class FormField:
     required: bool = False
     help: str | None = None
     width: int = 12  # Bootstrap columns at md and up
-
-
-def flatten_messages(messages: dict) -> dict[str, list[str]]:
-    """marshmallow's nested errors ({"budget_lines": {0: {"year": [...]}}}) as {field: ["#1 year: ..."]}."""
-    return {str(name): list(_texts(value)) for name, value in messages.items()}
-
-
-def _texts(value, where: str = ""):
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            label = f"#{key + 1}" if isinstance(key, int) else str(key)
-            yield from _texts(inner, f"{where}{label} ")
-    elif isinstance(value, list):
-        for item in value:
-            yield from _texts(item, where)
-    else:
-        yield f"{where}{value}".strip()
 
 
 def read_form(
@@ -74,7 +59,7 @@ def load(schema: Schema, raw: dict, *, partial: bool = False) -> tuple[dict, dic
     try:
         return schema.load(raw, partial=partial), {}
     except ValidationError as error:
-        return {}, flatten_messages(error.messages)
+        return {}, page_errors(error.messages)
 
 
 def rows_from_form(prefix: str, names: tuple[str, ...], filled: tuple[str, ...] = ()) -> list[dict]:

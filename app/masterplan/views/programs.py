@@ -67,10 +67,14 @@ def program_fields(refs: MasterplanRefs, years: list[int]) -> list[FormField]:
     ]
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+")
+
+
 def _amount(raw: str) -> str:
-    """Rupiah as typed: 'Rp 450.000.000', '450,000,000' or '450000000' all mean the same."""
-    digits = re.sub(r"[^\d]", "", raw or "")
-    return digits if digits else raw
+    """Rupiah as typed: 'Rp 450.000.000', '450,000,000' or '450000000' all mean the same. Anything else
+    ('1.5 M', '1.250.000,50') is passed on as typed, so the schema refuses it rather than guessing."""
+    text = re.sub(r"^rp\.?\s*", "", (raw or "").strip(), flags=re.IGNORECASE)
+    return re.sub(r"[., ]", "", text) if _GROUPED.fullmatch(text) else raw
 
 
 def _lists_from_form() -> dict:

@@ -122,7 +122,7 @@ def overview(masterplan_id):
         framework=framework,
         revised_from=revised_from,
         legal_fields=_legal_fields(),
-        suggested_label=versions.suggest_version_label(mp.version_label),
+        suggested_label=versions.next_free_version_label(mp.version_label),
     )
 
 
