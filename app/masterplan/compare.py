@@ -7,6 +7,7 @@ mission numbers, a dimension's readiness aspect). Each version is read whole in 
 
 import uuid
 from dataclasses import dataclass, field
+from textwrap import shorten
 
 from app.masterplan.content import MasterplanContent, load_content
 from app.masterplan.frameworks import get_framework
@@ -89,7 +90,7 @@ class _Describer:
         return sub or self.dim.get(getattr(row, "dimension_id", None), "")
 
     def _goal_label(self, goal: Goal) -> str:
-        return f"{self._place(goal)} · {goal.text[:80]}"
+        return f"{self._place(goal)} · {shorten(goal.text, 80, placeholder=' …')}"
 
     def masterplan(self) -> list[Entry]:
         m = self.c.masterplan
@@ -114,7 +115,7 @@ class _Describer:
             Entry(
                 m.lineage,
                 f"mission:{m.number}",
-                f"{m.number}. {m.text[:80]}",
+                f"{m.number}. {shorten(m.text, 80, placeholder=' …')}",
                 {
                     "number": str(m.number),
                     "text": m.text,
@@ -156,7 +157,7 @@ class _Describer:
             Entry(
                 s.lineage,
                 None,
-                f"{self.dim[s.dimension_id]} · {s.quadrant} · {s.text[:80]}",
+                f"{self.dim[s.dimension_id]} · {s.quadrant} · {shorten(s.text, 80, placeholder=' …')}",
                 {"dimension": self.dim[s.dimension_id], "quadrant": s.quadrant, "text": s.text},
             )
             for s in self.c[SwotItem]
@@ -200,7 +201,7 @@ class _Describer:
             Entry(
                 s.lineage,
                 f"strategy:{s.code}",
-                f"{s.code} {s.text[:80]}",
+                f"{s.code} {shorten(s.text, 80, placeholder=' …')}",
                 {
                     "code": s.code,
                     "placement": self._place(s),

@@ -336,3 +336,15 @@ def test_a_strategy_moves_to_another_place_on_its_edit_page(client, admin):
     with tenant_context(admin.tenant_id):
         placed = {s.code: (s.dimension_id, s.parent_id) for s in db.session.scalars(select(Strategy))}
     assert placed["S.1.1"][1] is not None and placed["S.1.1"][0] == placed["S.1"][0]
+
+
+def test_the_analysis_opens_on_a_dimension_that_holds_entries(client, admin):
+    masterplan = make_masterplan(admin)
+    url = f"/t/{admin.slug}/masterplans/{masterplan.id}"
+    for text in ("Jaringan komunitas kuat", "Relawan TIK aktif"):
+        form = {"dimension_code": "SOC", "quadrant": "S", "text": text}
+        assert page_post(client, f"{url}/swot", form).status_code == 302
+    page = page_get(client, f"{url}/analysis?lang=en").get_data(as_text=True)
+    current = re.search(r'aria-current="page" href="[^"]*dimension=(\w+)"[^>]*>([^<]*)<span[^>]*>(\d+)', page)
+    assert current.groups() == ("SOC", "SOC · Smart Society ", "2")
+    assert "Relawan TIK aktif" in page

@@ -104,29 +104,38 @@ def delete_mission(masterplan_id, mission_id):
 # --- analysis ----------------------------------------------------------------------------------------
 
 
-def _selected_dimension(refs: MasterplanRefs):
+def _entry_counts(refs: MasterplanRefs, readiness, gaps, swot) -> dict[str, int]:
+    """How many readiness notes, gaps and SWOT lines each dimension holds."""
+    counts: dict[str, int] = {}
+    dimension_ids = [r.dimension_id for r in readiness] + [s.dimension_id for s in swot]
+    dimension_ids += [refs.sub_dimension_by_id[g.sub_dimension_id].dimension_id for g in gaps]
+    for dimension_id in dimension_ids:
+        code = refs.dimension_by_id[dimension_id].code
+        counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
+def _selected_dimension(refs: MasterplanRefs, counts: dict[str, int]):
+    """The dimension asked for; else the first that holds entries, so the page opens on content."""
     code = request.values.get("dimension")
-    return refs.dimension_by_code.get(code) or (refs.dimensions[0] if refs.dimensions else None)
+    first_filled = next((d for d in refs.dimensions if counts.get(d.code)), None)
+    return (
+        refs.dimension_by_code.get(code) or first_filled or (refs.dimensions[0] if refs.dimensions else None)
+    )
 
 
 def _analysis_page(masterplan_id, errors=None, status=200, form=None, form_kind=None):
     mp = get_masterplan(masterplan_id)
     refs = MasterplanRefs(mp)
-    dim = _selected_dimension(refs)
-    readiness = [
-        r
-        for r in db.session.scalars(analysis.readiness_query(masterplan_id))
-        if dim and r.dimension_id == dim.id
-    ]
+    all_readiness = list(db.session.scalars(analysis.readiness_query(masterplan_id)))
+    all_gaps = list(db.session.scalars(analysis.gaps_query(masterplan_id)))
+    all_swot = list(db.session.scalars(analysis.swot_query(masterplan_id)))
+    counts = _entry_counts(refs, all_readiness, all_gaps, all_swot)
+    dim = _selected_dimension(refs, counts)
+    readiness = [r for r in all_readiness if dim and r.dimension_id == dim.id]
     sub_ids = {s.id for s in refs.sub_dimensions if dim and s.dimension_id == dim.id}
-    gaps = [
-        gap
-        for gap in db.session.scalars(analysis.gaps_query(masterplan_id))
-        if gap.sub_dimension_id in sub_ids
-    ]
-    swot = [
-        s for s in db.session.scalars(analysis.swot_query(masterplan_id)) if dim and s.dimension_id == dim.id
-    ]
+    gaps = [gap for gap in all_gaps if gap.sub_dimension_id in sub_ids]
+    swot = [s for s in all_swot if dim and s.dimension_id == dim.id]
     return render_page(
         "masterplan/analysis.html",
         mp,
@@ -134,6 +143,7 @@ def _analysis_page(masterplan_id, errors=None, status=200, form=None, form_kind=
         status,
         refs=refs,
         dim=dim,
+        counts=counts,
         readiness={r.aspect: r for r in readiness},
         gaps=gaps,
         swot={q: [s for s in swot if s.quadrant == q] for q in SWOT_QUADRANTS},

@@ -1,5 +1,7 @@
 """Choices for page selects and checkboxes: dimensions, sub-dimensions, OPDs, code lists, labelled keys."""
 
+import textwrap
+
 from app.masterplan.common import MasterplanRefs
 from app.masterplan.views import LABELS, localized_name
 
@@ -31,3 +33,8 @@ def code_choices(refs: MasterplanRefs, list_name: str) -> list[tuple[str, str]]:
 
 def labelled(keys, group: str) -> list[tuple[str, str]]:
     return [(k, str(LABELS[group][k])) for k in keys]
+
+
+def shortened(text: str, width: int = 60) -> str:
+    """A long text cut at a word for a choice's label, with an ellipsis to say so."""
+    return textwrap.shorten(text, width, placeholder=" …")

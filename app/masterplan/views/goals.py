@@ -17,6 +17,7 @@ from app.masterplan.schemas import (
     IndicatorSchema,
 )
 from app.masterplan.views import bp, render_page
+from app.masterplan.views.choices import shortened
 from app.masterplan.views.editing import (
     PartPage,
     create_part,
@@ -35,7 +36,7 @@ def _goal_choices(refs: MasterplanRefs, goal_rows) -> list[tuple[str, str]]:
         sub = refs.sub_dimension_by_id.get(goal.sub_dimension_id)
         return sub.code if sub else refs.dimension_by_id[goal.dimension_id].code
 
-    return [(str(goal.id), f"{place(goal)} · {goal.text[:90]}") for goal in goal_rows]
+    return [(str(goal.id), f"{place(goal)} · {shortened(goal.text, 90)}") for goal in goal_rows]
 
 
 def _goals_page(masterplan_id, errors=None, status=200, form=None):

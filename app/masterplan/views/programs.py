@@ -13,7 +13,14 @@ from app.masterplan.common import MasterplanRefs, get_masterplan, get_part
 from app.masterplan.models import BUDGET_STATUSES, PROGRAM_STATUSES, Program
 from app.masterplan.schemas import ProgramCreateSchema, ProgramSchema
 from app.masterplan.views import attempt, bp, flash_outcome, render_page
-from app.masterplan.views.choices import code_choices, dimension_choices, labelled, opd_choices, sub_choices
+from app.masterplan.views.choices import (
+    code_choices,
+    dimension_choices,
+    labelled,
+    opd_choices,
+    shortened,
+    sub_choices,
+)
 from app.masterplan.views.forms import FormField, int_arg, read_form, rows_from_form, uuid_arg
 
 PAGE_SIZE = 50
@@ -55,7 +62,7 @@ def program_fields(refs: MasterplanRefs, years: list[int]) -> list[FormField]:
             "strategy_ids",
             _("Strategies served"),
             "checkboxes",
-            [(str(s.id), f"{s.code} {s.text[:60]}") for s in strategies],
+            [(str(s.id), f"{s.code} {shortened(s.text)}") for s in strategies],
         ),
         FormField("program_class", _("Class"), "select", code_choices(refs, "program_class"), width=4),
         FormField("horizon", _("Horizon"), "select", code_choices(refs, "horizon"), width=4),
