@@ -35,9 +35,29 @@ def audit_value(value) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
+def audit_shown(entry, field: str, value) -> str:
+    """A value of an entry's column as the log shows it: a stored code by its label, then short."""
+    from app.core.audit import value_label
+
+    return audit_value(value_label(entry.object_type, field, value))
+
+
+TITLE_FIELDS = ("name", "code", "email", "filename", "kind")
+
+
+def audit_title(entry) -> str | None:
+    """What names the object in an entry: its name, code, email, file name or job kind."""
+    values = entry.after or entry.before or {}
+    for field in TITLE_FIELDS:
+        if values.get(field):
+            return audit_shown(entry, field, values[field])
+    return None
+
+
 def _register_labels() -> None:
     """How the foundation's objects read in the log; later domains register theirs in their own package."""
-    from app.core.audit import register_object_label
+    from app.core.audit import register_object_label, register_value_label
+    from app.core.i18n import role_label
 
     for object_type, label in {
         "Tenant": _l("Tenant"),
@@ -49,8 +69,11 @@ def _register_labels() -> None:
         "Membership": _l("Member"),
         "MembershipOpd": _l("Member's OPD"),
         "Invitation": _l("Invitation"),
+        "Region": _l("Region"),
     }.items():
         register_object_label(object_type, label)
+    for object_type in ("Membership", "Invitation"):
+        register_value_label(object_type, "role", role_label)
 
 
 def init_app(app) -> None:
@@ -62,7 +85,11 @@ def init_app(app) -> None:
     audit.install(app, tenant_table=AuditEntry.__table__, platform_table=PlatformAuditEntry.__table__)
     _register_labels()
     app.jinja_env.globals.update(
-        object_label=audit.object_label, audit_actions=audit_actions, audit_origin=audit_origin
+        object_label=audit.object_label,
+        audit_actions=audit_actions,
+        audit_origin=audit_origin,
+        audit_shown=audit_shown,
+        audit_title=audit_title,
     )
     app.jinja_env.filters["audit_value"] = audit_value
     app.register_blueprint(views.bp)

@@ -3,11 +3,13 @@
 Filtering and paging work as plain GET forms and links; with htmx only the results are swapped.
 """
 
-from flask import Blueprint, current_app, g, render_template, request
+from flask import Blueprint, g, render_template, request
+from flask_babel import get_timezone
 from marshmallow import ValidationError
 
 from app.audit import services
 from app.audit.schemas import AuditQueryArgsSchema
+from app.core import audit
 from app.core.auth import TENANT_ADMIN
 from app.core.pages import is_htmx, platform_admin_required
 from app.core.pagination import page_number, paginate
@@ -21,7 +23,7 @@ PAGE_SIZE = 50
 
 def _filters(timezone: str) -> tuple[services.AuditFilter, dict]:
     """The filter from the query string (empty fields ignored) and the errors, by field, if any."""
-    raw = {k: v for k, v in request.args.items() if k != "page" and v}
+    raw = {k: v for k, v in request.args.items() if k not in ("page", "lang") and v}
     try:
         return services.AuditFilter(timezone=timezone, **AuditQueryArgsSchema().load(raw)), {}
     except ValidationError as error:
@@ -34,7 +36,8 @@ def _render(template: str, query, users, object_types, timezone: str, **context)
     context.update(
         page=page,
         users=users,
-        object_types=object_types,
+        # The filter offers object types as they read, in alphabetical order of the page's language.
+        object_types=sorted(object_types, key=lambda t: str(audit.object_label(t)).casefold()),
         errors=errors,
         args=request.args,
         endpoint=request.endpoint,
@@ -67,5 +70,5 @@ def platform_entries():
         lambda filters: services.platform_log_query(filters, actor=g.actor),
         services.platform_log_users(actor=g.actor),
         services.platform_object_types(actor=g.actor),
-        current_app.config["BABEL_DEFAULT_TIMEZONE"],
+        str(get_timezone()),  # the zone the page shows its times in
     )

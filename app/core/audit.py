@@ -18,7 +18,7 @@ import enum
 import json
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -45,6 +45,7 @@ REDACTED = "***"
 
 # How each object type reads on the audit pages; domains register theirs next to their nav entries.
 _object_labels: dict[str, object] = {}
+_value_labels: dict[tuple[str, str], Callable[[object], object]] = {}
 
 _PENDING = "audit_pending_events"
 _SENT = "audit_sent_events"
@@ -68,6 +69,16 @@ def register_object_label(object_type: str, label) -> None:
 
 def object_label(object_type: str | None):
     return _object_labels.get(object_type or "", object_type or "")
+
+
+def register_value_label(object_type: str, column: str, label: Callable[[object], object]) -> None:
+    """How a stored code in ``column`` reads on the audit pages: ``label(code)`` (a job kind, a role)."""
+    _value_labels[(object_type, column)] = label
+
+
+def value_label(object_type: str | None, column: str, value):
+    label = _value_labels.get((object_type or "", column))
+    return label(value) if label is not None and value is not None and value != "" else value
 
 
 def current_actor() -> AuditActor:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from babel.dates import get_date_format, get_datetime_format, get_time_format
 from babel.numbers import format_compact_decimal
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import LazyString, format_decimal, get_locale, get_timezone
+from flask_babel import LazyString, format_decimal, get_locale, get_timezone, gettext
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import format_percent as babel_format_percent
@@ -65,9 +65,43 @@ def switch_target() -> str:
     return f"{request.path}?{urlencode(query)}" if query else request.path
 
 
+# Outside a tenant: the zone of the user's only tenant, if they have exactly one (set by app.tenants,
+# since core imports no domain). A function of the user returning a zone name or None.
+_home_timezone = None
+
+
+def register_home_timezone(find) -> None:
+    global _home_timezone
+    _home_timezone = find
+
+
 def select_timezone() -> str:
+    """The tenant's zone on its pages; elsewhere the zone of the user's only tenant, else WIB."""
     tenant = g.get("tenant")
-    return tenant.timezone if tenant is not None else current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    if tenant is not None:
+        return tenant.timezone
+    home = _user_home_timezone()
+    return home or current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def _user_home_timezone() -> str | None:
+    """The zone of the only tenant of the user of this request (looked up once per request), or None."""
+    if not has_request_context() or _home_timezone is None:
+        return None
+    if "home_timezone" not in g:
+        user = g.get("user")
+        g.home_timezone = _home_timezone(user) if user is not None else None
+    return g.home_timezone
+
+
+def zone_note() -> str:
+    """The footer's sentence on the zone of the page's times: plain about the default outside a tenant."""
+    if g.get("tenant") is not None or _user_home_timezone():
+        return gettext("Times are shown in %(zone)s.", zone=zone_label())
+    return gettext(
+        "Times on this page are shown in %(zone)s (Jakarta time); a tenant's pages show its own zone.",
+        zone=zone_label(),
+    )
 
 
 def zone_label(timezone: str | None = None) -> str:
@@ -170,6 +204,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_locale=lambda: str(get_locale()),
         zone_label=zone_label,
+        zone_note=zone_note,
         switch_target=switch_target,
         field_label=field_label,
         page_message=page_message,

@@ -30,13 +30,14 @@ def job_status_label(status: str) -> str:
 
 def init_app(app) -> None:
     from app.core.api import register_api
-    from app.core.audit import register_object_label
+    from app.core.audit import register_object_label, register_value_label
     from app.files.services import register_owner
     from app.jobs import api, results, services, views
 
     register_owner(results.OWNER_TYPE, lambda run_id, actor: services.may_see_job(run_id, actor))
     register_object_label("JobRun", _l("Job"))
     register_object_label("StoredFile", _l("File"))
+    register_value_label("JobRun", "kind", job_kind_label)
     app.jinja_env.globals.update(job_kind_label=job_kind_label, job_status_label=job_status_label)
     app.register_blueprint(views.bp)
     register_api(app, *api.blueprints)

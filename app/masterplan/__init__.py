@@ -97,6 +97,35 @@ register_path_param("program_id", Program)
 register_path_param("action_item_id", ActionItem)
 
 
+def _register_audit_labels() -> None:
+    """How the masterplan's objects read on the audit pages."""
+    from app.core.audit import register_object_label
+
+    for object_type, label in {
+        "Framework": _l("Framework"),
+        "FrameworkDimension": _l("Framework dimension"),
+        "FrameworkSubDimension": _l("Framework sub-dimension"),
+        "CodeListItem": _l("Code list entry"),
+        "Masterplan": _l("Masterplan version"),
+        "Mission": _l("Mission"),
+        "MissionDimension": _l("Mission's dimension"),
+        "ReadinessEntry": _l("Readiness entry"),
+        "GapAnalysis": _l("Gap analysis"),
+        "SwotItem": _l("SWOT item"),
+        "Goal": _l("Goal"),
+        "Indicator": _l("Indicator"),
+        "IndicatorTarget": _l("Indicator target"),
+        "Strategy": _l("Strategy"),
+        "Program": _l("Program"),
+        "ProgramStrategy": _l("Program's strategy"),
+        "ProgramOpd": _l("Program's supporting OPD"),
+        "ProgramPartner": _l("Program partner"),
+        "BudgetLine": _l("Budget line"),
+        "ActionItem": _l("Action plan item"),
+    }.items():
+        register_object_label(object_type, label)
+
+
 def init_app(app) -> None:
     from app.core.api import register_api
     from app.files.services import register_owner
@@ -111,3 +140,4 @@ def init_app(app) -> None:
     views.init_app(app)
     register_opd_reference(programs.opd_references)
     register_owner(legal.OWNER_TYPE, legal.can_read)
+    _register_audit_labels()

@@ -2,6 +2,7 @@
 
 import uuid
 
+from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
@@ -71,7 +72,15 @@ def delete_goal(masterplan_id, goal_id, *, actor: Actor) -> None:
     goal = get_part(Goal, masterplan_id, goal_id)
     count = db.session.scalar(select(func.count()).where(Indicator.goal_id == goal.id))
     if count:
-        raise Conflict(_l("this goal has %(count)d indicator(s): move or remove them first", count=count))
+        raise Conflict(
+            LazyString(
+                lambda: ngettext(
+                    "this goal has %(num)d indicator: move or remove it first",
+                    "this goal has %(num)d indicators: move or remove them first",
+                    count,
+                )
+            )
+        )
     db.session.delete(goal)
     db.session.flush()
 

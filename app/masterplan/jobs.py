@@ -10,6 +10,7 @@ from io import BytesIO
 from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.core.audit import record_event
 from app.core.auth import Actor
@@ -58,21 +59,23 @@ def import_workbook(*, actor: Actor, masterplan_id: str, file_id: str) -> JobRes
         report = store_result(
             BytesIO(report_workbook(check.problems)), f"laporan-impor-{file_stem(masterplan)}.xlsx"
         )
-        rows = len({(p.sheet, p.row) for p in check.problems})
+        problems, rows = len(check.problems), len({(p.sheet, p.row) for p in check.problems})
         return JobResult(
             file=report,
             refused=True,
             url=page_path("masterplan.exchange", tenant=g.tenant.slug, masterplan_id=masterplan.id),
             message=_(
-                "Nothing was imported: %(problems)s problem(s) in %(rows)s row(s). Correct them (see the "
-                "report) and import the file again.",
-                problems=format_number(len(check.problems)),
-                rows=format_number(rows),
+                "Nothing was imported: %(problems)s in %(rows)s. Correct them (see the report) and import "
+                "the file again.",
+                problems=ngettext(
+                    "%(count)s problem", "%(count)s problems", problems, count=format_number(problems)
+                ),
+                rows=ngettext("%(count)s row", "%(count)s rows", rows, count=format_number(rows)),
             ),
         )
     report_progress(60, _("Writing the masterplan"))
     outcome = check.write()
-    created = format_number(sum(o.created for o in outcome.values()))
+    created = sum(o.created for o in outcome.values())
     updated = format_number(sum(o.updated for o in outcome.values()))
     unchanged = format_number(sum(o.unchanged for o in outcome.values()))
     record_event(
@@ -87,9 +90,11 @@ def import_workbook(*, actor: Actor, masterplan_id: str, file_id: str) -> JobRes
     )
     return JobResult(
         url=page_path("masterplan.overview", tenant=g.tenant.slug, masterplan_id=masterplan.id),
-        message=_(
-            "Imported: %(created)s row(s) added, %(updated)s changed, %(unchanged)s already as in the file.",
-            created=created,
+        message=ngettext(
+            "Imported: %(created)s row added, %(updated)s changed, %(unchanged)s already as in the file.",
+            "Imported: %(created)s rows added, %(updated)s changed, %(unchanged)s already as in the file.",
+            created,
+            created=format_number(created),
             updated=updated,
             unchanged=unchanged,
         ),

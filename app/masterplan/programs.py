@@ -4,6 +4,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
+from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 
@@ -485,11 +486,15 @@ def delete_program(masterplan_id, program_id, *, actor: Actor) -> None:
     program = get_part(Program, masterplan_id, program_id)
     count = db.session.scalar(select(func.count()).where(ActionItem.program_id == program.id))
     if count:
+        code = program.code  # read now: the message is rendered after the rollback
         raise Conflict(
-            _l(
-                "program %(code)s has %(count)d action plan item(s): remove them first",
-                code=program.code,
-                count=count,
+            LazyString(
+                lambda: ngettext(
+                    "program %(code)s has %(num)d action plan item: remove it first",
+                    "program %(code)s has %(num)d action plan items: remove them first",
+                    count,
+                    code=code,
+                )
             )
         )
     for model in (ProgramStrategy, ProgramOpd, ProgramPartner, BudgetLine):
@@ -502,13 +507,22 @@ def opd_references(opd_id: uuid.UUID):
     """What in the masterplans still names an OPD (programs it leads or supports, indicators, action
     plan), as a lazy message; None when nothing does."""
     counted = (
-        (Program.lead_opd_id, lambda n: _l("%(count)d program(s) it leads", count=n)),
-        (ProgramOpd.opd_id, lambda n: _l("%(count)d program(s) it supports", count=n)),
-        (Indicator.responsible_opd_id, lambda n: _l("%(count)d indicator(s) it is responsible for", count=n)),
-        (ActionItem.opd_id, lambda n: _l("%(count)d action plan item(s)", count=n)),
+        (Program.lead_opd_id, lambda n: ngettext("%(num)d program it leads", "%(num)d programs it leads", n)),
+        (
+            ProgramOpd.opd_id,
+            lambda n: ngettext("%(num)d program it supports", "%(num)d programs it supports", n),
+        ),
+        (
+            Indicator.responsible_opd_id,
+            lambda n: ngettext(
+                "%(num)d indicator it is responsible for", "%(num)d indicators it is responsible for", n
+            ),
+        ),
+        (ActionItem.opd_id, lambda n: ngettext("%(num)d action plan item", "%(num)d action plan items", n)),
     )
     found = [
-        says(n)
+        # Read when the message is: in the reader's language, with the right plural.
+        LazyString(says, n)
         for column, says in counted
         if (n := db.session.scalar(select(func.count()).where(column == opd_id)))
     ]

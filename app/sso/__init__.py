@@ -22,3 +22,17 @@ def init_app(app) -> None:
     register_api(app, *api.blueprints)
     app.cli.add_command(cli.sso_cli)
     hooks.init_app(app)
+    _register_audit_labels()
+
+
+def _register_audit_labels() -> None:
+    """How single sign-on's objects read on the audit pages (sign-in events name the provider)."""
+    from app.core.audit import register_object_label
+
+    for object_type, label in {
+        "IdentityProvider": _l("Identity provider"),
+        "sso_provider": _l("Identity provider"),
+        "MinistryProvider": _l("Ministry identity provider"),
+        "LoginPolicy": _l("Sign-in policy"),
+    }.items():
+        register_object_label(object_type, label)

@@ -17,9 +17,25 @@ register_path_param("membership_id", Membership)
 register_path_param("invitation_id", Invitation)
 
 
+def _sole_tenant_timezone(user) -> str | None:
+    """Outside a tenant, times show in the zone of the user's tenant when they belong to exactly one."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.tenants.services import tenants_of_user
+
+    try:
+        memberships = tenants_of_user(user.id)
+    except SQLAlchemyError:  # a failed transaction (an error page): fall back to the default zone
+        return None
+    return memberships[0][0].timezone if len(memberships) == 1 else None
+
+
 def init_app(app) -> None:
     from app.core.api import register_api
+    from app.core.i18n import register_home_timezone
     from app.tenants import api, cli, jobs, views  # noqa: F401 - jobs registers the job kinds
+
+    register_home_timezone(_sole_tenant_timezone)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin_bp)

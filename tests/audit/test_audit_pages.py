@@ -134,3 +134,39 @@ def test_the_api_lists_and_filters_the_log(palopo, client):
         assert response.status_code == 422 and field in response.get_json()["errors"], query
     operator = palopo.token(palopo.operator_id)
     assert client.get(base, headers=operator).status_code == 403
+
+
+def _options(html: str) -> list[str]:
+    select = html.split('id="f-type"')[1].split("</select>")[0]
+    return re.findall(r"<option value=\"\w*\"[^>]*>([^<]+)</option>", select)
+
+
+def test_object_types_and_job_kinds_read_as_words_in_both_languages(palopo, client):
+    palopo.start("members_export")
+    login(client, "admin@kota-palopo.demo")
+    indonesian = client.get(f"{PAGE}?lang=id").get_data(as_text=True)
+    offered = _options(indonesian)
+    for label in (
+        "Butir rencana aksi",
+        "Rincian anggaran",
+        "Analisis kesenjangan",
+        "Butir SWOT",
+        "Pekerjaan",
+    ):
+        assert label in offered
+    assert not [label for label in offered if re.fullmatch(r"[A-Z][a-z]+([A-Z][a-z]+)+", label)], offered
+    assert offered[1:] == sorted(offered[1:], key=str.casefold)  # after "Semua", alphabetical
+
+    jobs = client.get(f"{PAGE}?lang=id&object_type=JobRun").get_data(as_text=True)
+    results = jobs.split('id="audit-results"')[1]
+    assert "Anggota ke Excel" in results and "members_export" not in results
+    # When, to the minute, with the month by name and the zone.
+    assert re.search(
+        r"\d{1,2} (Jan|Feb|Mar|Apr|Mei|Jun|Jul|Agu|Sep|Okt|Nov|Des) \d{4} \d{2}\.\d{2} WITA</time>", results
+    )
+
+    english = client.get(f"{PAGE}?lang=en").get_data(as_text=True)
+    assert {"Action plan item", "Budget line", "SWOT item", "Job"} <= set(_options(english))
+    members = client.get(f"{PAGE}?lang=en&object_type=Membership").get_data(as_text=True)
+    assert "Tenant admin" in members.split('id="audit-results"')[1]
+    assert "tenant_admin" not in members.split('id="audit-results"')[1]

@@ -85,3 +85,12 @@ def test_every_translated_message_in_python_is_a_literal():
             ):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not found, f"messages the catalogue cannot see: {found}"
+
+
+def test_indonesian_has_one_plural_form_and_every_plural_message_gives_it():
+    """Indonesian does not inflect for number: one form serves 1 and 5 (``3 program``)."""
+    catalogue = _catalogue(PO)
+    assert catalogue.num_plurals == 1
+    for message in _messages(catalogue).values():
+        if message.pluralizable:
+            assert len(message.string) == 1, message.id

@@ -65,6 +65,28 @@ def test_every_page_of_a_tenant_admin_shares_the_layout(client, demo):
             assert "Kota Palopo" in _header(page) and "Sulawesi Selatan · 73.73 · WITA" in _header(page)
             assert _in_order(_menu(page), ["Dashboard", "OPDs", "Members"])
             assert "Times are shown in WITA." in page
+        else:  # outside the tenant: still in its zone, as the admin belongs to Kota Palopo alone
+            assert "Times are shown in WITA." in page
+
+
+def test_outside_a_tenant_times_are_in_the_zone_of_ones_only_tenant_else_plainly_in_wib(app, client, demo):
+    visitor = _text(client.get("/login?lang=en"))
+    assert (
+        "Times on this page are shown in WIB (Jakarta time); a tenant&#39;s pages show its own zone."
+        in visitor
+    )
+    login(client, "admin@kota-palopo.demo")
+    assert "Waktu ditampilkan dalam WITA." in _text(client.get("/?lang=id"))
+    with app.app_context():
+        second = make_tenant("73.71", "kota-makassar")
+        palopo_admin = accounts.find_user_by_email("admin@kota-palopo.demo")
+        with tenant_context(second.tenant_id):
+            tenants.add_member(
+                palopo_admin.id, "viewer", actor=Actor(second.admin_id, tenant_role=TENANT_ADMIN)
+            )
+        db.session.commit()
+    home = _text(client.get("/?lang=id"))
+    assert "Waktu di halaman ini ditampilkan dalam WIB (waktu Jakarta)" in home
 
 
 def test_the_menu_marks_the_current_page(client, demo):

@@ -169,3 +169,18 @@ def test_outside_a_request_the_job_has_run_when_the_commit_returns(palopo):
         assert run.status == "queued"
         db.session.commit()
         assert (run.status, run.progress, run.result_file_id is not None) == ("succeeded", 100, True)
+
+
+def test_the_jobs_page_offers_to_run_each_kind_and_dates_runs_unambiguously(palopo, client):
+    login(client, "admin@kota-palopo.demo")
+    palopo.start("members_export")
+    page = client.get("/t/kota-palopo/jobs?lang=id").get_data(as_text=True)
+    assert "Jalankan: Anggota ke Excel</button>" in page
+    assert "Beranda" not in page.split("<main")[1]
+    # The month by name, so the day and the month cannot be read the other way round.
+    assert re.search(
+        r"<td>\d{1,2} (Jan|Feb|Mar|Apr|Mei|Jun|Jul|Agu|Sep|Okt|Nov|Des) \d{4} \d{2}\.\d{2} WITA<br>", page
+    )
+    english = client.get("/t/kota-palopo/jobs?lang=en").get_data(as_text=True)
+    assert "Run: Members to Excel</button>" in english
+    assert re.search(r"<td>[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M WITA<br>", english)

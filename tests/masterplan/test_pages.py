@@ -160,6 +160,11 @@ def test_a_tenant_admin_builds_a_masterplan_through_the_pages_and_revises_it(cli
     )
     enacted = page_get(client, f"{mp}?lang=en").get_data(as_text=True)
     assert "Enacted" in enacted and "23 Tahun 2025" in enacted
+    # The legal basis by its kind and its date as people write them, not a code and an ISO date.
+    assert "Perwali (mayor&#39;s regulation) 23 Tahun 2025 · Jun 30, 2025" in enacted
+    listed = page_get(client, f"{base}/?lang=id").get_data(as_text=True)
+    assert "Perwali (Peraturan Wali Kota) 23 Tahun 2025 · 30 Jun 2025" in listed
+    assert ">PERWALI " not in listed and "2025-06-30" not in listed
     assert "Submit for review" not in enacted
     refused = page_post(client, f"{mp}/missions", {"text": "Misi baru"})
     assert refused.status_code == 409
@@ -168,6 +173,7 @@ def test_a_tenant_admin_builds_a_masterplan_through_the_pages_and_revises_it(cli
     revised = f"{base}/{_location_id(revision, 'masterplans')}"
     assert "Draft" in page_get(client, f"{revised}?lang=en").get_data(as_text=True)
     programs = page_get(client, f"{revised}/programs").get_data(as_text=True)
+    assert re.search(r">1 program</p>", programs)  # not "1 program(s)"
     copy_id = re.search(rf"/programs/({UUID})", programs).group(1)
     assert copy_id != program_id
     page_post(
@@ -184,6 +190,10 @@ def test_a_tenant_admin_builds_a_masterplan_through_the_pages_and_revises_it(cli
     changed = re.findall(r"Changed</span> <strong>([^<]+)<", comparison)
     # The revision is not enacted yet (no legal basis), and its program was renamed.
     assert changed == ["Masterplan Smart City Kota Palopo", "PLP-S-03 Layanan 112 Terintegrasi"]
+    assert (
+        '<td>Legal basis</td><td class="text-danger">'
+        "Perwali (mayor&#39;s regulation) 23 Tahun 2025 · Jun 30, 2025</td>" in comparison
+    )
 
 
 def test_a_refused_form_comes_back_with_the_field_named(client, admin):

@@ -67,7 +67,7 @@ def test_a_workbook_with_wrong_rows_imports_nothing_and_reports_every_wrong_row(
     run, report_path = city.job(run_id)
     # Failed on the first attempt, not retried: the same file would give the same report.
     assert (run.status, run.attempts) == ("failed", 1)
-    assert run.message.startswith("Nothing was imported: 13 problem(s) in 6 row(s).")
+    assert run.message.startswith("Nothing was imported: 13 problems in 6 rows.")
     assert run.error == run.message
     assert city.counts(city.masterplan_id) == before
 
@@ -102,7 +102,7 @@ def test_a_workbook_without_the_template_columns_is_reported_by_sheet(client, ci
     workbook["Program"].cell(1, 2, "Program")  # the name column renamed
     run, report_path = city.job(job_id(upload(client, city, workbook_bytes(workbook))))
     assert run.status == "failed"
-    assert run.message.startswith("Nothing was imported: 1 problem(s)")
+    assert run.message.startswith("Nothing was imported: 1 problem in 1 row.")
     rows = list(
         load_workbook(BytesIO(report_path.read_bytes())).active.iter_rows(min_row=2, values_only=True)
     )

@@ -254,7 +254,7 @@ def test_a_good_workbook_imports_everything_and_importing_it_again_changes_nothi
 
     run, _path = city.job(job_id(upload(client, city, data, draft)))
     assert run.status == "succeeded", run.error
-    assert "0 row(s) added, 0 changed" in run.message
+    assert "0 rows added, 0 changed" in run.message
     assert city.counts(draft) == counts
     assert sheet_values(export_xlsx(client, city, draft)) == sheet_values(first_export)
     with city.inside():
@@ -291,7 +291,7 @@ def test_changing_a_cell_in_an_export_updates_only_that_row(client, city):
 
     run, _path = city.job(job_id(upload(client, city, workbook_bytes(workbook))))
     assert run.status == "succeeded", run.error
-    assert "0 row(s) added, 1 changed" in run.message
+    assert "0 rows added, 1 changed" in run.message
     assert city.counts(city.masterplan_id) == before
     with city.inside():
         names = db.session.scalars(

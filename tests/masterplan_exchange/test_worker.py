@@ -26,7 +26,7 @@ def test_an_import_runs_on_a_worker_with_its_progress_on_the_job_page(client, ci
         what="the worker to finish the import",
     )
     assert run.status == "succeeded", run.error
-    assert run.message.startswith("Imported: 3 row(s) added")
+    assert run.message.startswith("Imported: 3 rows added")
     counts = city.counts(draft)
     assert (counts["programs"], counts["budget_lines"]) == (2, 1)
     page = client.get(f"/t/{city.slug}/jobs/{run_id}").get_data(as_text=True)

@@ -225,6 +225,8 @@ def test_the_admin_adds_a_provider_on_the_page_and_the_secret_is_never_shown(ten
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Masuk dengan akun Pemkot" in page
     assert CLIENT_SECRET not in page
+    # The role new staff receive reads as a role, not as its code.
+    assert "Dibuat saat pertama kali masuk sebagai Operator OPD" in page and "opd_operator" not in page
     with tenant_context(tenant.tenant_id):
         (provider,) = services.list_providers(actor=admin_actor(tenant))
     assert provider.role_map == {"bappeda": "planner"} and provider.opd_required

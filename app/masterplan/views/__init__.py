@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.errors import DomainError
 from app.core.form_errors import field_label, page_message
+from app.core.i18n import format_date
 from app.extensions import db
 from app.masterplan.common import can_edit
 from app.masterplan.models import DRAFT, Masterplan
@@ -153,9 +154,20 @@ def format_figure(value) -> str:
     return "–" if value is None else format_decimal(value, format="#,##0.####")
 
 
+def legal_basis(masterplan) -> str:
+    """A version's legal basis as people read it: Perwali (Peraturan Wali Kota) 23 Tahun 2025 · 30 Jun
+    2025; empty before it is enacted."""
+    if masterplan is None or not masterplan.legal_number:
+        return ""
+    kind = LABELS["legal_type"].get(masterplan.legal_type) if masterplan.legal_type else None
+    text = " ".join(str(part) for part in (kind or masterplan.legal_type, masterplan.legal_number) if part)
+    return f"{text} · {format_date(masterplan.legal_date)}" if masterplan.legal_date else text
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["lname"] = localized_name
     app.jinja_env.filters["figure"] = format_figure
+    app.jinja_env.filters["legal_basis"] = legal_basis
 
 
 # Route modules register on the blueprints above.
