@@ -170,3 +170,7 @@ def test_object_types_and_job_kinds_read_as_words_in_both_languages(palopo, clie
     members = client.get(f"{PAGE}?lang=en&object_type=Membership").get_data(as_text=True)
     assert "Tenant admin" in members.split('id="audit-results"')[1]
     assert "tenant_admin" not in members.split('id="audit-results"')[1]
+    # Stored codes of the masterplan read as words too.
+    masterplans = client.get(f"{PAGE}?lang=en&object_type=Masterplan").get_data(as_text=True)
+    results = masterplans.split('id="audit-results"')[1]
+    assert "Perwali (mayor&#39;s regulation)" in results and "PERWALI" not in results
