@@ -97,9 +97,28 @@ register_path_param("program_id", Program)
 register_path_param("action_item_id", ActionItem)
 
 
+# Stored codes that read as words on the audit pages: (object type, column, views.LABELS group).
+AUDITED_CODES = (
+    ("Masterplan", "status", "status"),
+    ("Masterplan", "legal_type", "legal_type"),
+    ("ReadinessEntry", "aspect", "aspect"),
+    ("ReadinessEntry", "level", "level"),
+    ("SwotItem", "quadrant", "quadrant"),
+    ("Indicator", "polarity", "polarity"),
+    ("Indicator", "accumulation", "accumulation"),
+    ("Program", "status", "program_status"),
+    ("BudgetLine", "status", "budget_status"),
+    ("Framework", "state", "framework_state"),
+)
+
+
 def _register_audit_labels() -> None:
-    """How the masterplan's objects read on the audit pages."""
-    from app.core.audit import register_object_label
+    """How the masterplan's objects, and the codes they store, read on the audit pages."""
+    from app.core.audit import register_object_label, register_value_label
+    from app.masterplan.views import LABELS
+
+    for object_type, column, group in AUDITED_CODES:
+        register_value_label(object_type, column, lambda code, group=group: LABELS[group].get(code, code))
 
     for object_type, label in {
         "Framework": _l("Framework"),

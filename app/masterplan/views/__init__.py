@@ -168,29 +168,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["lname"] = localized_name
     app.jinja_env.filters["figure"] = format_figure
     app.jinja_env.filters["legal_basis"] = legal_basis
-    _register_audit_values()
-
-
-# Stored codes that read as words on the audit pages: (object type, column, LABELS group).
-AUDITED_CODES = (
-    ("Masterplan", "status", "status"),
-    ("Masterplan", "legal_type", "legal_type"),
-    ("ReadinessEntry", "aspect", "aspect"),
-    ("ReadinessEntry", "level", "level"),
-    ("SwotItem", "quadrant", "quadrant"),
-    ("Indicator", "polarity", "polarity"),
-    ("Indicator", "accumulation", "accumulation"),
-    ("Program", "status", "program_status"),
-    ("BudgetLine", "status", "budget_status"),
-    ("Framework", "state", "framework_state"),
-)
-
-
-def _register_audit_values() -> None:
-    from app.core.audit import register_value_label
-
-    for object_type, column, group in AUDITED_CODES:
-        register_value_label(object_type, column, lambda code, group=group: LABELS[group].get(code, code))
 
 
 # Route modules register on the blueprints above.

@@ -38,3 +38,7 @@ def labelled(keys, group: str) -> list[tuple[str, str]]:
 def shortened(text: str, width: int = 60) -> str:
     """A long text cut at a word for a choice's label, with an ellipsis to say so."""
     return textwrap.shorten(text, width, placeholder=" …")
+
+
+def strategy_choices(strategies) -> list[tuple[str, str]]:
+    return [(str(s.id), f"{s.code} {shortened(s.text)}") for s in strategies]

@@ -15,7 +15,13 @@ from app.masterplan.models import (
     SWOT_QUADRANTS,
 )
 from app.masterplan.views import attempt, flash_outcome, render_page
-from app.masterplan.views.choices import dimension_choices, labelled, opd_choices, shortened, sub_choices
+from app.masterplan.views.choices import (
+    dimension_choices,
+    labelled,
+    opd_choices,
+    strategy_choices,
+    sub_choices,
+)
 from app.masterplan.views.forms import FormField, read_form
 
 # --- field lists -------------------------------------------------------------------------------------
@@ -125,7 +131,7 @@ def strategy_fields(refs, strategy=None):
                 "parent_id",
                 _("Beneath strategy"),
                 "select",
-                [(str(s.id), f"{s.code} · {shortened(s.text)}") for s in others],
+                strategy_choices(others),
                 width=4,
                 help=_("Empty: a strategy of its own at the top of the dimension"),
             ),

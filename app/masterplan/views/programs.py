@@ -18,7 +18,7 @@ from app.masterplan.views.choices import (
     dimension_choices,
     labelled,
     opd_choices,
-    shortened,
+    strategy_choices,
     sub_choices,
 )
 from app.masterplan.views.forms import FormField, int_arg, read_form, rows_from_form, uuid_arg
@@ -62,7 +62,7 @@ def program_fields(refs: MasterplanRefs, years: list[int]) -> list[FormField]:
             "strategy_ids",
             _("Strategies served"),
             "checkboxes",
-            [(str(s.id), f"{s.code} {shortened(s.text)}") for s in strategies],
+            strategy_choices(strategies),
         ),
         FormField("program_class", _("Class"), "select", code_choices(refs, "program_class"), width=4),
         FormField("horizon", _("Horizon"), "select", code_choices(refs, "horizon"), width=4),
