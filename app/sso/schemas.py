@@ -5,6 +5,7 @@ from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from app.core.auth import EVALUATOR, MINISTRY_ADMIN, TENANT_ROLES
+from app.sso.services import DEFAULT_SCOPES
 
 MINISTRY_ROLES = (MINISTRY_ADMIN, EVALUATOR)
 
@@ -37,12 +38,14 @@ class _MinistryProviderFields(_ProviderFields):
 
 
 class _RequiredConnection:
-    """On creation the connection and the default role must be given."""
+    """On creation the connection and the default role must be given; scopes default to the standard ones."""
 
     label = fields.String(required=True, validate=validate.Length(min=1, max=80))
     issuer = fields.String(required=True, validate=validate.Length(min=1, max=500))
     client_id = fields.String(required=True, validate=validate.Length(min=1, max=255))
     client_secret = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1000))
+    # An update that leaves scopes out keeps the stored ones, so only creation has a default.
+    scopes = fields.String(load_default=DEFAULT_SCOPES, validate=validate.Length(min=6, max=500))
 
 
 class ProviderCreateSchema(_TenantProviderFields):
@@ -50,6 +53,7 @@ class ProviderCreateSchema(_TenantProviderFields):
     issuer = _RequiredConnection.issuer
     client_id = _RequiredConnection.client_id
     client_secret = _RequiredConnection.client_secret
+    scopes = _RequiredConnection.scopes
     default_role = fields.String(required=True, validate=validate.OneOf(TENANT_ROLES))
 
 
@@ -62,6 +66,7 @@ class MinistryProviderCreateSchema(_MinistryProviderFields):
     issuer = _RequiredConnection.issuer
     client_id = _RequiredConnection.client_id
     client_secret = _RequiredConnection.client_secret
+    scopes = _RequiredConnection.scopes
     default_role = fields.String(required=True, validate=validate.OneOf(MINISTRY_ROLES))
 
 
