@@ -3,6 +3,11 @@
 A run is marked running in a short transaction of its own; then the handler's work and the outcome
 (status, result file) are committed together in one transaction at the end. A run that fails, or whose
 process dies, leaves none of its work behind: the database never holds half a result.
+
+Before the handler runs, and again right before that commit, the run checks that its tenant is still
+active and its requester still an active member with a role the kind requires. A run that fails the
+check ends failed at once (no retry: the same check would refuse again), keeps nothing of the handler's
+work and leaves an audit event saying why.
 """
 
 import logging
@@ -16,9 +21,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts import services as accounts
-from app.core.audit import acting_as
+from app.accounts.models import User
+from app.core.audit import acting_as, record_event
 from app.core.db import utcnow
-from app.core.errors import DomainError, PermissionDenied
+from app.core.errors import DomainError
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.jobs.models import FAILED, QUEUED, RUNNING, SUCCEEDED, JobRun
@@ -26,6 +32,7 @@ from app.jobs.progress import progress_store, running_as
 from app.jobs.registry import get_kind
 from app.jobs.results import JobFailed, JobResult
 from app.tenants import services as tenants
+from app.tenants.models import ACTIVE, Membership, Tenant
 
 log = logging.getLogger("kotacerdas.jobs")
 
@@ -42,6 +49,15 @@ def run_inline(app: Flask, run_id: uuid.UUID, tenant_id: uuid.UUID) -> None:
                 return
 
 
+class RequesterRefused(Exception):
+    """The run may not go on: its tenant or its requester no longer allows it (``reason`` says which,
+    ``before`` when: "run" or "write")."""
+
+    def __init__(self, reason: str, before: str):
+        super().__init__(reason)
+        self.reason, self.before = reason, before
+
+
 def execute(app: Flask, run_id: uuid.UUID, tenant_id: uuid.UUID) -> None:
     """Do one attempt of the run; raises what the handler raised, after rolling its work back."""
     with app.app_context(), tenant_context(tenant_id):
@@ -50,9 +66,15 @@ def execute(app: Flask, run_id: uuid.UUID, tenant_id: uuid.UUID) -> None:
             return
         try:
             _perform(run, tenant_id)
+            return
+        except RequesterRefused as refused:
+            db.session.rollback()
+            refusal = refused
         except BaseException:
             db.session.rollback()
             raise
+    # Recorded in a session of its own: the handler's session, with any events it recorded, is gone.
+    _record_refusal(app, run_id, tenant_id, refusal)
 
 
 def _begin(run_id: uuid.UUID) -> JobRun | None:
@@ -70,19 +92,80 @@ def _perform(run: JobRun, tenant_id: uuid.UUID) -> None:
     spec = get_kind(run.kind)
     if spec is None:
         raise JobFailed(_l("unknown job kind %(kind)s", kind=run.kind))
+    # Someone suspended or removed since asking gets nothing: checked before the work and before the commit.
+    _check_standing(run, spec.roles, tenant_id, before="run")
     g.tenant = tenants.get_tenant(tenant_id)  # dates and numbers in the tenant's time zone
-    # The requester's role is checked again now: someone removed since asking gets nothing.
     actor = tenants.actor_for(accounts.get_user(run.requested_by))
-    try:
-        actor.require_tenant_role(*spec.roles)
-    except PermissionDenied:
-        raise JobFailed(_l("the member who asked for this job may no longer run it")) from None
     with running_as(run.id, actor), acting_as(run.requested_by, "job", str(run.id)), force_locale(run.locale):
         result = spec.handler(actor=actor, **run.params) or JobResult()
-        _finish(run, result)
+        _record_outcome(run, result)
+        # Flushed first: on SQLite the write lock is then ours until the commit, so nothing changes
+        # between the check and the commit (PostgreSQL: the check locks the rows it reads).
+        db.session.flush()
+        _check_standing(run, spec.roles, tenant_id, before="write")
+        _finish(run)
 
 
-def _finish(run: JobRun, result: JobResult) -> None:
+REFUSALS = {
+    "tenant_suspended": _l("The tenant is suspended"),
+    "account_switched_off": _l("Your account is switched off"),
+    "not_a_member": _l("You are no longer a member of this tenant"),
+    "role_not_allowed": _l("Your role in this tenant no longer allows this job"),
+}
+
+
+def _check_standing(run: JobRun, roles: tuple[str, ...], tenant_id: uuid.UUID, *, before: str) -> None:
+    """Refuse the run unless its tenant is active and its requester an active member with one of
+    ``roles``. Read afresh from the database (not the session's copies); before the write the rows are
+    locked (FOR SHARE) until the commit, so a suspension or removal waits for the run's commit."""
+    locked = before == "write"
+
+    def fresh(stmt):
+        return db.session.execute(stmt.with_for_update(read=True) if locked else stmt).first()
+
+    reason = None
+    tenant = fresh(select(Tenant.status).where(Tenant.id == tenant_id))
+    user = fresh(select(User.is_active).where(User.id == run.requested_by))
+    member = fresh(select(Membership.role).where(Membership.user_id == run.requested_by))
+    if tenant is None or tenant.status != ACTIVE:
+        reason = "tenant_suspended"
+    elif user is None or not user.is_active:
+        reason = "account_switched_off"
+    elif member is None:
+        reason = "not_a_member"
+    elif member.role not in roles:
+        reason = "role_not_allowed"
+    if reason is not None:
+        log.warning("job run %s refused before it %ss: %s", run.id, before, reason)
+        raise RequesterRefused(reason, before)
+
+
+def _record_refusal(app: Flask, run_id: uuid.UUID, tenant_id: uuid.UUID, refusal: RequesterRefused) -> None:
+    """End the run failed, with the reason in the requester's language, and audit the refusal."""
+    with app.app_context(), tenant_context(tenant_id):
+        run = db.session.scalar(select(JobRun).where(JobRun.id == run_id))
+        with acting_as(run.requested_by, "job", str(run.id)), force_locale(run.locale):
+            run.status = FAILED
+            run.error = run.message = str(REFUSALS[refusal.reason])
+            run.result_file_id, run.result_url = None, None
+            run.finished_at = utcnow()
+            record_event(
+                "job.refused",
+                object_type="JobRun",
+                object_id=str(run.id),
+                details={
+                    "kind": run.kind,
+                    "reason": refusal.reason,
+                    "before": refusal.before,
+                    "attempt": run.attempts,
+                },
+            )
+            db.session.commit()
+        progress_store().forget(run.id)
+        _notify(run)
+
+
+def _record_outcome(run: JobRun, result: JobResult) -> None:
     run.status = FAILED if result.refused else SUCCEEDED
     run.progress = 100
     run.message = (result.message or _("Done."))[:300]
@@ -91,6 +174,9 @@ def _finish(run: JobRun, result: JobResult) -> None:
     run.result_file_id = result.file.id if result.file is not None else None
     run.result_url = result.url
     run.finished_at = utcnow()
+
+
+def _finish(run: JobRun) -> None:
     db.session.commit()
     progress_store().forget(run.id)
     _notify(run)
