@@ -47,7 +47,7 @@ def _init_extensions(app: Flask) -> None:
     from app.core import assets, i18n, nav, observability, security
     from app.core.errors import register_error_handlers
     from app.core.tenancy import install_rls_setting
-    from app.extensions import api, csrf, db, migrate
+    from app.extensions import api, csrf, db, limiter, migrate
     from app.tenants import resolver
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -61,6 +61,9 @@ def _init_extensions(app: Flask) -> None:
         _sqlite_pragmas(db.engine)
     csrf.init_app(app)
     api.init_app(app)
+    # Login throttling counts in Redis when there is one, so every web process sees the same counts.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    limiter.init_app(app)
     observability.init_app(app)
     resolver.init_app(app)
     i18n.init_app(app)

@@ -49,7 +49,10 @@ class Config:
     # a provider inside the city's own network). Off: only providers on public addresses are fetched.
     SSO_ALLOW_LOCAL_ISSUERS = os.environ.get("SSO_ALLOW_LOCAL_ISSUERS", "0") == "1"
 
+    # Failed password logins allowed within the window: for one email from one client address, and from
+    # one client address over all emails. Never per email alone, which would let anyone lock its owner out.
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "30"))
     LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 
     API_TITLE = "Kota Cerdas API"

@@ -111,10 +111,11 @@ def _clean_database(request):
     app = request.getfixturevalue("app")
     owner = request.getfixturevalue("owner_engine")
     yield
-    from app.extensions import db
+    from app.extensions import db, limiter
 
     with app.app_context():
         db.session.remove()
+        limiter.reset()  # login failures counted by one test do not throttle the next
         tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
     with owner.begin() as conn:
         if conn.dialect.name == "postgresql":

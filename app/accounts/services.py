@@ -1,16 +1,16 @@
-"""Users, passwords, local login with a failure limit, and API tokens."""
+"""Users, passwords, local login with throttled failures, and API tokens."""
 
 import hashlib
 import secrets
 import uuid
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
-from app.accounts.models import ApiToken, LoginFailure, User
+from app.accounts import throttle
+from app.accounts.models import ApiToken, User
 from app.core.auth import PLATFORM_ROLES, Actor
 from app.core.db import utcnow
 from app.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -31,6 +31,10 @@ class LoginRefused(DomainError):
 class TooManyAttempts(DomainError):
     status = 429
     code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def hash_password(password: str) -> str:
@@ -84,22 +88,14 @@ def set_locale(user_id: uuid.UUID, locale: str) -> None:
     get_user(user_id).locale = locale
 
 
-def _recent_failures(email: str, window: int) -> int:
-    since = utcnow() - timedelta(seconds=window)
-    return db.session.scalar(
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.email == email, LoginFailure.at >= since)
-    )
-
-
-def authenticate(
-    email: str, password: str, *, remote_addr: str | None, max_failures: int, window: int
-) -> User:
-    """Check a local login. Every refusal says the same thing, so it never tells which part was wrong."""
+def authenticate(email: str, password: str, *, client_address: str | None) -> User:
+    """Check a local login. Every refusal says the same thing, so it never tells which part was wrong;
+    too many failures for this email from this address, or from this address at all, are refused before
+    the password is looked at (``TooManyAttempts`` says when to try again)."""
     email = (email or "").strip().lower()
-    if _recent_failures(email, window) >= max_failures:
-        raise TooManyAttempts("too many failed attempts; try again later")
+    wait = throttle.admit(email, client_address)
+    if wait:
+        raise TooManyAttempts("too many failed attempts; try again later", retry_after=wait)
     user = db.session.scalar(select(User).where(User.email == email)) if email else None
     try:
         _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH, password or "")
@@ -107,10 +103,9 @@ def authenticate(
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        db.session.add(LoginFailure(email=email, remote_addr=remote_addr, at=utcnow()))
-        db.session.commit()
+        throttle.failed(client_address)
         raise LoginRefused("email or password is wrong")
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+    throttle.succeeded(email, client_address)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     user.last_login_at = utcnow()

@@ -4,6 +4,7 @@ import uuid
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.accounts import services
 from app.accounts.session import login_user, logout_user
@@ -28,17 +29,19 @@ def _landing(user) -> str:
 def _do_login(template: str, **context):
     email = request.form.get("email", "")
     try:
+        # The client address is the proxy's X-Forwarded-For entry when TRUSTED_PROXY_HOPS is set.
         user = services.authenticate(
-            email,
-            request.form.get("password", ""),
-            remote_addr=request.remote_addr,
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            window=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"],
+            email, request.form.get("password", ""), client_address=request.remote_addr
         )
-    except services.TooManyAttempts:
-        return render_template(
-            template, error=_("Too many failed attempts. Try again in 15 minutes."), email=email, **context
-        ), 429
+    except services.TooManyAttempts as refusal:
+        minutes = (refusal.retry_after + 59) // 60
+        message = ngettext(
+            "Too many failed attempts. Try again in %(num)d minute.",
+            "Too many failed attempts. Try again in %(num)d minutes.",
+            minutes,
+        )
+        page = render_template(template, error=message, email=email, **context)
+        return page, 429, {"Retry-After": str(refusal.retry_after)}
     except services.LoginRefused:
         return render_template(template, error=_("Email or password is wrong."), email=email, **context), 401
     db.session.commit()

@@ -42,12 +42,14 @@ def _alert(response) -> str:
     return match.group(1).strip() if match else ""
 
 
-def test_failed_attempts_are_limited_even_for_the_right_password(app_ctx, client, app):
+def test_failed_attempts_from_one_address_are_limited_even_for_the_right_password(app_ctx, client, app):
+    """More in tests/accounts/test_throttling.py: the owner still signs in from another address."""
     setup = make_tenant("73.73", "kota-palopo")
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         assert login(client, setup.admin_email, "wrong-password-x").status_code == 401
     blocked = login(client, setup.admin_email, PASSWORD)
     assert blocked.status_code == 429
+    assert int(blocked.headers["Retry-After"]) > 0
     assert client.get("/t/kota-palopo/").status_code == 302  # still not logged in
 
 
