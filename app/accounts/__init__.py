@@ -8,3 +8,4 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     register_api(app, *api.blueprints)
     app.cli.add_command(cli.accounts_cli)
+    app.jinja_env.filters["user_agent_label"] = views.user_agent_label

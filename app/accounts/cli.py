@@ -4,7 +4,8 @@ import click
 from flask.cli import with_appcontext
 
 from app.accounts import services
-from app.core.auth import PLATFORM_ROLES
+from app.core.audit import acting_as
+from app.core.auth import PLATFORM_ROLES, SYSTEM
 from app.extensions import db
 
 
@@ -24,3 +25,30 @@ def create_platform_admin(email, name, role, password):
     user = services.create_user(email, name, password, platform_role=role)
     db.session.commit()
     click.echo(f"Created {user.email} ({role}).")
+
+
+@accounts_cli.command("suspend")
+@click.argument("email")
+@with_appcontext
+def suspend(email):
+    """Switch an account off: it can no longer log in, and its sessions end at once."""
+    _set_active(email, False)
+    click.echo(f"Suspended {email}; its sessions are ended.")
+
+
+@accounts_cli.command("reactivate")
+@click.argument("email")
+@with_appcontext
+def reactivate(email):
+    """Switch a suspended account on again."""
+    _set_active(email, True)
+    click.echo(f"Reactivated {email}.")
+
+
+def _set_active(email: str, active: bool) -> None:
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with the email {email}.")
+    with acting_as(None, "cli"):
+        services.set_user_active(user.id, active, actor=SYSTEM)
+        db.session.commit()

@@ -62,3 +62,30 @@ class LoginFailure(Base):
     email: Mapped[str] = mapped_column(String(254))
     remote_addr: Mapped[str | None] = mapped_column(String(45))
     at: Mapped[datetime]
+
+
+class UserSession(Base):
+    """A login on one browser. The session cookie carries only a random secret whose SHA-256 is kept
+    here, so ending the row (logout, password change, suspension, removal) logs that browser out at once.
+
+    A login through a tenant's identity provider opens that tenant only (``scope_tenant_id``), and one
+    through the ministry's provider the ministry area only (``via == "ministry_sso"``): whoever runs a
+    provider can vouch for people in their own tenant, never in another."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (Index(None, "user_id"),)
+    __audit__ = False  # logins and sign-outs are recorded as events; a session's bookkeeping is not
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    via: Mapped[str] = mapped_column(String(20))
+    scope_tenant_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    provider_id: Mapped[uuid.UUID | None]
+    remote_addr: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(20))

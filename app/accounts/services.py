@@ -3,16 +3,17 @@
 import hashlib
 import secrets
 import uuid
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.accounts import throttle
-from app.accounts.models import ApiToken, User
+from app.accounts.models import ApiToken, User, UserSession
 from app.core.auth import PLATFORM_ROLES, Actor
-from app.core.db import utcnow
+from app.core.db import as_utc, utcnow
 from app.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
 
@@ -80,8 +81,10 @@ def create_user(email: str, name: str, password: str | None = None, platform_rol
     return user
 
 
-def set_password(user_id: uuid.UUID, password: str) -> None:
+def set_password(user_id: uuid.UUID, password: str, *, keep: uuid.UUID | None = None) -> None:
+    """Set a new password; every session of the account but ``keep`` ends (a copied cookie stops)."""
     get_user(user_id).password_hash = hash_password(password)
+    end_sessions([user_id], "password_changed", keep=keep)
 
 
 def set_locale(user_id: uuid.UUID, locale: str) -> None:
@@ -172,3 +175,126 @@ def user_for_token(secret: str, scope_tenant_id: uuid.UUID | None) -> User | Non
         return None
     token.last_used_at = utcnow()
     return db.session.get(User, token.user_id)
+
+
+# --- sessions: one row per login, which the server can end ------------------------------------
+
+# How a session was opened. Only a password (or an accepted invitation) opens every area of the user;
+# a provider's login opens its own tenant (``sso``) or the ministry area (``ministry_sso``) only.
+VIA_PASSWORD, VIA_INVITATION, VIA_SSO, VIA_MINISTRY_SSO = "password", "invitation", "sso", "ministry_sso"
+# last_seen_at is refreshed at most this often, so a page view rarely writes.
+LAST_SEEN_STEP = timedelta(minutes=5)
+
+
+def open_session(
+    user_id: uuid.UUID,
+    *,
+    via: str,
+    lifetime: timedelta,
+    scope_tenant_id: uuid.UUID | None = None,
+    provider_id: uuid.UUID | None = None,
+    remote_addr: str | None = None,
+    user_agent: str | None = None,
+) -> tuple[UserSession, str]:
+    """Record a login and return it with the secret the browser keeps (only its hash is stored)."""
+    secret = secrets.token_urlsafe(32)
+    now = utcnow()
+    login = UserSession(
+        user_id=user_id,
+        token_hash=_token_hash(secret),
+        via=via,
+        scope_tenant_id=scope_tenant_id,
+        provider_id=provider_id,
+        remote_addr=(remote_addr or "")[:45] or None,
+        user_agent=(user_agent or "")[:200] or None,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + lifetime,
+    )
+    db.session.add(login)
+    db.session.flush()
+    return login, secret
+
+
+def live_session(secret: str) -> tuple[UserSession, User] | None:
+    """The session this secret opens, with its user: not ended, not expired, the user active."""
+    row = db.session.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == _token_hash(secret))
+    ).first()
+    if row is None:
+        return None
+    login, user = row
+    now = utcnow()
+    if login.ended_at is not None or as_utc(login.expires_at) <= now or not user.is_active:
+        return None
+    if now - as_utc(login.last_seen_at) >= LAST_SEEN_STEP:
+        login.last_seen_at = now
+    return login, user
+
+
+def end_session(login: UserSession, reason: str) -> None:
+    if login.ended_at is None:
+        login.ended_at = utcnow()
+        login.end_reason = reason
+
+
+def end_sessions(user_ids, reason: str, *, keep: uuid.UUID | None = None) -> int:
+    """End every open session of these users (but ``keep``): the browsers holding them are logged out
+    at their next request. Returns how many were ended."""
+    where = [UserSession.user_id.in_(list(user_ids)), UserSession.ended_at.is_(None)]
+    if keep is not None:
+        where.append(UserSession.id != keep)
+    result = db.session.execute(
+        update(UserSession).where(*where).values(ended_at=utcnow(), end_reason=reason),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
+
+
+def active_sessions(user_id: uuid.UUID) -> list[UserSession]:
+    """The user's open sessions, newest first: where they are logged in now."""
+    now = utcnow()
+    return list(
+        db.session.scalars(
+            select(UserSession)
+            .where(
+                UserSession.user_id == user_id,
+                UserSession.ended_at.is_(None),
+                UserSession.expires_at > now,
+            )
+            .order_by(UserSession.last_seen_at.desc(), UserSession.id)
+        )
+    )
+
+
+def end_own_session(session_id: uuid.UUID, *, actor: Actor) -> None:
+    """Sign one of the caller's own sessions out (another browser or device)."""
+    login = db.session.get(UserSession, session_id)
+    if login is None or login.user_id != actor.user_id:
+        raise NotFound()
+    end_session(login, "signed_out")
+
+
+def change_password(user_id: uuid.UUID, current: str, new: str, *, keep: uuid.UUID | None) -> None:
+    """Change one's own password; every other session of the account ends (a copied cookie stops)."""
+    user = get_user(user_id)
+    try:
+        _hasher.verify(user.password_hash or _DUMMY_HASH, current or "")
+        ok = user.password_hash is not None
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        raise ValidationFailed.field("current_password", _l("This is not your current password."))
+    set_password(user_id, new, keep=keep)
+
+
+def set_user_active(user_id: uuid.UUID, active: bool, *, actor: Actor) -> User:
+    """Suspend or reactivate an account (platform admin). Suspending ends its sessions at once."""
+    actor.require_platform_admin()
+    user = get_user(user_id)
+    user.is_active = active
+    if not active:
+        end_sessions([user_id], "suspended")
+    return user

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.accounts import services
-from app.accounts.session import login_user, logout_user
+from app.accounts.session import current_login, login_user, logout_user
+from app.core.audit import record_event
 from app.core.errors import DomainError
 from app.core.pages import login_required, safe_next
 from app.extensions import db
@@ -70,9 +71,7 @@ def tenant_login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
-    flash(_("You are logged out."), "info")
-    return redirect(url_for("accounts.login"))
+    return _logged_out()
 
 
 @bp.get("/")
@@ -97,16 +96,104 @@ def set_locale():
     return redirect(safe_next(url_for("accounts.home")))
 
 
+BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"))
+SYSTEMS += (("Mac OS", "macOS"), ("Linux", "Linux"))
+
+
+def user_agent_label(user_agent: str | None) -> str:
+    """A browser and system a person recognises ("Chrome on Windows"), from the User-Agent header."""
+    text = user_agent or ""
+    browser = next((name for mark, name in BROWSERS if mark in text), None)
+    system = next((name for mark, name in SYSTEMS if mark in text), None)
+    if browser and system:
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or _("Unknown browser")
+
+
+@bp.get("/account/sessions")
+@login_required
+def sessions():
+    """Where the account is logged in now, with a way to sign any of them out."""
+    return render_template(
+        "accounts/sessions.html",
+        logins=services.active_sessions(g.user.id),
+        current=current_login(),
+        tenant_names={t.id: t.name for t, _role in tenants.tenants_of_user(g.user.id)},
+    )
+
+
+@bp.post("/account/sessions/<uuid:session_id>/end")
+@login_required
+def end_session(session_id):
+    services.end_own_session(session_id, actor=g.actor)
+    db.session.commit()
+    if session_id == current_login().id:
+        return _logged_out()
+    flash(_("That session is signed out."), "success")
+    return redirect(url_for("accounts.sessions"))
+
+
+@bp.post("/account/sessions/end-all")
+@login_required
+def end_all_sessions():
+    """Sign out everywhere, this browser included."""
+    count = services.end_sessions([g.user.id], "signed_out")
+    record_event("accounts.signed_out_everywhere", user_id=g.user.id, details={"sessions": count})
+    db.session.commit()
+    return _logged_out()
+
+
+def _logged_out():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password: every other browser logged in to the account is signed out."""
+    errors = {}
+    if request.method == "POST":
+        try:
+            if request.form.get("new_password", "") != request.form.get("confirm_password", ""):
+                raise services.ValidationFailed.field("confirm_password", _("The two new passwords differ."))
+            services.change_password(
+                g.user.id,
+                request.form.get("current_password", ""),
+                request.form.get("new_password", ""),
+                keep=current_login().id,
+            )
+            record_event("accounts.password_changed", user_id=g.user.id)
+            db.session.commit()
+            flash(
+                _("Your password is changed. Other browsers logged in to your account are signed out."),
+                "success",
+            )
+            return redirect(url_for("accounts.sessions"))
+        except DomainError as error:
+            db.session.rollback()
+            errors = error.errors or {"_": [error.message]}
+    return render_template("accounts/password.html", errors=errors), (422 if errors else 200)
+
+
 @bp.route("/account/tokens", methods=["GET", "POST"])
 @login_required
 def tokens():
     memberships = tenants.tenants_of_user(g.user.id)
+    login = current_login()
+    if login.scope_tenant_id is not None:
+        # A session a tenant's provider opened makes tokens for that tenant only.
+        memberships = [(t, role) for t, role in memberships if t.id == login.scope_tenant_id]
     created_secret = None
     errors = {}
     if request.method == "POST":
         scope = request.form.get("tenant_id") or None
         try:
             scope_id = uuid.UUID(scope) if scope else None
+            if scope_id is None and g.actor.platform_role is None:
+                raise services.ValidationFailed.field("tenant_id", _("Choose one of your tenants."))
             if scope_id is not None and scope_id not in {t.id for t, _role in memberships}:
                 raise services.ValidationFailed.field("tenant_id", _("Choose one of your tenants."))
             _token, created_secret = services.create_api_token(

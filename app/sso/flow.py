@@ -16,7 +16,7 @@ from flask import request, session
 from joserfc import errors as jose
 
 from app.sso.discovery import TIMEOUT_SECONDS, discovery_url, normalize_issuer
-from app.sso.services import Claims, ClientSettings, SsoRefused
+from app.sso.services import NO_LOGIN_STARTED, Claims, ClientSettings, SsoRefused
 
 # Clock difference tolerated on exp/iat, in seconds.
 LEEWAY_SECONDS = 60
@@ -72,6 +72,9 @@ def finish(settings: ClientSettings) -> Claims:
     """Check the provider's answer and return what the validated ID token says about the person."""
     client = client_for(settings)
     args = request.args
+    if not args.get("state") or client.framework.get_state_data(session, args["state"]) is None:
+        # No login was started in this browser: an anonymous request, answered without an audit row.
+        raise SsoRefused(NO_LOGIN_STARTED, status=400)
     if "error" in args:
         client.framework.clear_state_data(session, args.get("state"))
         reason = "cancelled" if args["error"] in CANCELLED_ERRORS else "provider_error"

@@ -5,25 +5,26 @@ logging out at the provider too (RP-initiated logout)."""
 
 import uuid
 
-from flask import Flask, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.accounts.session import SESSION_USER_KEY, logout_user
+from app.accounts.services import VIA_MINISTRY_SSO, VIA_SSO
+from app.accounts.session import current_login, logout_user
 from app.core.audit import record_event
 from app.core.auth import TENANT_ADMIN
 from app.core.errors import NotFound, is_api_request
+from app.core.pages import safe_next
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.sso import flow, services
 from app.sso.secret_box import SecretUnreadable
-from app.sso.views import SESSION_LOGIN
 from app.tenants import services as tenants
 from app.tenants.resolver import PUBLIC_ATTR
 
 
 def logged_in_by_sso_at(tenant_id: uuid.UUID) -> bool:
-    login = session.get(SESSION_LOGIN) or {}
-    return login.get("kind") == "tenant" and login.get("tenant") == str(tenant_id)
+    login = current_login()
+    return login is not None and login.via == VIA_SSO and login.scope_tenant_id == tenant_id
 
 
 def _public_view() -> bool:
@@ -49,15 +50,15 @@ def refuse_password_login_for_staff(response):
     switched password login off: the person is sent to the SSO buttons instead."""
     if request.endpoint != "accounts.tenant_login" or request.method != "POST" or response.status_code != 302:
         return response
-    tenant, raw_user_id = g.get("tenant"), session.get(SESSION_USER_KEY)
-    if tenant is None or not raw_user_id:
+    tenant, login = g.get("tenant"), current_login()
+    if tenant is None or login is None:
         return response
-    membership = tenants.membership_of(uuid.UUID(raw_user_id))
+    membership = tenants.membership_of(login.user_id)
     if membership is None or services.password_login_allowed(membership.role):
         return response
     logout_user()
     services.record_refusal(
-        "password_login_off", tenant_id=tenant.id, provider_id=None, user_id=uuid.UUID(raw_user_id)
+        "password_login_off", tenant_id=tenant.id, provider_id=None, user_id=login.user_id
     )
     db.session.commit()
     body = render_template(
@@ -94,14 +95,14 @@ def refuse_password_token_for_staff():
         ), 403
 
 
-def _provider_of(login: dict):
-    if login.get("kind") == "ministry":
-        return services.get_ministry_provider(uuid.UUID(login["provider"])), url_for(
+def _provider_of(login):
+    if login.via == VIA_MINISTRY_SSO:
+        return services.get_ministry_provider(login.provider_id), url_for(
             "ministry_sso.ministry_login", _external=True
         )
-    tenant = tenants.get_tenant(uuid.UUID(login["tenant"]))
+    tenant = tenants.get_tenant(login.scope_tenant_id)
     with tenant_context(tenant.id):
-        provider = services.get_provider(uuid.UUID(login["provider"]))
+        provider = services.get_provider(login.provider_id)
     return provider, url_for("accounts.tenant_login", tenant=tenant.slug, _external=True)
 
 
@@ -110,22 +111,21 @@ def logout_at_provider():
     RP-initiated logout; the person comes back to the login page they started from."""
     if request.endpoint != "accounts.logout" or request.method != "POST":
         return None
-    login = session.get(SESSION_LOGIN)
-    if not login:
+    login = current_login()
+    if login is None or login.via not in (VIA_SSO, VIA_MINISTRY_SSO) or login.provider_id is None:
         return None
     try:
         provider, back_url = _provider_of(login)
         url = flow.logout_url(services.client_settings(provider), back_url)
-    except (NotFound, SecretUnreadable, KeyError, ValueError):
+    except (NotFound, SecretUnreadable):
         url = None
-    user = g.get("user")
     logout_user()
     record_event(
         "sso.logout",
-        tenant_id=uuid.UUID(login["tenant"]) if login.get("tenant") else None,
-        user_id=user.id if user is not None else None,
+        tenant_id=login.scope_tenant_id,
+        user_id=login.user_id,
         object_type="sso_provider",
-        object_id=login.get("provider"),
+        object_id=str(login.provider_id),
         details={"at_provider": url is not None},
     )
     db.session.commit()
@@ -137,7 +137,7 @@ def login_options() -> dict:
     """The SSO buttons for the login page being shown (a tenant's, or a pointer to the ministry's)."""
     tenant = g.get("tenant")
     if tenant is not None:
-        next_url = request.args.get("next") or None
+        next_url = safe_next("") or None
         return {
             "buttons": [
                 {"label": p.label, "url": url_for("sso.login", provider_id=p.id, next=next_url)}

@@ -59,6 +59,11 @@ COMMON_FIELDS = (
 TENANT_FIELDS = (*COMMON_FIELDS, "opd_claim", "opd_required")
 
 
+# The refusal of a callback for which this browser started no login. Anyone can send such requests, so
+# they are counted in the log, not written to the audit log (which they could otherwise flood).
+NO_LOGIN_STARTED = "no_login_started"
+
+
 class SsoRefused(DomainError):
     """A login that must not open a session; ``reason`` names which rule refused it."""
 
@@ -396,8 +401,11 @@ class Claims:
 
 
 def _check_email_domain(provider, claims: Claims) -> None:
+    """Only a verified email proves the domain: an unverified one could be any address."""
     if not provider.allowed_email_domains:
         return
+    if claims.email and not claims.email_verified:
+        raise SsoRefused("email_unverified")
     domain = claims.email.rpartition("@")[2] if claims.email else None
     if domain not in provider.allowed_email_domains:
         raise SsoRefused("email_domain", details={"domain": domain})
@@ -412,7 +420,8 @@ def _identity(claims: Claims) -> UserIdentity | None:
 
 
 def _link(user: User, claims: Claims) -> UserIdentity:
-    identity = UserIdentity(user_id=user.id, issuer=claims.issuer, subject=claims.subject, email=claims.email)
+    email = claims.email if claims.email_verified else None
+    identity = UserIdentity(user_id=user.id, issuer=claims.issuer, subject=claims.subject, email=email)
     db.session.add(identity)
     return identity
 
@@ -442,12 +451,18 @@ def _known_user(claims: Claims) -> tuple[User | None, UserIdentity | None]:
 
 
 def _user_by_verified_email(provider, claims: Claims, may_link) -> User | None:
-    """The existing user with this email, when the admin allowed linking and the provider verified it.
-    An existing email that may not be linked refuses the login: a second account cannot take it."""
-    existing = accounts.find_user_by_email(claims.email) if claims.email else None
+    """For a person the platform does not know yet: the existing user with this email, when the admin
+    allowed linking. The email counts only when the provider verified it (``email_verified`` is true):
+    an unverified one creates no account and links to none. An existing email that may not be linked
+    refuses the login: a second account cannot take it."""
+    if not claims.email:
+        return None
+    if not claims.email_verified:
+        raise SsoRefused("email_unverified")
+    existing = accounts.find_user_by_email(claims.email)
     if existing is None:
         return None
-    if provider.link_by_email and claims.email_verified and existing.is_active and may_link(existing):
+    if provider.link_by_email and existing.is_active and may_link(existing):
         return existing
     raise SsoRefused("not_linked")
 
@@ -488,7 +503,7 @@ def complete_tenant_login(provider_id: uuid.UUID, claims: Claims) -> LoginOutcom
         outcome.role = membership.role
     if identity is None:
         _link(outcome.user, claims)
-    else:
+    elif claims.email_verified:
         identity.email = claims.email
     outcome.user.last_login_at = utcnow()
     db.session.flush()
@@ -532,7 +547,7 @@ def complete_ministry_login(provider_id: uuid.UUID, claims: Claims) -> LoginOutc
         provisioned = True
     if identity is None:
         _link(user, claims)
-    else:
+    elif claims.email_verified:
         identity.email = claims.email
     user.last_login_at = utcnow()
     db.session.flush()

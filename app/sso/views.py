@@ -1,10 +1,15 @@
 """Pages: the tenant admin's provider settings, the platform admin's ministry providers, the login and
 callback routes of both, the ministry's login page, and a clear page for every refused login."""
 
+import itertools
+import logging
+import threading
+
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.accounts.services import VIA_MINISTRY_SSO, VIA_SSO
 from app.accounts.session import login_user
 from app.core.auth import TENANT_ADMIN, TENANT_ROLES
 from app.core.errors import DomainError, NotFound, ValidationFailed
@@ -12,7 +17,7 @@ from app.core.pages import is_htmx, platform_admin_required, safe_next
 from app.extensions import db
 from app.sso import flow, services
 from app.sso.secret_box import SecretUnreadable
-from app.sso.services import MINISTRY_ROLES, SsoRefused
+from app.sso.services import MINISTRY_ROLES, NO_LOGIN_STARTED, SsoRefused
 from app.tenants import services as tenants
 from app.tenants.resolver import public
 
@@ -20,10 +25,19 @@ bp = Blueprint("sso", __name__, url_prefix="/t/<tenant>/sso", template_folder="t
 ministry_bp = Blueprint("ministry_sso", __name__, template_folder="templates")
 
 SESSION_NEXT = "sso_next"
-SESSION_LOGIN = "sso"
+log = logging.getLogger("kotacerdas.sso")
+_unmatched_callbacks = itertools.count(1)
+_unmatched_lock = threading.Lock()
 
 # reason -> (title, what happened and what to do). Shown to the person; details go to the audit log.
 REFUSALS = {
+    NO_LOGIN_STARTED: (
+        _l("This login could not be verified"),
+        _l(
+            "The answer from the sign-in service does not match a login started in this browser: it was "
+            "altered, is too old, or was opened elsewhere. Please start the login again."
+        ),
+    ),
     "state": (
         _l("This login could not be verified"),
         _l(
@@ -107,6 +121,14 @@ REFUSALS = {
             "automatically. Ask your administrator (Diskominfo) to link it; no account was created."
         ),
     ),
+    "email_unverified": (
+        _l("Your email address is not confirmed"),
+        _l(
+            "The sign-in service did not confirm that this email address is yours, so it cannot open or "
+            "create an account here. Ask the service's administrator to verify your address; no account "
+            "was created or linked."
+        ),
+    ),
     "no_email": (
         _l("Ask your administrator for access"),
         _l("Your account at the sign-in service has no email address, so no account can be created."),
@@ -131,11 +153,24 @@ REFUSALS = {
 
 
 def _refused(error: SsoRefused, *, tenant_id, provider_id, retry_url: str):
-    """Nothing of the failed login is kept: the transaction is rolled back, the refusal is audited."""
+    """Nothing of the failed login is kept: the transaction is rolled back, the refusal is audited (a
+    callback for which no login was started only counted in the log)."""
     db.session.rollback()
     session.pop(SESSION_NEXT, None)
-    services.record_refusal(error.reason, tenant_id=tenant_id, provider_id=provider_id, details=error.details)
-    db.session.commit()
+    if error.reason == NO_LOGIN_STARTED:
+        with _unmatched_lock:
+            count = next(_unmatched_callbacks)
+        log.warning(
+            "sso callback with no login started in this browser (%d in this process): tenant=%s provider=%s",
+            count,
+            tenant_id,
+            provider_id,
+        )
+    else:
+        services.record_refusal(
+            error.reason, tenant_id=tenant_id, provider_id=provider_id, details=error.details
+        )
+        db.session.commit()
     title, text = REFUSALS.get(error.reason, REFUSALS["token_invalid"])
     return render_template(
         "sso/refused.html", reason=error.reason, title=title, text=text, retry_url=retry_url
@@ -200,8 +235,7 @@ def callback(provider_id):
         return _refused(error, tenant_id=g.tenant.id, provider_id=provider.id, retry_url=retry)
     next_url = session.get(SESSION_NEXT) or url_for("tenants.dashboard")
     db.session.commit()
-    login_user(outcome.user)
-    session[SESSION_LOGIN] = {"kind": "tenant", "tenant": str(g.tenant.id), "provider": str(provider.id)}
+    login_user(outcome.user, via=VIA_SSO, scope_tenant_id=g.tenant.id, provider_id=provider.id)
     _welcome(outcome.user, outcome.role)
     return redirect(next_url)
 
@@ -403,8 +437,7 @@ def ministry_callback(provider_id):
         return _refused(error, tenant_id=None, provider_id=provider.id, retry_url=url_for(".ministry_login"))
     next_url = session.get(SESSION_NEXT) or url_for("accounts.home")
     db.session.commit()
-    login_user(outcome.user)
-    session[SESSION_LOGIN] = {"kind": "ministry", "provider": str(provider.id)}
+    login_user(outcome.user, via=VIA_MINISTRY_SSO, provider_id=provider.id)
     _welcome(outcome.user, outcome.role)
     return redirect(next_url)
 

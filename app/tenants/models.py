@@ -1,12 +1,12 @@
 """Tenants (platform data), the region list (reference data), and each tenant's OPDs and members."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base, TenantOwned, Timestamps, new_id, tenant_fk, utcnow
+from app.core.db import Base, TenantOwned, Timestamps, as_utc, new_id, tenant_fk, utcnow
 from app.core.i18n import TIME_ZONES
 
 ACTIVE = "active"
@@ -109,14 +109,9 @@ class Invitation(TenantOwned, Timestamps, Base):
 
     @property
     def is_expired(self) -> bool:
-        return _as_utc(self.expires_at) <= utcnow()
+        return as_utc(self.expires_at) <= utcnow()
 
     @property
     def sent_at(self) -> datetime:
         # Sending is the only change a waiting invitation gets (first mail, then each resend).
         return self.updated_at or self.created_at
-
-
-def _as_utc(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were stored as UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -5,9 +5,11 @@ tenant; otherwise the answer is 404, whether the tenant exists or not. The API t
 each bound to one tenant.
 """
 
+from dataclasses import replace
+
 from flask import Flask, abort, g, redirect, request, url_for
 
-from app.accounts.session import api_user, bearer_token_elsewhere, session_user
+from app.accounts.session import api_user, bearer_token_elsewhere, opens_platform, session_user
 from app.core.errors import is_api_request
 from app.core.paths import check_path_objects
 from app.core.tenancy import enter_tenant, leave_tenant
@@ -39,9 +41,13 @@ def _resolve() -> None:
     g.tenant = None
     slug = (request.view_args or {}).pop("tenant", None)
     api = is_api_request()
+    g.login = None
     if slug is None:
         g.user = api_user(None) if api else session_user()
         g.actor = services.actor_for(g.user)
+        if g.login is not None and not opens_platform(g.login):
+            # A tenant's provider vouched for this person in that tenant only, not on the platform.
+            g.actor = replace(g.actor, platform_role=None)
         if api and g.user is None and request.path.startswith("/api/v1/"):
             abort(401)
         return
@@ -49,7 +55,7 @@ def _resolve() -> None:
     if tenant is None:
         abort(404)
     g.tenant_token = enter_tenant(tenant.id)
-    g.user = api_user(tenant.id) if api else session_user()
+    g.user = api_user(tenant.id) if api else session_user(tenant.id)
     g.actor = services.actor_for(g.user)
     if _is_public_view():
         g.tenant = tenant

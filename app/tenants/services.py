@@ -186,7 +186,20 @@ def set_tenant_status(tenant_id: uuid.UUID, status: str, *, actor: Actor) -> Ten
     tenant = get_tenant(tenant_id)
     tenant.status = status
     tenant.suspended_at = utcnow() if status == SUSPENDED else None
+    if status == SUSPENDED:
+        _end_members_sessions(tenant.id)
     return tenant
+
+
+def _end_members_sessions(tenant_id: uuid.UUID) -> None:
+    """A suspension logs the tenant's people out at once (platform and ministry accounts stay)."""
+    with tenant_context(tenant_id):
+        user_ids = db.session.scalars(
+            select(Membership.user_id)
+            .join(User, User.id == Membership.user_id)
+            .where(User.platform_role.is_(None))
+        ).all()
+    accounts.end_sessions(user_ids, "tenant_suspended")
 
 
 def ensure_active(tenant: Tenant) -> None:
@@ -467,6 +480,8 @@ def remove_member(membership_id: uuid.UUID, *, actor: Actor) -> None:
         _ensure_another_admin(membership)
     db.session.delete(membership)
     db.session.flush()
+    # A copied cookie of the removed person must not outlive the removal, in this tenant or any other.
+    accounts.end_sessions([membership.user_id], "removed")
 
 
 # --- invitations ------------------------------------------------------------------------------

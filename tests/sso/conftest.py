@@ -141,3 +141,9 @@ def counts() -> dict:
 def logged_in(client, slug: str) -> bool:
     """Whether the browser holds a session that opens the tenant's dashboard."""
     return client.get(f"/t/{slug}/").status_code == 200
+
+
+def asks_for_login(client, slug: str, path: str) -> bool:
+    """Whether ``path`` sends the browser to the tenant's own login page (it holds no session there)."""
+    response = client.get(path)
+    return response.status_code == 302 and response.headers["Location"].startswith(f"/t/{slug}/login")

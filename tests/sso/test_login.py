@@ -101,9 +101,9 @@ def test_an_existing_email_is_linked_only_when_the_admin_allowed_it_and_the_emai
 
     set_provider(palopo, link_by_email=True)
     response = Person(client).sso_login(palopo.start_path, "palopo-unverified")
-    assert 'data-refusal="not_linked"' in response.get_data(as_text=True)
+    assert 'data-refusal="email_unverified"' in response.get_data(as_text=True)
     assert counts() == before
-    assert audit.refusals() == ["not_linked", "not_linked"]
+    assert audit.refusals() == ["not_linked", "email_unverified"]
 
     response = Person(client).sso_login(palopo.start_path, "palopo-staff")
     assert response.status_code == 302

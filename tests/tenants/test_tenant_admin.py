@@ -94,7 +94,10 @@ def test_inviting_changing_role_binding_opds_and_removing_a_member(palopo, clien
 
     removed = form_post(client, f"/t/kota-palopo/members/{membership.id}/remove")
     assert removed.status_code == 302
-    assert operator.get("/t/kota-palopo/").status_code == 404
+    # The removal ended the operator's session on the server: the browser is asked to log in again.
+    after = operator.get("/t/kota-palopo/")
+    assert after.status_code == 302 and after.headers["Location"].startswith("/t/kota-palopo/login")
+    assert operator.get("/account/tokens").headers["Location"].startswith("/login")
 
 
 def _me(user_id):
