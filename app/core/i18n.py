@@ -18,6 +18,7 @@ from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import format_percent as babel_format_percent
 from flask_babel import lazy_gettext as _l
 
+from app.core.pages import local_path, safe_next
 from app.extensions import babel
 
 # Indonesia's three time zones, by the IANA names the product stores, with the labels people use.
@@ -58,11 +59,14 @@ def select_locale() -> str:
 def switch_target() -> str:
     """Where the language switch returns: this page, without a ``lang`` that would override the choice.
 
-    After a form's answer (a POST) only a page that can be fetched again; otherwise the default."""
+    After a form's answer (a POST) only a page that can be fetched again; otherwise the default. A page
+    reached by an odd path (``//host``, ``/%09/host``, a backslash) is not offered as the way back."""
     if request.method != "GET":
-        return request.path if request.url_rule and "GET" in request.url_rule.methods else ""
-    query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
-    return f"{request.path}?{urlencode(query)}" if query else request.path
+        target = request.path if request.url_rule and "GET" in request.url_rule.methods else ""
+    else:
+        query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+        target = f"{request.path}?{urlencode(query)}" if query else request.path
+    return local_path(target) or ""
 
 
 # Outside a tenant: the zone of the user's only tenant, if they have exactly one (set by app.tenants,
@@ -206,6 +210,7 @@ def init_app(app: Flask) -> None:
         zone_label=zone_label,
         zone_note=zone_note,
         switch_target=switch_target,
+        safe_next=safe_next,
         field_label=field_label,
         page_message=page_message,
     )

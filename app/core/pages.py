@@ -1,8 +1,11 @@
 """Helpers shared by page views: login requirement, form values, paginated lists and htmx fragments."""
 
+import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import unquote, urlsplit
 
 from flask import abort, g, redirect, request, url_for
 from flask_babel import gettext as _
@@ -48,11 +51,72 @@ def is_htmx() -> bool:
 
 
 def safe_next(default: str) -> str:
-    """Only same-site paths are followed after login, never another host."""
-    target = request.values.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target.rstrip("?")
-    return default
+    """Where a login, an SSO login or the language switch goes next: the ``next`` asked for when it is a
+    path on this site, else ``default`` (the start page)."""
+    return local_path(request.values.get("next")) or default
+
+
+# A redirect target is a path on this site, nothing else. Browsers forgive a lot in a Location header
+# (they drop tabs and newlines, read "\\" as "/", trim leading spaces, map full-width characters), so a
+# target is checked as sent and fully percent-decoded, and anything unusual is refused, never cleaned.
+NEXT_MAX_LENGTH = 2000
+_DECODE_ROUNDS = 5
+_QUERY_START = re.compile(r"[?#]")
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` when it is a path on this site (``/t/kota-palopo/opds?page=2``), else None.
+
+    Refused: schemes and hosts (``https://x``, ``//x``, ``/%2F/x``), backslashes, whitespace and control
+    characters anywhere (raw or percent-encoded, however often), non-ASCII or dot segments in the path."""
+    if not target or len(target) > NEXT_MAX_LENGTH or any(c.isspace() for c in target):
+        return None
+    path, separator, query = _split_query(target)
+    decoded_path, decoded_query = _decoded(path), _decoded(query)
+    if decoded_path is None or decoded_query is None or not path.startswith("/"):
+        return None
+    if not _is_plain_path(decoded_path) or not _is_plain_query(decoded_query):
+        return None
+    return path if separator == "?" and not query else target  # "/opds?" (an empty query) is "/opds"
+
+
+def _split_query(target: str) -> tuple[str, str, str]:
+    """The path, the separator ("?" or "#", or "") and what follows, split where a browser splits."""
+    found = _QUERY_START.search(target)
+    if found is None:
+        return target, "", ""
+    return target[: found.start()], found.group(), target[found.end() :]
+
+
+def _decoded(text: str) -> str | None:
+    """``text`` percent-decoded until it no longer changes (``%252F`` is "/"); None if it never settles."""
+    for _round in range(_DECODE_ROUNDS):
+        decoded = unquote(text)
+        if decoded == text:
+            return text
+        text = decoded
+    return None
+
+
+def _is_plain_path(path: str) -> bool:
+    """One leading slash, then printable ASCII without spaces, backslashes or "." and ".." segments."""
+    if not path.startswith("/") or path[1:2] == "/":
+        return False
+    if any(not ("!" <= c <= "~") or c == "\\" for c in path):
+        return False
+    if {".", ".."} & set(path.split("/")):
+        return False
+    parts = urlsplit(path)
+    return not parts.scheme and not parts.netloc
+
+
+def _is_plain_query(query: str) -> bool:
+    """Text a person may search for (spaces and non-Latin letters included), without a backslash or any
+    control, format or line-separator character."""
+    for c in query:
+        if c == "\\" or unicodedata.category(c)[0] == "C" or (c.isspace() and c != " "):
+            return False
+    return True
 
 
 # --- lists: pagination and htmx fragments ------------------------------------------------------
