@@ -1,5 +1,9 @@
 """One row's cells, read the way each column expects: text, whole numbers, years in the period, codes
-from a list, Rupiah amounts. Every problem is recorded against its sheet, row and column."""
+from a list, Rupiah amounts. Every problem is recorded against its sheet, row and column.
+
+A year outside the period is refused unless the masterplan already holds it on that row (``held``): a
+revision for a new period keeps the years of the version it copies until the planner changes them, and
+its own export must import back unchanged. A year the workbook adds must lie in the period."""
 
 import re
 from typing import TYPE_CHECKING
@@ -80,7 +84,7 @@ class Cells:
             self.fail(key, _("A number (this is %(value)s).", value=_shown(value)))
         return number
 
-    def year(self, key, *, required: bool = False, in_period: bool = True) -> int | None:
+    def year(self, key, *, required: bool = False, in_period: bool = True, held=frozenset()) -> int | None:
         value = self.cells.get(key)
         if value is None:
             if required:
@@ -90,13 +94,13 @@ class Cells:
         if year is None or not MIN_YEAR <= year <= MAX_YEAR:
             self.fail(key, _("A year (this is %(value)s).", value=_shown(value)))
             return None
-        if in_period and not self.in_period(key, year):
+        if in_period and not self.in_period(key, year, held):
             return None
         return year
 
-    def in_period(self, key, year: int) -> bool:
+    def in_period(self, key, year: int, held=frozenset()) -> bool:
         mp = self.check.content.masterplan
-        if mp.period_start <= year <= mp.period_end:
+        if mp.period_start <= year <= mp.period_end or year in held:
             return True
         self.fail(
             key,
@@ -109,7 +113,7 @@ class Cells:
         )
         return False
 
-    def years(self, key) -> list[int]:
+    def years(self, key, held=frozenset()) -> list[int]:
         value = self.cells.get(key)
         if value is None:
             return []
@@ -128,7 +132,9 @@ class Cells:
                 return []
             years.update(found)
         mp = self.check.content.masterplan
-        outside = [str(y) for y in sorted(years) if not mp.period_start <= y <= mp.period_end]
+        outside = [
+            str(y) for y in sorted(years) if not mp.period_start <= y <= mp.period_end and y not in held
+        ]
         if outside:
             self.fail(
                 key,

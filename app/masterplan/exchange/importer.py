@@ -1,7 +1,8 @@
 """Importing a filled-in masterplan workbook into a draft.
 
 Every row of every sheet is checked first, against the masterplan's framework, the code lists, the
-tenant's OPDs, the period and the other rows (of the workbook and of the masterplan). One wrong row and
+tenant's OPDs, the period (years the masterplan already holds on a row may stay outside it, see
+``cells``) and the other rows (of the workbook and of the masterplan). One wrong row and
 nothing is written: the report names the sheet, row, column and reason of every problem. Otherwise the
 rows are written in one transaction: a row whose key (see ``shape``) the masterplan holds updates it,
 any other row is added; a value already equal is left alone, so importing the same workbook twice
@@ -23,7 +24,7 @@ from app.masterplan.exchange.cells import Cells, as_int, parts
 from app.masterplan.exchange.reading import Problem, SheetRows
 from app.masterplan.exchange.shape import MISSION, VISION, code_lists
 from app.masterplan.exchange.writing import Writer
-from app.masterplan.models import PART_MODELS, Goal, Program, Strategy
+from app.masterplan.models import PART_MODELS, ActionItem, Goal, Indicator, Program, Strategy
 
 # --- checking the whole workbook --------------------------------------------------------------------------
 
@@ -66,6 +67,7 @@ class ImportCheck:
         self.wanted: dict[str, list[Wanted]] = {}
         self.vision: str | None = None
         self.outcome: dict[str, Outcome] = defaultdict(Outcome)
+        self.held = self._held_years()
 
     def offered(self, list_key: str) -> str:
         codes = list(self.choices[list_key].values())
@@ -125,6 +127,18 @@ class ImportCheck:
         elif dim is None and required and cells.ok:
             cells.fail("dimension", _("Give the dimension or the sub-dimension."))
         return dim, sub
+
+    def _held_years(self) -> dict[str, dict]:
+        """The years each row of the masterplan already holds, by the key its sheet is read by: an
+        indicator's target years and an action's year by No, a program's roadmap and budget years by code."""
+        targets = self.content.targets_by_indicator()
+        budget = self.content.budget_by_program()
+        return {
+            "targets": {i.position + 1: set(targets.get(i.id, {})) for i in self.content[Indicator]},
+            "roadmap": {p.code: set(p.roadmap_years or []) for p in self.content[Program]},
+            "budget": {p.code: {b.year for b in budget.get(p.id, [])} for p in self.content[Program]},
+            "actions": {a.position + 1: {a.year} for a in self.content[ActionItem]},
+        }
 
     def _opd(self, cells: Cells, key: str) -> uuid.UUID | None:
         code = cells.choice(key, "opd")
@@ -245,11 +259,12 @@ class ImportCheck:
                 cells.fail(missing, _("A baseline needs both a value and a year."))
             # Each "Target <year>" column sets that year's target; an empty cell means none that year.
             targets = {}
+            held = self.held["targets"].get(as_int(cells.cells.get("no")), set())
             for year in sorted(cells.rows.target_letters):
                 value = cells.number(year)
                 if value is None:
                     targets[year] = None
-                elif cells.in_period(year, year):
+                elif cells.in_period(year, year, held):
                     targets[year] = value
             if cells.ok:
                 wanted.append(
@@ -370,7 +385,7 @@ class ImportCheck:
                 "horizon": cells.choice("horizon", "horizon"),
                 "quick_win": cells.flag("quick_win"),
                 "lead_opd_id": self._opd(cells, "lead_opd"),
-                "roadmap_years": cells.years("roadmap_years"),
+                "roadmap_years": cells.years("roadmap_years", self.held["roadmap"].get(code, set())),
                 "status": cells.choice("status", "program_status") or "planned",
             }
             if cells.ok:
@@ -399,7 +414,7 @@ class ImportCheck:
         for cells in self._rows("budget"):
             program = self._program(cells, programs)
             values = {
-                "year": cells.year("year", required=True),
+                "year": cells.year("year", required=True, held=self.held["budget"].get(program, set())),
                 "funding_source": cells.choice("funding_source", "funding_source", required=True),
                 "amount": cells.amount("amount", required=True),
                 "status": cells.choice("status", "budget_status") or "indicative",
@@ -425,9 +440,10 @@ class ImportCheck:
         for cells in self._rows("actions"):
             position = self._numbered(cells, seen)
             program = self._program(cells, programs)
+            held = self.held["actions"].get(position + 1, set()) if position is not None else set()
             values = {
                 "position": position,
-                "year": cells.year("year", required=True),
+                "year": cells.year("year", required=True, held=held),
                 "activity": cells.text("activity", required=True),
                 "output": cells.text("output"),
                 "target": cells.text("target", max_length=200),

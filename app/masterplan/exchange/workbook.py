@@ -227,7 +227,8 @@ INSTRUCTIONS = (
     "Kolom yang memuat beberapa kode (Dimensi pada misi, OPD Pendukung, Strategi, Tahun Peta Jalan) "
     "ditulis dipisahkan koma, misalnya: DISKOMINFO, BAPPEDA.",
     "Tahun anggaran, rencana aksi, target dan peta jalan harus berada dalam periode masterplan "
-    "({start}–{end}). Tahun nilai awal indikator boleh sebelum periode.",
+    "({start}–{end}). Tahun nilai awal indikator boleh sebelum periode. Tahun di luar periode yang sudah "
+    "tersimpan pada baris itu (misalnya dari versi yang direvisi) tetap diterima.",
     "Jumlah rupiah ditulis sebagai angka bulat tanpa Rp dan tanpa titik, misalnya 1250000000.",
     "Baris dikenali dari kodenya: Kode untuk strategi dan program, Nomor untuk misi, Dimensi dan Aspek "
     "untuk kesiapan, No untuk bagian lain. Baris yang sudah ada diperbarui, baris baru ditambahkan. Baris "
