@@ -21,6 +21,7 @@ _hasher = PasswordHasher()
 # Verified against when the email is unknown, so a login takes as long whether or not the account exists.
 _DUMMY_HASH = _hasher.hash("not-a-password")
 TOKEN_PREFIX = "kc_"
+TOKEN_USE_STEP = timedelta(minutes=1)
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -173,8 +174,12 @@ def user_for_token(secret: str, scope_tenant_id: uuid.UUID | None) -> User | Non
     token = live_token(secret)
     if token is None or token.scope_tenant_id != scope_tenant_id:
         return None
-    token.last_used_at = utcnow()
-    return db.session.get(User, token.user_id)
+    user = db.session.get(User, token.user_id)
+    now = utcnow()
+    # Reads stay reads: the token's last use is written at most once a minute (the caller commits it).
+    if token.last_used_at is None or now - as_utc(token.last_used_at) >= TOKEN_USE_STEP:
+        token.last_used_at = now
+    return user
 
 
 # --- sessions: one row per login, which the server can end ------------------------------------

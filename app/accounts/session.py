@@ -63,11 +63,19 @@ def logout_user() -> None:
     g.login = None
 
 
+def _keep_last_use() -> None:
+    """A session's or token's last use, when due (the services set it last, unflushed), is committed
+    at once: the request itself may only read, and its transaction would be rolled back."""
+    if db.session.dirty:
+        db.session.commit()
+
+
 def _load_session() -> tuple[UserSession, User] | None:
     secret = session.get(SESSION_SECRET_KEY)
     found = services.live_session(secret) if isinstance(secret, str) and secret else None
     if found is None and secret:
         session.pop(SESSION_SECRET_KEY, None)
+    _keep_last_use()
     return found
 
 
@@ -111,7 +119,9 @@ def bearer_secret() -> str | None:
 
 def api_user(scope_tenant_id: uuid.UUID | None) -> User | None:
     secret = bearer_secret()
-    return services.user_for_token(secret, scope_tenant_id) if secret else None
+    user = services.user_for_token(secret, scope_tenant_id) if secret else None
+    _keep_last_use()
+    return user
 
 
 def current_user() -> User | None:

@@ -74,3 +74,25 @@ def test_requests_without_a_token_get_401(app_ctx, client):
     response = client.get("/api/v1/t/kota-palopo/opds")
     assert response.status_code == 401
     assert response.get_json()["code"] == "unauthorized"
+
+
+def test_reading_with_a_token_writes_its_last_use_at_most_once_a_minute(app, app_ctx, client):
+    from datetime import timedelta
+
+    from app.core.db import utcnow
+    from tests.support.queries import count_queries
+
+    setup = make_tenant("73.73", "kota-palopo")
+    with count_queries(app) as first:
+        assert client.get("/api/v1/t/kota-palopo/opds", headers=setup.headers()).status_code == 200
+    with count_queries(app) as second:
+        assert client.get("/api/v1/t/kota-palopo/opds", headers=setup.headers()).status_code == 200
+    writes = [s for s in first + second if s.lstrip().upper().startswith(("UPDATE", "INSERT"))]
+    assert [s.split()[1] for s in writes] == ["api_tokens"], writes  # the first read only
+
+    token = db.session.scalar(select(ApiToken).where(ApiToken.scope_tenant_id == setup.tenant_id))
+    token.last_used_at = utcnow() - timedelta(minutes=2)
+    db.session.commit()
+    with count_queries(app) as later:
+        client.get("/api/v1/t/kota-palopo/opds", headers=setup.headers())
+    assert any(s.lstrip().upper().startswith("UPDATE API_TOKENS") for s in later)
