@@ -32,17 +32,13 @@ ensure_python() {
     log "Creating the virtual environment"
     python3 -m venv .venv
   fi
-  local stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  # Every package is pinned in requirements.lock (scripts/lock writes it from pyproject.toml).
+  local stamp=".venv/.installed-$(sha256sum requirements.lock | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
     log "Installing Python packages"
     "$PY" -m pip install -q --upgrade pip
     # Dependencies only: the app runs from this folder (python -m, flask --app), it is not installed.
-    "$PY" - <<'PYEOF' > .venv/requirements.txt
-import tomllib
-project = tomllib.load(open("pyproject.toml", "rb"))["project"]
-print("\n".join(project["dependencies"] + project["optional-dependencies"]["test"]))
-PYEOF
-    "$PY" -m pip install -q -r .venv/requirements.txt
+    "$PY" -m pip install -q -r requirements.lock
     touch "$stamp"
   fi
 }

@@ -19,6 +19,10 @@ KEEP_TABLES = {"regions", "alembic_version"}
 
 
 def pytest_collection_modifyitems(config, items):
+    # A test that drives Chromium is a browser test wherever it lives (the fast lane leaves them out).
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
     if BACKEND == "postgres":
         return
     # On the SQLite run, PostgreSQL-only tests are deselected (not skipped): they ran on the PostgreSQL run.
