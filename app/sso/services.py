@@ -93,7 +93,8 @@ def _text(data: dict, name: str, errors: dict, *, max_length: int, required: boo
 
 
 def _scopes(value, errors: dict) -> str:
-    words = (value or DEFAULT_SCOPES).split() if isinstance(value, str) else None
+    # Left out (None or empty): the standard scopes.
+    words = (value or DEFAULT_SCOPES).split() if isinstance(value, str | None) else None
     if not words or not all(SCOPE_RE.fullmatch(w) for w in words):
         errors["scopes"] = [_l("space-separated scope names")]
         return DEFAULT_SCOPES
