@@ -1,4 +1,4 @@
-"""Global identities, API tokens and failed-login records (platform data: no tenant column)."""
+"""Global identities, API tokens and login sessions (platform data: no tenant column)."""
 
 import uuid
 from datetime import datetime
@@ -50,18 +50,6 @@ class ApiToken(Timestamps, Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
-
-
-class LoginFailure(Base):
-    """One failed login, kept for the rate limit window."""
-
-    __tablename__ = "login_failures"
-    __table_args__ = (Index(None, "email", "at"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    email: Mapped[str] = mapped_column(String(254))
-    remote_addr: Mapped[str | None] = mapped_column(String(45))
-    at: Mapped[datetime]
 
 
 class UserSession(Base):

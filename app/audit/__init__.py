@@ -64,7 +64,6 @@ def _register_labels() -> None:
         "User": _l("User account"),
         "ApiToken": _l("API token"),
         "UserIdentity": _l("SSO identity"),
-        "LoginFailure": _l("Failed login"),
         "Opd": _l("OPD"),
         "Membership": _l("Member"),
         "MembershipOpd": _l("Member's OPD"),
