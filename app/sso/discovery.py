@@ -2,18 +2,20 @@
 
 A tenant admin types the issuer URL, and the server then fetches it: unless local issuers are allowed
 (SSO_ALLOW_LOCAL_ISSUERS, for development and tests), an issuer or endpoint whose host resolves to a
-loopback, private, link-local or otherwise non-public address is refused before any request is sent, so
-the setting cannot be used to probe the platform's own network.
+loopback, private, link-local or otherwise non-public address is refused when the provider is saved, so
+the setting cannot be used to probe the platform's own network. The fetch itself, like every later call
+to the provider, goes through ``app.sso.outbound``, which checks the address again when it connects.
 """
 
-import ipaddress
 import socket
 from urllib.parse import urlsplit
 
 import requests
 from flask_babel import lazy_gettext as _l
 
-TIMEOUT_SECONDS = 5
+from app.sso import outbound
+from app.sso.outbound import TIMEOUT_SECONDS
+
 REQUIRED_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
 # Endpoints the server itself calls (the browser is sent to the authorization and logout endpoints).
 SERVER_CALLED_ENDPOINTS = ("token_endpoint", "jwks_uri", "userinfo_endpoint")
@@ -60,13 +62,8 @@ def local_address_problem(url: str):
     except (ValueError, OSError):
         return _l("the host %(host)s cannot be resolved", host=repr(parts.hostname))
     for *_rest, address in found:
-        ip = ipaddress.ip_address(address[0].split("%")[0])
-        if not ip.is_global:
-            return _l(
-                "%(host)s is a local or private address (%(ip)s): only public providers are allowed",
-                host=parts.hostname,
-                ip=str(ip),
-            )
+        if problem := outbound.address_problem(parts.hostname, address[0]):
+            return problem
     return None
 
 
@@ -76,7 +73,10 @@ def fetch_metadata(issuer: str, *, allow_local: bool = False) -> dict:
     if not allow_local and (problem := local_address_problem(issuer)):
         raise DiscoveryFailed(problem)
     try:
-        response = requests.get(discovery_url(issuer), timeout=TIMEOUT_SECONDS, allow_redirects=False)
+        with outbound.session(allow_local=allow_local) as http:
+            response = http.get(discovery_url(issuer))
+    except outbound.OutboundRefused as error:
+        raise DiscoveryFailed(error.reason) from error
     except requests.Timeout as error:
         raise DiscoveryFailed(
             _l("the provider did not answer within %(count)d seconds", count=TIMEOUT_SECONDS)

@@ -5,6 +5,10 @@ reads the discovery document afresh, so a provider that is down is found before 
 there, and rotated keys are picked up. The callback checks state (Authlib, against the session), the
 RFC 9207 ``iss`` parameter, and the ID token's signature, issuer, audience, expiry and nonce; any failure
 becomes an ``SsoRefused`` with a reason the page explains.
+
+Every call Authlib makes to the provider (discovery, token, key set, userinfo) goes through the guarded
+session of ``app.sso.outbound``: a call it refuses (a local address, a redirect, an oversized answer)
+refuses the login as "provider_invalid", a provider that does not answer in time as "provider_down".
 """
 
 import threading
@@ -12,10 +16,12 @@ import threading
 import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
-from flask import request, session
+from authlib.integrations.requests_client import OAuth2Session
+from flask import current_app, request, session
 from joserfc import errors as jose
 
-from app.sso.discovery import TIMEOUT_SECONDS, discovery_url, normalize_issuer
+from app.sso import outbound
+from app.sso.discovery import discovery_url, normalize_issuer
 from app.sso.services import NO_LOGIN_STARTED, Claims, ClientSettings, SsoRefused
 
 # Clock difference tolerated on exp/iat, in seconds.
@@ -28,32 +34,47 @@ _clients: dict[str, tuple[tuple, FlaskOAuth2App]] = {}
 _lock = threading.Lock()
 
 
+class ProviderSession(OAuth2Session):
+    """The HTTP session Authlib opens for each call to a provider, guarded. Whether local providers are
+    allowed is read when the call is made, so changing the setting needs no restart."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        outbound.guard(self, allow_local=current_app.config["SSO_ALLOW_LOCAL_ISSUERS"])
+
+
+class ProviderClient(FlaskOAuth2App):
+    client_cls = ProviderSession
+
+
 def client_for(settings: ClientSettings) -> FlaskOAuth2App:
     """The provider's OAuth client, rebuilt when its settings changed since it was made."""
     with _lock:
         cached = _clients.get(settings.name)
         if cached is not None and cached[0] == settings.fingerprint:
             return cached[1]
-        client = FlaskOAuth2App(
+        client = ProviderClient(
             FlaskIntegration(settings.name),
             settings.name,
             client_id=settings.client_id,
             client_secret=settings.client_secret,
             server_metadata_url=discovery_url(settings.issuer),
-            client_kwargs={
-                "scope": settings.scopes,
-                "code_challenge_method": "S256",
-                "default_timeout": TIMEOUT_SECONDS,
-            },
+            client_kwargs={"scope": settings.scopes, "code_challenge_method": "S256"},
         )
         _clients[settings.name] = (settings.fingerprint, client)
         return client
+
+
+def _refused_call(error: outbound.OutboundRefused) -> SsoRefused:
+    return SsoRefused("provider_invalid", status=503, details={"refused_host": str(error.host)[:255]})
 
 
 def _fresh_metadata(client: FlaskOAuth2App, settings: ClientSettings) -> dict:
     client.server_metadata = {}
     try:
         metadata = client.load_server_metadata()
+    except outbound.OutboundRefused as error:
+        raise _refused_call(error) from error
     except (requests.RequestException, ValueError) as error:
         raise SsoRefused("provider_down", status=503) from error
     if normalize_issuer(str(metadata.get("issuer", ""))) != settings.issuer:
@@ -104,6 +125,8 @@ def _exchange(client: FlaskOAuth2App, settings: ClientSettings) -> dict:
         raise SsoRefused("state", status=400) from error
     except OAuthError as error:
         raise SsoRefused("token_exchange", status=401, details={"error": str(error.error)[:80]}) from error
+    except outbound.OutboundRefused as error:
+        raise _refused_call(error) from error
     except requests.RequestException as error:
         raise SsoRefused("provider_down", status=503) from error
     except jose.ExpiredTokenError as error:
@@ -124,6 +147,8 @@ def _with_userinfo(client: FlaskOAuth2App, token: dict, claims: dict) -> dict:
     """Some providers keep email and custom claims out of the ID token: ask the userinfo endpoint."""
     try:
         extra = dict(client.userinfo(token=token))
+    except outbound.OutboundRefused as error:
+        raise _refused_call(error) from error
     except (requests.RequestException, ValueError, OAuthError):
         return claims
     # The userinfo answer counts only for the same subject (OIDC Core 5.3.2).
@@ -131,7 +156,8 @@ def _with_userinfo(client: FlaskOAuth2App, token: dict, claims: dict) -> dict:
 
 
 def logout_url(settings: ClientSettings, post_logout_redirect_uri: str) -> str | None:
-    """The provider's RP-initiated logout URL, or None when it offers none or cannot be reached."""
+    """The provider's RP-initiated logout URL, or None when it offers none or cannot be reached (or the
+    guard refuses to call it)."""
     client = client_for(settings)
     try:
         metadata = client.load_server_metadata()
