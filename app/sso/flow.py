@@ -43,8 +43,39 @@ class ProviderSession(OAuth2Session):
         outbound.guard(self, allow_local=current_app.config["SSO_ALLOW_LOCAL_ISSUERS"])
 
 
+# The discovery document's fields the flow uses. Authlib hands the whole document to the HTTP session
+# as keyword arguments, so any other field (a "client_id", "scope" or "code_challenge_method" of the
+# provider's choosing) would override the client's own settings or fail the login with an error.
+DISCOVERY_FIELDS = frozenset(
+    {
+        "issuer",
+        "authorization_endpoint",
+        "token_endpoint",
+        "userinfo_endpoint",
+        "jwks_uri",
+        "end_session_endpoint",
+        "scopes_supported",
+        "response_types_supported",
+        "grant_types_supported",
+        "subject_types_supported",
+        "id_token_signing_alg_values_supported",
+        "token_endpoint_auth_methods_supported",
+        "code_challenge_methods_supported",
+        "claims_supported",
+        "authorization_response_iss_parameter_supported",
+        "_loaded_at",
+    }
+)
+
+
 class ProviderClient(FlaskOAuth2App):
     client_cls = ProviderSession
+
+    def load_server_metadata(self):
+        metadata = super().load_server_metadata()
+        for name in set(metadata) - DISCOVERY_FIELDS:
+            del metadata[name]
+        return metadata
 
 
 def client_for(settings: ClientSettings) -> FlaskOAuth2App:
