@@ -9,15 +9,32 @@ web process; this process's memory on the embedded default).
 
 import hashlib
 import ipaddress
+import logging
 import math
 import time
 
 from flask import current_app
 from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 
 from app.extensions import limiter
 
 NAMESPACE = "LOGIN_FAILURES"
+log = logging.getLogger("kotacerdas.accounts")
+# While the shared store (Redis) is down, logins are counted in this process instead: people still log
+# in, and guessing stays limited, per web process, until the store answers again.
+_fallback = MovingWindowRateLimiter(MemoryStorage())
+
+
+def _count(method: str, *args):
+    """Call the login counts: the shared store, or this process's memory while it cannot answer."""
+    try:
+        return getattr(limiter.limiter, method)(*args)
+    except (RedisError, OSError) as error:
+        log.warning("login throttle store unavailable, counting in this process: %s", error)
+        return getattr(_fallback, method)(*args)
 
 
 def client_key(address: str | None) -> str:
@@ -50,7 +67,7 @@ def _account_id(email: str, address: str | None) -> tuple[str, ...]:
 
 
 def _wait(item: RateLimitItem, ids: tuple[str, ...]) -> int:
-    reset_at, _remaining = limiter.limiter.get_window_stats(item, *ids)
+    reset_at, _remaining = _count("get_window_stats", item, *ids)
     return max(1, math.ceil(reset_at - time.time()))
 
 
@@ -59,9 +76,9 @@ def admit(email: str, address: str | None) -> int:
     this address. An admitted attempt holds one of the pair's failures until ``succeeded`` gives it back,
     so parallel guesses cannot all pass the same check."""
     per_address, per_account = _limits()
-    if not limiter.limiter.test(per_address, *_address_id(address)):
+    if not _count("test", per_address, *_address_id(address)):
         return _wait(per_address, _address_id(address))
-    if not limiter.limiter.hit(per_account, *_account_id(email, address)):
+    if not _count("hit", per_account, *_account_id(email, address)):
         return _wait(per_account, _account_id(email, address))
     return 0
 
@@ -69,11 +86,11 @@ def admit(email: str, address: str | None) -> int:
 def failed(address: str | None) -> None:
     """Count a refused attempt against the client address (the pair was counted on admission)."""
     per_address, _per_account = _limits()
-    limiter.limiter.hit(per_address, *_address_id(address))
+    _count("hit", per_address, *_address_id(address))
 
 
 def succeeded(email: str, address: str | None) -> None:
     """The right password: this email's failures from this address are forgiven. The address's count
     stays, or one valid account would let an address reset its spraying count at will."""
     _per_address, per_account = _limits()
-    limiter.limiter.clear(per_account, *_account_id(email, address))
+    _count("clear", per_account, *_account_id(email, address))

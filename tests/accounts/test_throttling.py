@@ -185,3 +185,14 @@ def test_web_processes_on_redis_share_the_counts(app_ctx, app, redis_apps):
     assert keys and all("LOGIN_FAILURES" in key and setup.admin_email not in key for key in keys)
     # The session's app (memory storage) has counted nothing of this.
     assert _log_in(_client(app, ATTACKER), setup.admin_email, PASSWORD).status_code == 302
+
+
+def test_while_redis_is_down_people_log_in_and_guessing_is_still_counted(app_ctx, app):
+    from tests.support.services import free_port
+
+    down = second_app(app, REDIS_URL=f"redis://127.0.0.1:{free_port()}/1")  # nothing listens there
+    setup = make_tenant("73.73", "kota-palopo")
+    assert _log_in(_client(down, OWNER), setup.admin_email, PASSWORD).status_code == 302
+    _fail(_client(down, ATTACKER), setup.admin_email, app.config["LOGIN_MAX_FAILURES"])
+    assert _log_in(_client(down, ATTACKER), setup.admin_email, PASSWORD).status_code == 429
+    assert _log_in(_client(down, OWNER), setup.admin_email, PASSWORD).status_code == 302
