@@ -77,7 +77,7 @@ def _shots() -> list[Shot]:
         Shot("jobs", "Jobs", f"/t/{PALOPO}/jobs", admin),
         Shot("audit", "Audit log", f"/t/{PALOPO}/audit", admin),
         Shot("sso-providers", "Single sign-on settings", f"/t/{PALOPO}/sso/providers", admin),
-        Shot("frameworks", "Ministry: frameworks", "/admin/frameworks", platform),
+        Shot("frameworks", "Ministry: frameworks", "/ministry/frameworks", platform),
     ]
 
 

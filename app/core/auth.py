@@ -5,6 +5,7 @@ authorization rule lives next to the business rule it protects.
 """
 
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from app.core.errors import PermissionDenied
@@ -28,6 +29,8 @@ class Actor:
     platform_role: str | None = None
     tenant_role: str | None = None
     opd_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    # An evaluator's assignments: (cycle_id, tenant_id) pairs, loaded when the actor is built.
+    assignments: frozenset[tuple[uuid.UUID, uuid.UUID]] = field(default_factory=frozenset)
 
     @property
     def is_platform_admin(self) -> bool:
@@ -47,6 +50,29 @@ class Actor:
     def require_member(self) -> None:
         if self.tenant_role is None:
             raise PermissionDenied()
+
+    @property
+    def assigned_tenant_ids(self) -> frozenset[uuid.UUID]:
+        return frozenset(tenant_id for _cycle_id, tenant_id in self.assignments)
+
+
+# The evaluation domain registers how an evaluator's assignments are read (core names no domain); with
+# none registered an evaluator has no assignments, so the ministry access path refuses them.
+AssignmentsLoader = Callable[[uuid.UUID], Iterable[tuple[uuid.UUID, uuid.UUID]]]
+_assignments_loader: AssignmentsLoader | None = None
+
+
+def register_assignments_loader(loader: AssignmentsLoader) -> None:
+    """Set how an evaluator's (cycle_id, tenant_id) assignments are loaded when their actor is built."""
+    global _assignments_loader
+    _assignments_loader = loader
+
+
+def evaluator_assignments(user_id: uuid.UUID) -> frozenset[tuple[uuid.UUID, uuid.UUID]]:
+    """The (cycle_id, tenant_id) pairs an evaluator is assigned to; none without a registered loader."""
+    if _assignments_loader is None:
+        return frozenset()
+    return frozenset(_assignments_loader(user_id))
 
 
 SYSTEM = Actor(user_id=None, platform_role=PLATFORM_ADMIN, tenant_role=TENANT_ADMIN)

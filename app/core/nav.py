@@ -4,6 +4,7 @@ entries the current actor may use, grouped by section: the tenant's pages, the m
 Tenant entries show only inside an active tenant the caller belongs to; ministry and platform entries
 follow the user's platform role (``platform_admin``, ``ministry_admin``, ``evaluator``)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g, request, url_for
@@ -21,16 +22,24 @@ class NavItem:
     label: LazyString | str
     roles: tuple[str, ...] = ()  # empty: every member of the section
     order: int = 50
+    when: Callable | None = None  # and only for an actor this accepts (e.g. an evaluator with assignments)
 
 
 _items: list[NavItem] = []
 
 
-def register_nav(section: str, endpoint: str, label, roles: tuple[str, ...] = (), order: int = 50) -> None:
+def register_nav(
+    section: str,
+    endpoint: str,
+    label,
+    roles: tuple[str, ...] = (),
+    order: int = 50,
+    when: Callable | None = None,
+) -> None:
     if section not in SECTIONS:
         raise ValueError(f"unknown menu section {section!r}; one of {SECTIONS}")
     if not any(i.endpoint == endpoint for i in _items):
-        _items.append(NavItem(section, endpoint, label, roles, order))
+        _items.append(NavItem(section, endpoint, label, roles, order, when))
 
 
 def _visible(item: NavItem) -> bool:
@@ -48,7 +57,11 @@ def _visible(item: NavItem) -> bool:
             and actor.tenant_role is not None
             and (not item.roles or actor.tenant_role in item.roles)
         )
-    return actor.platform_role is not None and (not item.roles or actor.platform_role in item.roles)
+    return (
+        actor.platform_role is not None
+        and (not item.roles or actor.platform_role in item.roles)
+        and (item.when is None or item.when(actor))
+    )
 
 
 def _is_active(url: str) -> bool:

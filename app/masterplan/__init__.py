@@ -154,6 +154,7 @@ def init_app(app) -> None:
     exchange.init_app(app)  # adds pages to views.bp: before it is registered
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin_bp)
+    app.register_blueprint(views.admin.moved_bp)
     register_api(app, *api.blueprints)
     app.cli.add_command(cli.masterplan_cli)
     views.init_app(app)

@@ -69,6 +69,8 @@ class Membership(TenantOwned, Timestamps, Base):
     """A user's place in one tenant, with one role."""
 
     __tablename__ = "memberships"
+    # The person reads their own rows in every tenant (tenancy.own_memberships; an RLS policy of its own).
+    __own_rows_column__ = "user_id"
     __table_args__ = (UniqueConstraint("tenant_id", "user_id"), Index(None, "user_id"))
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))

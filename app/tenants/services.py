@@ -8,7 +8,7 @@ import hashlib
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -17,10 +17,10 @@ from sqlalchemy import delete, func, or_, select
 
 from app.accounts import services as accounts
 from app.accounts.models import User
-from app.core.auth import OPD_OPERATOR, TENANT_ADMIN, TENANT_ROLES, Actor
+from app.core.auth import EVALUATOR, OPD_OPERATOR, TENANT_ADMIN, TENANT_ROLES, Actor, evaluator_assignments
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound, TenantSuspended, ValidationFailed
-from app.core.tenancy import cross_tenant_read, current_tenant_id, tenant_context
+from app.core.tenancy import current_tenant_id, own_memberships, tenant_context
 from app.extensions import db
 from app.tenants.models import (
     ACTIVE,
@@ -94,11 +94,16 @@ def list_tenants(*, actor: Actor, status: str | None = None) -> list[Tenant]:
     return list(db.session.scalars(stmt))
 
 
-def tenants_query(status: str | None = None, search: str | None = None):
-    """Tenants by name; optionally one status, or a name, province or slug containing ``search``."""
+def tenants_query(
+    status: str | None = None, search: str | None = None, ids: Iterable[uuid.UUID] | None = None
+):
+    """Tenants by name; optionally one status, or a name, province or slug containing ``search``, or
+    only those of ``ids``."""
     stmt = select(Tenant).order_by(Tenant.name)
     if status:
         stmt = stmt.where(Tenant.status == status)
+    if ids is not None:
+        stmt = stmt.where(Tenant.id.in_(list(ids)))
     if search:
         pattern = _contains(search)
         stmt = stmt.where(
@@ -220,7 +225,8 @@ def actor_for(user: User | None) -> Actor:
     if user is None:
         return Actor(user_id=None)
     if current_tenant_id() is None:
-        return Actor(user_id=user.id, platform_role=user.platform_role)
+        assignments = evaluator_assignments(user.id) if user.platform_role == EVALUATOR else frozenset()
+        return Actor(user_id=user.id, platform_role=user.platform_role, assignments=assignments)
     membership = membership_of(user.id)
     if membership is None:
         return Actor(user_id=user.id, platform_role=user.platform_role)
@@ -232,7 +238,7 @@ def actor_for(user: User | None) -> Actor:
 
 def tenants_of_user(user_id: uuid.UUID) -> list[tuple[Tenant, str]]:
     """Every tenant the user belongs to, with the role there: the tenant picker after login."""
-    with cross_tenant_read("a user's own memberships across tenants"):
+    with own_memberships(user_id):
         rows = db.session.execute(
             select(Tenant, Membership.role)
             .join(Membership, Membership.tenant_id == Tenant.id)

@@ -129,7 +129,7 @@ def test_ministry_pages_show_to_ministry_roles_only(app, client, demo):
     home = _text(client.get("/?lang=en"))
     menu = _menu(home)
     assert "Frameworks" in menu and "Tenants" not in menu and "Dashboard" not in menu
-    assert "/admin/frameworks" in home.split("</nav>", 1)[1]  # and offered on the start page
+    assert "/ministry/frameworks" in home.split("</nav>", 1)[1]  # and offered on the start page
     logout = {"csrf_token": csrf_token(client, "/account/tokens")}
     client.post("/logout", data=logout)
     login(client, "asesor@komdigi.test", PASSWORD)

@@ -130,3 +130,23 @@ def test_a_tenant_token_reaches_no_other_tenant_and_no_platform_path(client, wor
         url = PARAM_RE.sub(lambda m: str(uuid.uuid4()), path)
         response = client.open(url, method=method.upper(), headers=_auth(tokens[B]), json={})
         assert response.status_code in (401, 404), (method, url, response.status_code)
+
+
+def test_the_ministry_reads_through_its_own_paths_only(client, world):
+    """A ministry admin's platform token reads released data at /api/v1/ministry/... (one audited read)
+    and reaches no tenant path; a tenant's token reaches no ministry path."""
+    spec, tokens = world["spec"], world["tokens"]
+    ministry = accounts.create_user("direktorat@kemendagri.test", "Direktorat", "x" * 12, "ministry_admin")
+    _t, ministry_token = accounts.create_api_token(ministry.id, "walk", None)
+    db.session.commit()
+    ministry_paths = [p for p in spec["paths"] if p.startswith("/api/v1/ministry/") and "/sso" not in p]
+    assert "/api/v1/ministry/masterplans" in ministry_paths
+    for path in ministry_paths:
+        assert client.get(path, headers=_auth(tokens[B])).status_code in (401, 404), path
+        assert client.get(path, headers=_auth(ministry_token)).status_code == 200, path
+    a_ids = _discover_ids(client, spec, A, tokens[A])
+    for path, method in _tenant_paths(spec):
+        if path.startswith("/api/v1/t/{tenant}"):
+            url = path.format(**a_ids)
+            response = client.open(url, method=method.upper(), headers=_auth(ministry_token), json={})
+            assert response.status_code == 404, (method, url, response.status_code)

@@ -3,12 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from app.core.tenancy import (
-    CrossTenantWrite,
-    TenantContextMissing,
-    cross_tenant_read,
-    tenant_context,
-)
+from app.core.tenancy import CrossTenantWrite, TenantContextMissing, tenant_context
 from app.extensions import db
 from app.tenants.models import Membership, Opd
 from tests.factories import add_opd, make_tenant
@@ -81,30 +76,3 @@ def test_moving_a_row_to_another_tenant_is_refused(two):
         with pytest.raises(CrossTenantWrite):
             db.session.flush()
     db.session.rollback()
-
-
-def test_cross_tenant_read_is_the_one_explicit_escape_hatch(two):
-    with cross_tenant_read("test: all OPDs"):
-        codes = sorted(o.code for o in db.session.scalars(select(Opd)))
-    assert codes == ["DISKOMINFO", "DLH"]
-
-
-def test_cross_tenant_read_does_not_allow_writes(two):
-    from sqlalchemy import update
-
-    with cross_tenant_read("test"), pytest.raises(CrossTenantWrite):
-        db.session.execute(update(Opd).values(name="changed"))
-    db.session.rollback()
-
-
-def test_the_escape_hatch_is_used_only_where_declared():
-    """cross_tenant_read is greppable; every use is listed here so a new one is a reviewed change."""
-    import pathlib
-
-    root = pathlib.Path(__file__).resolve().parents[2] / "app"
-    users = sorted(
-        str(p.relative_to(root))
-        for p in root.rglob("*.py")
-        if "cross_tenant_read(" in p.read_text() and p.name != "tenancy.py"
-    )
-    assert users == ["tenants/services.py"]

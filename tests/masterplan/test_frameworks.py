@@ -168,7 +168,7 @@ def test_a_platform_admin_edits_a_draft_framework_through_the_pages(client, refe
     page_login(client, "ops@kotacerdas.test", "correct-horse-battery")
     created = page_post(
         client,
-        "/admin/frameworks",
+        "/ministry/frameworks",
         {"code": "DESA-2027", "name_id": "Desa Cerdas 2027", "name_en": "Smart village 2027"},
     )
     assert created.status_code == 302
@@ -176,15 +176,15 @@ def test_a_platform_admin_edits_a_draft_framework_through_the_pages(client, refe
     framework_id = framework_url.rsplit("/", 1)[1]
     page_post(
         client,
-        f"/admin/frameworks/{framework_id}/dimensions",
+        f"/ministry/frameworks/{framework_id}/dimensions",
         {"code": "ppl", "name_id": "Masyarakat", "name_en": "People", "strategy_prefix": "P"},
     )
     page = client.get(framework_url).get_data(as_text=True)
     assert 'value="PPL"' in page and "Masyarakat" in page
-    page_post(client, f"/admin/frameworks/{framework_id}/state", {"action": "publish"})
+    page_post(client, f"/ministry/frameworks/{framework_id}/state", {"action": "publish"})
     db.session.expire_all()
     assert db.session.get(Framework, uuid.UUID(framework_id)).state == "published"
     page = client.get(framework_url).get_data(as_text=True)
     # A published version offers no editing any more, only its next version.
-    assert f"/admin/frameworks/{framework_id}/dimensions" not in page
+    assert f"/ministry/frameworks/{framework_id}/dimensions" not in page
     assert 'value="new_version"' in page

@@ -1,4 +1,5 @@
-"""Pages for masterplans (tenant) and for frameworks and code lists (platform and ministry admins).
+"""Pages for masterplans (tenant) and for frameworks and code lists (ministry area: platform and ministry
+admins).
 
 Every page works with JavaScript off (links navigate, forms post and redirect); htmx makes the tree's
 navigation and inline edits quicker. Only tenant admins and planners see editing controls, and only on
@@ -18,7 +19,8 @@ from app.masterplan.common import can_edit
 from app.masterplan.models import DRAFT, Masterplan
 
 bp = Blueprint("masterplan", __name__, url_prefix="/t/<tenant>/masterplans", template_folder="../templates")
-admin_bp = Blueprint("frameworks_admin", __name__, url_prefix="/admin", template_folder="../templates")
+# The national reference data is the ministry's: its pages live in the ministry area (platform admins too).
+admin_bp = Blueprint("frameworks_admin", __name__, url_prefix="/ministry", template_folder="../templates")
 
 LABELS = {
     "status": {

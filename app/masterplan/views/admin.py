@@ -1,9 +1,9 @@
-"""Pages for platform and ministry admins: framework versions (drafts edited, published ones frozen)
-and the national code lists."""
+"""Pages for platform and ministry admins, in the ministry area: framework versions (drafts edited,
+published ones frozen) and the national code lists. Their former addresses under /admin redirect."""
 
 from functools import wraps
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.core.auth import MINISTRY_ADMIN, PLATFORM_ADMIN
@@ -12,6 +12,9 @@ from app.extensions import db
 from app.masterplan import frameworks
 from app.masterplan.models import CODE_LISTS
 from app.masterplan.views import admin_bp, attempt, flash_outcome
+
+# /admin/frameworks/... and /admin/code-lists/... moved to /ministry/...: bookmarks and forms follow.
+moved_bp = Blueprint("frameworks_moved", __name__, url_prefix="/admin")
 
 
 def reference_admin_required(view):
@@ -189,3 +192,29 @@ def update_code_list_item(code_list_item_id):
     )
     flash_outcome(errors, _("Saved."))
     return redirect(url_for("frameworks_admin.code_lists"))
+
+
+# --- former addresses ------------------------------------------------------------------------------
+
+MOVED_METHODS = ["GET", "HEAD", "POST"]
+
+
+@moved_bp.route("/frameworks", defaults={"rest": ""}, methods=MOVED_METHODS)
+@moved_bp.route("/frameworks/<path:rest>", methods=MOVED_METHODS)
+def moved_frameworks(rest):
+    return _moved("frameworks", rest)
+
+
+@moved_bp.route("/code-lists", defaults={"rest": ""}, methods=MOVED_METHODS)
+@moved_bp.route("/code-lists/<path:rest>", methods=MOVED_METHODS)
+def moved_code_lists(rest):
+    return _moved("code-lists", rest)
+
+
+def _moved(page: str, rest: str):
+    """A permanent redirect to the page's address in the ministry area, keeping its query; a form
+    posted to the former address is posted again there (308 keeps the method)."""
+    target = f"{admin_bp.url_prefix}/{page}" + (f"/{rest}" if rest else "")
+    query = request.query_string.decode("latin-1")
+    code = 301 if request.method in ("GET", "HEAD") else 308
+    return redirect(target + (f"?{query}" if query else ""), code=code)
