@@ -7,11 +7,11 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from app.core.auth import TENANT_ADMIN, Actor
 from app.core.db import utcnow
+from app.core.exports import append_row, xlsx_cell
 from app.extensions import db
 from app.jobs.progress import report_progress
 from app.jobs.registry import job_kind
@@ -37,7 +37,9 @@ def export_members(*, actor: Actor) -> JobResult:
     sheet.column_dimensions["C"].width = 16
     sheet.column_dimensions["D"].width = 30
     sheet.column_dimensions["E"].width = 20
-    sheet.append(_header(sheet, [_("Name"), _("Email"), _("Role"), _("OPDs"), _("Member since")]))
+    bold = Font(bold=True)
+    labels = [_("Name"), _("Email"), _("Role"), _("OPDs"), _("Member since")]
+    sheet.append([xlsx_cell(sheet, label, bold) for label in labels])
     done = 0
     for offset in range(0, max(total, 1), BATCH):
         page = services.members_query().order_by(Membership.id).limit(BATCH).offset(offset)
@@ -45,8 +47,9 @@ def export_members(*, actor: Actor) -> JobResult:
         opds = services.opds_by_membership([m.id for m, _u in rows])
         for membership, user in rows:
             codes = ", ".join(o.acronym or o.code for o in opds[membership.id])
-            sheet.append(
-                [user.name, user.email, membership.role, codes, format_datetime(membership.created_at)]
+            # Names and emails are typed by people: written as text, never as a formula.
+            append_row(
+                sheet, [user.name, user.email, membership.role, codes, format_datetime(membership.created_at)]
             )
         done += len(rows)
         report_progress(
@@ -58,12 +61,3 @@ def export_members(*, actor: Actor) -> JobResult:
     buffer.seek(0)
     stored = store_result(buffer, f"{_('members')}-{g.tenant.slug}-{utcnow():%Y-%m-%d}.xlsx")
     return JobResult(file=stored, message=_("%(count)s members exported.", count=total))
-
-
-def _header(sheet, labels: list[str]) -> list[WriteOnlyCell]:
-    cells = []
-    for label in labels:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    return cells

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from app.core.exports import append_row, imported_text
 from app.masterplan.exchange.shape import HINT_ROW, SHEETS, TARGET_HEADER_RE, Sheet, normalise_header
 
 # A sheet longer than this is refused: no masterplan needs it, and a crafted file must not exhaust memory.
@@ -81,7 +82,8 @@ def read_workbook(path: Path) -> tuple[dict[str, SheetRows], list[Problem]]:
 
 def _clean_cell(value):
     if isinstance(value, str):
-        value = value.strip()
+        # Without the apostrophe a CSV export puts before =, +, - or @ (app.core.exports).
+        value = imported_text(value.strip()).strip()
         return value or None
     return value
 
@@ -150,12 +152,12 @@ def report_workbook(problems: list[Problem]) -> bytes:
     workbook = Workbook()
     ws = workbook.active
     ws.title = _("Problems")[:31]
-    ws.append([_("Sheet"), _("Row"), _("Column"), _("Column title"), _("Reason")])
+    append_row(ws, [_("Sheet"), _("Row"), _("Column"), _("Column title"), _("Reason")])
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="833C0B")
     for p in sorted_problems(problems, order):
-        ws.append([p.sheet, p.row, p.column, p.title, p.reason])
+        append_row(ws, [p.sheet, p.row, p.column, p.title, p.reason])  # a reason may quote a cell: text
     for letter, width in zip("ABCDE", (18, 8, 8, 24, 90), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"

@@ -2,7 +2,9 @@
 
 Written in openpyxl's write-only mode (rows stream out; a masterplan with a thousand programs stays
 small in memory). Drop-downs are data validations pointing at the code list sheet, so they hold any
-number of entries (an inline list is limited to 255 characters).
+number of entries (an inline list is limited to 255 characters). Every row goes through
+``app.core.exports``: a text someone typed that starts like a formula (``=HYPERLINK(...)``) is written
+as text, and the import reads it back unchanged.
 """
 
 from collections.abc import Callable
@@ -10,11 +12,12 @@ from datetime import date
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from app.core.exports import append_row
+from app.core.exports import xlsx_cell as _cell
 from app.masterplan.common import MasterplanRefs
 from app.masterplan.content import MasterplanContent
 from app.masterplan.exchange.shape import (
@@ -111,19 +114,6 @@ def columns_of(sheet: Sheet, years: list[int]) -> list[Column]:
 # --- sheets -------------------------------------------------------------------------------------------
 
 
-def _cell(ws, value, font=None, fill=None, alignment=None, number_format=None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    if font:
-        cell.font = font
-    if fill:
-        cell.fill = fill
-    if alignment:
-        cell.alignment = alignment
-    if number_format:
-        cell.number_format = number_format
-    return cell
-
-
 def _data_sheet(workbook, sheet: Sheet, rows: list[list], years, masterplan, ranges: dict[str, str]) -> None:
     ws = workbook.create_sheet(sheet.title)
     columns = columns_of(sheet, years)
@@ -138,16 +128,20 @@ def _data_sheet(workbook, sheet: Sheet, rows: list[list], years, masterplan, ran
             validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
             # Write-only sheets keep their validations in this list (add_data_validation is not offered).
             ws.data_validations.append(validation)
-    ws.append(
-        [_cell(ws, c.title, HEADER_FONT, REQUIRED_FILL if c.required else HEADER_FILL, WRAP) for c in columns]
+    append_row(
+        ws,
+        [
+            _cell(ws, c.title, HEADER_FONT, REQUIRED_FILL if c.required else HEADER_FILL, WRAP)
+            for c in columns
+        ],
     )
-    ws.append([_cell(ws, c.hint, HINT_FONT, HINT_FILL, WRAP) for c in columns])
+    append_row(ws, [_cell(ws, c.hint, HINT_FONT, HINT_FILL, WRAP) for c in columns])
     amounts = [i for i, c in enumerate(columns) if c.kind == "amount"]
     for row in rows:
         for i in amounts:
             if row[i] is not None:
                 row[i] = _cell(ws, row[i], number_format=AMOUNT_FORMAT)
-        ws.append(row)
+        append_row(ws, row)
 
 
 def _validation(column: Column, ranges: dict[str, str], masterplan: Masterplan) -> DataValidation | None:
@@ -209,14 +203,14 @@ def _code_list_sheet(ws, lists: dict[str, CodeList]) -> None:
             _cell(ws, "Arti", HEADER_FONT, HEADER_FILL),
         ]
         header.append(None)
-    ws.append(header)
+    append_row(ws, header)
     longest = max(len(c.entries) for c in lists.values())
     for i in range(longest):
         row = []
         for code_list in lists.values():
             row += list(code_list.entries[i]) if i < len(code_list.entries) else [None, None]
             row.append(None)
-        ws.append(row)
+        append_row(ws, row)
 
 
 INSTRUCTIONS = (
@@ -249,8 +243,8 @@ def _instructions(ws, masterplan: Masterplan, tenant_name: str, refs: Masterplan
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 110
     bold = Font(bold=True)
-    ws.append([_cell(ws, "Templat Masterplan Smart City", Font(bold=True, size=14))])
-    ws.append([])
+    append_row(ws, [_cell(ws, "Templat Masterplan Smart City", Font(bold=True, size=14))])
+    append_row(ws, [])
     facts = (
         ("Pemerintah daerah", tenant_name),
         ("Masterplan", masterplan.title),
@@ -261,17 +255,17 @@ def _instructions(ws, masterplan: Masterplan, tenant_name: str, refs: Masterplan
         ("Dibuat", date.today().isoformat()),
     )
     for label, value in facts:
-        ws.append([_cell(ws, label, bold), value])
-    ws.append([])
-    ws.append([_cell(ws, "Cara mengisi", Font(bold=True, size=12))])
+        append_row(ws, [_cell(ws, label, bold), value])
+    append_row(ws, [])
+    append_row(ws, [_cell(ws, "Cara mengisi", Font(bold=True, size=12))])
     start, end = masterplan.period_start, masterplan.period_end
     for number, text in enumerate(INSTRUCTIONS, start=1):
-        ws.append([number, _cell(ws, text.format(start=start, end=end), alignment=WRAP)])
-    ws.append([])
-    ws.append([_cell(ws, "Lembar", bold), _cell(ws, "Isi · baris dikenali dari", bold)])
+        append_row(ws, [number, _cell(ws, text.format(start=start, end=end), alignment=WRAP)])
+    append_row(ws, [])
+    append_row(ws, [_cell(ws, "Lembar", bold), _cell(ws, "Isi · baris dikenali dari", bold)])
     for sheet in SHEETS:
-        ws.append([sheet.title, _cell(ws, f"{sheet.about} · {sheet.identified_by}", alignment=WRAP)])
-    ws.append([CODE_LIST_SHEET, "Daftar kode untuk pilihan tarik-turun, dengan artinya."])
+        append_row(ws, [sheet.title, _cell(ws, f"{sheet.about} · {sheet.identified_by}", alignment=WRAP)])
+    append_row(ws, [CODE_LIST_SHEET, "Daftar kode untuk pilihan tarik-turun, dengan artinya."])
 
 
 # --- a masterplan's rows ---------------------------------------------------------------------------------
