@@ -86,6 +86,13 @@ class Config:
     STORAGE_DIR = os.environ.get("STORAGE_DIR") or None
     # Requests larger than this are refused with 413 before they are read.
     MAX_CONTENT_LENGTH = int(os.environ.get("UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
+    # Office files (XLSX, DOCX, PPTX) are ZIP archives that a worker unpacks: one whose table of contents
+    # declares more than this in all is refused with 413; more entries, or an entry over 100 KB packed
+    # tighter than this ratio, with 422 (app/core/files.py, check_archive). openpyxl holds short shared
+    # strings at several times their size: at 32 MB a worker peaks at about 360 MB (docs/PERFORMANCE.md).
+    UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_MAX_UNPACKED_BYTES", str(32 * 1024 * 1024)))
+    UPLOAD_MAX_ARCHIVE_ENTRIES = int(os.environ.get("UPLOAD_MAX_ARCHIVE_ENTRIES", "10000"))
+    UPLOAD_MAX_COMPRESSION_RATIO = int(os.environ.get("UPLOAD_MAX_COMPRESSION_RATIO", "100"))
 
     # Background jobs: the rq queue the workers listen on; a job whose worker dies is retried this often
     # (only kinds that declare themselves safe to retry), and mails its requester when it ran this long.

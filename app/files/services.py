@@ -18,7 +18,16 @@ from sqlalchemy import Select, select
 from app.core.auth import COUNCIL_MEMBER, OPD_OPERATOR, PLANNER, TENANT_ADMIN, Actor
 from app.core.db import new_id, utcnow
 from app.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
-from app.core.files import KINDS, FileKind, clean_filename, delete_after_commit, sniff, storage
+from app.core.files import (
+    KINDS,
+    FileKind,
+    check_archive,
+    clean_filename,
+    delete_after_commit,
+    is_zip,
+    sniff,
+    storage,
+)
 from app.core.files import written_in_transaction as _track
 from app.core.tenancy import current_tenant_id
 from app.extensions import db
@@ -61,7 +70,8 @@ def register_owner(owner_type: str, can_read: Callable[[uuid.UUID, Actor], bool]
 
 
 def store_upload(source: BinaryIO, filename: str | None, *, purpose: str, actor: Actor) -> StoredFile:
-    """Store an uploaded file for ``purpose``; 413 past its size limit, 422 for a kind it does not take."""
+    """Store an uploaded file for ``purpose``; 413 past its size limit (or an Office file's unpacked size),
+    422 for a kind it does not take or an Office file that would unpack suspiciously."""
     spec = PURPOSES.get(purpose)
     if spec is None or not spec.uploaders:
         raise ValidationFailed.field("purpose", _l("one of %(choices)s", choices=", ".join(UPLOAD_PURPOSES)))
@@ -119,6 +129,8 @@ def _store(source, filename, purpose: str, spec: Purpose, **fields) -> StoredFil
 def _check_content(path: Path, size: int, name: str, spec: Purpose) -> FileKind:
     if size == 0:
         raise ValidationFailed.field("file", _l("the file is empty"))
+    if spec.uploaders and is_zip(path):
+        check_archive(path)  # before sniffing opens it: an Office file that unpacks to too much is refused
     kind = sniff(path, name)
     accepted = ", ".join(KINDS[k].extensions[0] for k in spec.kinds)
     if kind is None or kind.name not in spec.kinds:

@@ -1,7 +1,8 @@
 """Reading a filled-in masterplan workbook, and the report of its problems.
 
 Only the template's sheets are read, each row as {column key: cell value}; an unreadable or hostile file
-(openpyxl parses through defusedxml, which refuses entity declarations) is refused as a whole.
+(openpyxl parses through defusedxml, which refuses entity declarations) is refused as a whole, and so is
+one that would unpack to too much (checked again here: the file may have been stored before the limits).
 """
 
 from dataclasses import dataclass
@@ -13,11 +14,15 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.core.exports import append_row, imported_text
+from app.core.errors import DomainError
+from app.core.exports import append_row, imported_text, xlsx_cell
+from app.core.files import check_archive
 from app.masterplan.exchange.shape import HINT_ROW, SHEETS, TARGET_HEADER_RE, Sheet, normalise_header
 
-# A sheet longer than this is refused: no masterplan needs it, and a crafted file must not exhaust memory.
-MAX_ROWS_PER_SHEET = 50_000
+# A sheet longer than this is refused: no masterplan needs it (a large city's 1,000 programs over five
+# years make 5,000 budget lines), and every row read and every problem found is held in memory: at this
+# many rows on every sheet, all wrong, a worker stays within the figures of docs/PERFORMANCE.md.
+MAX_ROWS_PER_SHEET = 20_000
 
 
 class UnreadableWorkbook(Exception):
@@ -49,6 +54,10 @@ def read_workbook(path: Path) -> tuple[dict[str, SheetRows], list[Problem]]:
     missing column, too many rows). Sheets left out of the file are simply not imported."""
     problems: list[Problem] = []
     found: dict[str, SheetRows] = {}
+    try:
+        check_archive(path)
+    except DomainError as error:
+        raise UnreadableWorkbook(str(error.message)) from None
     # Opened by handle: openpyxl judges a path by its extension, and stored files have none.
     with path.open("rb") as handle:
         try:
@@ -147,20 +156,19 @@ def _read_sheet(ws, sheet: Sheet, problems: list[Problem]) -> SheetRows | None:
 
 
 def report_workbook(problems: list[Problem]) -> bytes:
-    """The problems as a workbook: one line each, in sheet and row order."""
+    """The problems as a workbook: one line each, in sheet and row order. Written row by row (write-only):
+    a workbook with every row wrong has hundreds of thousands of problems."""
     order = {s.title: i for i, s in enumerate(SHEETS)}
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = _("Problems")[:31]
-    append_row(ws, [_("Sheet"), _("Row"), _("Column"), _("Column title"), _("Reason")])
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="833C0B")
-    for p in sorted_problems(problems, order):
-        append_row(ws, [p.sheet, p.row, p.column, p.title, p.reason])  # a reason may quote a cell: text
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(_("Problems")[:31])
     for letter, width in zip("ABCDE", (18, 8, 8, 24, 90), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    header_font, header_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="833C0B")
+    titles = [_("Sheet"), _("Row"), _("Column"), _("Column title"), _("Reason")]
+    ws.append([xlsx_cell(ws, title, header_font, header_fill) for title in titles])
+    for p in sorted_problems(problems, order):
+        append_row(ws, [p.sheet, p.row, p.column, p.title, p.reason])  # a reason may quote a cell: text
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
