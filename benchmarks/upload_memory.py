@@ -7,7 +7,7 @@ Every step runs in a fresh process that builds the app from the environment, as 
 (embedded default here: SQLite in a temporary folder, jobs inline), and reports its peak resident memory
 (``getrusage``'s ``ru_maxrss``). The workbooks:
 
-- a large city's masterplan: 1,000 programs (the workbook of scripts/benchmark_masterplan.py);
+- a large city's masterplan: 1,000 programs (the workbook of benchmarks/masterplan_size.py);
 - the largest accepted: the same workbook with a sharedStrings part that fills the unpacked limit, packed
   just under the ratio limit, of two-letter strings (the shape that costs openpyxl the most memory per
   byte: every string becomes a Python object, and one letter strings are shared ones);
@@ -34,11 +34,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+
+from report import write_section  # noqa: E402  (benchmarks/, beside this script)
 
 MB = 1024 * 1024
-START = "<!-- benchmarks/upload_memory.py: start -->"
-END = "<!-- benchmarks/upload_memory.py: end -->"
 SHARED_STRINGS = "xl/sharedStrings.xml"
 SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 SST_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
@@ -148,9 +147,9 @@ def share_for_ratio(target: float) -> float:
 
 def prepare(folder: str) -> dict:
     """A city with OPDs and three drafts, the workbooks, and the uploads as the web process stored them."""
-    from benchmark_masterplan import FIRST_YEAR, OPD_CODES, YEARS, generate_rows
     from flask_babel import force_locale
     from flask_migrate import upgrade
+    from masterplan_size import FIRST_YEAR, OPD_CODES, YEARS, generate_rows
     from sqlalchemy import select
 
     from app.accounts import services as accounts
@@ -331,8 +330,6 @@ def _mb(size: float) -> str:
 def section(setup: dict, figures: dict, load: tuple[str, str]) -> str:
     limits, books = setup["limits"], setup["workbooks"]
     lines = [
-        START,
-        "",
         "## Uploads: a worker's peak memory at the ZIP limits",
         "",
         f"Written by `benchmarks/upload_memory.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Run it again "
@@ -386,8 +383,6 @@ def section(setup: dict, figures: dict, load: tuple[str, str]) -> str:
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}, openpyxl {_version('openpyxl')}; load average "
         f"{load[0]} → {load[1]} (shared with other work: times are upper bounds).",
-        "",
-        END,
     ]
     return "\n".join(lines)
 
@@ -400,17 +395,6 @@ def _version(package: str) -> str:
 
 def _load() -> str:
     return " / ".join(f"{value:.1f}" for value in os.getloadavg())
-
-
-def write(path: Path, text: str) -> None:
-    """Put the section in place of its earlier run, or append it; other sections stay as they are."""
-    current = path.read_text(encoding="utf-8") if path.exists() else ""
-    if START in current and END in current:
-        before, rest = current.split(START, 1)
-        current = before + text + rest.split(END, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(current, encoding="utf-8")
 
 
 def main() -> None:
@@ -430,7 +414,9 @@ def main() -> None:
     for name, title in STEPS:
         figures[name] = run_step(name, folder)
         print(f"{title}: {_mb(figures[name]['peak'])}, {figures[name]['seconds']:.1f} s", flush=True)
-    write(args.output, section(setup, figures, (load_at_start, _load())))
+    write_section(
+        args.output, "benchmarks/upload_memory.py", section(setup, figures, (load_at_start, _load()))
+    )
     print(f"written to {args.output}")
 
 

@@ -7,9 +7,9 @@ statement count: the import of that workbook into an empty draft (the job, inlin
 again (which changes nothing), the export to Excel, the official PDF, and the overview, tree and roadmap
 pages. Runs on a temporary SQLite database, and also on PostgreSQL:
 
-    .venv/bin/python scripts/benchmark_masterplan.py                      # SQLite only
-    DATABASE_URL=postgresql://user:pw@host/db .venv/bin/python scripts/benchmark_masterplan.py
-    .venv/bin/python scripts/benchmark_masterplan.py --local-postgres     # a throwaway local server
+    .venv/bin/python benchmarks/masterplan_size.py                      # SQLite only
+    DATABASE_URL=postgresql://user:pw@host/db .venv/bin/python benchmarks/masterplan_size.py
+    .venv/bin/python benchmarks/masterplan_size.py --local-postgres     # a throwaway local server
 
 With DATABASE_URL the benchmark creates a temporary database on that server (the role needs CREATEDB),
 migrates it and drops it at the end; the database named in the URL is not touched.
@@ -32,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from report import write_section  # noqa: E402  (benchmarks/, beside this script)
 
 FIRST_YEAR, YEARS = 2025, 5
 OPD_CODES = [
@@ -452,13 +454,13 @@ def load_average() -> str:
 def write_report(runs: list[Run], facts: dict, loads: tuple[str, str], programs: int, path: Path) -> None:
     rows = runs[0].facts["rows"]
     lines = [
-        "# Performance: masterplan Excel and PDF at a large city's size",
+        "## Masterplan Excel and PDF at a large city's size",
         "",
-        f"Written by `scripts/benchmark_masterplan.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Run it "
+        f"Written by `benchmarks/masterplan_size.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Run it "
         "again after changing the import, the exports, the document or the masterplan pages, and commit the "
         "new figures.",
         "",
-        "## The masterplan",
+        "### The masterplan",
         "",
         f"A generated workbook of {programs:,} programs over the 6 dimensions and 18 sub-dimensions of the "
         f"Kominfo framework, {FIRST_YEAR}–{FIRST_YEAR + YEARS - 1}: {rows['budget']:,} budget lines and "
@@ -472,7 +474,7 @@ def write_report(runs: list[Run], facts: dict, loads: tuple[str, str], programs:
         "the job's own bookkeeping, the audit log and, on PostgreSQL, the per-transaction tenant setting for "
         "row-level security; many rows inserted into one table go as one batched statement (executemany).",
         "",
-        "## Figures",
+        "### Figures",
         "",
         "| Step | " + " | ".join(f"{r.backend} time | {r.backend} queries" for r in runs) + " | Note |",
         "|---|" + "---:|---:|" * len(runs) + "---|",
@@ -494,7 +496,7 @@ def write_report(runs: list[Run], facts: dict, loads: tuple[str, str], programs:
         "PDF's time is WeasyPrint laying out the pages (about a third of a second per page here); it runs as "
         "a background job, well within the job timeout (JOBS_TIMEOUT_SECONDS, 30 minutes by default).",
         "",
-        "## Machine",
+        "### Machine",
         "",
         "| | |",
         "|---|---|",
@@ -511,7 +513,7 @@ def write_report(runs: list[Run], facts: dict, loads: tuple[str, str], programs:
         "bounds; the statement counts are exact.",
         "",
     ]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    write_section(path, "benchmarks/masterplan_size.py", "\n".join(lines))
 
 
 def main() -> None:
