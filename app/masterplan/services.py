@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 
@@ -21,7 +21,10 @@ class EnactedMasterplan:
     version_label: str
     period_start: int
     period_end: int
-    enacted_at: datetime | None
+    legal_type: str | None
+    legal_number: str | None
+    legal_date: date | None  # the regulation's date: when the tenant enacted it
+    enacted_at: datetime | None  # when the version was marked enacted here
     program_count: int
     quick_win_count: int
 
@@ -58,6 +61,9 @@ def enacted_masterplans_overview(tenant_ids: Iterable[uuid.UUID]) -> list[Enacte
             version_label=plan.version_label,
             period_start=plan.period_start,
             period_end=plan.period_end,
+            legal_type=plan.legal_type,
+            legal_number=plan.legal_number,
+            legal_date=plan.legal_date,
             enacted_at=plan.enacted_at,
             program_count=count or 0,
             quick_win_count=int(quick_wins or 0),

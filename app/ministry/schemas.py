@@ -9,7 +9,16 @@ class EnactedMasterplanSchema(Schema):
     version_label = fields.String(dump_only=True)
     period_start = fields.Integer(dump_only=True)
     period_end = fields.Integer(dump_only=True)
-    enacted_at = fields.DateTime(dump_only=True, allow_none=True)
+    legal_type = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "PERWALI, PERBUP, PERDA or SK"}
+    )
+    legal_number = fields.String(dump_only=True, allow_none=True)
+    legal_date = fields.Date(
+        dump_only=True, allow_none=True, metadata={"description": "The regulation's date"}
+    )
+    enacted_at = fields.DateTime(
+        dump_only=True, allow_none=True, metadata={"description": "When the version was marked enacted here"}
+    )
     program_count = fields.Integer(dump_only=True)
     quick_win_count = fields.Integer(dump_only=True)
 
