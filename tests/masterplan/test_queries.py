@@ -123,6 +123,8 @@ def test_pages_and_lists_query_the_database_a_fixed_number_of_times(client, city
     _add_programs(city, small.id, per_sub=1, years=[2025])
     large = make_masterplan(city, version_label="large")
     _add_programs(city, large.id, per_sub=10, years=list(YEARS))
+    # The token's first use is written once; the counts compare reads.
+    page_get(client, api.url(f"/masterplans/{small.id}{API_LISTS[0]}"), headers=api.setup.headers())
     few = _measure(client, api, small.id)
     many = _measure(client, api, large.id)
     assert many == few
