@@ -99,4 +99,7 @@ class Config:
     JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "kotacerdas")
     JOBS_TIMEOUT_SECONDS = int(os.environ.get("JOBS_TIMEOUT_SECONDS", "1800"))
     JOBS_MAIL_AFTER_SECONDS = int(os.environ.get("JOBS_MAIL_AFTER_SECONDS", "60"))
+    # The embedded default has no rq cron scheduler: the run command's server process sets JOBS_TICKER=1
+    # and fires the schedule list from a thread of its own (app/jobs/schedules.py).
+    JOBS_TICKER = os.environ.get("JOBS_TICKER") == "1"
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")

@@ -8,7 +8,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from app.accounts import throttle
 from app.accounts.models import ApiToken, User, UserSession
@@ -256,6 +256,24 @@ def end_sessions(user_ids, reason: str, *, keep: uuid.UUID | None = None) -> int
         execution_options={"synchronize_session": False},
     )
     return result.rowcount
+
+
+def purge_sessions(older_than: timedelta, *, actor: Actor) -> tuple[int, int]:
+    """Nightly clean-up: end the sessions past their expiry (as of when they expired), then delete the
+    sessions that ended more than ``older_than`` ago. Returns (ended, deleted)."""
+    actor.require_platform_admin()
+    now = utcnow()
+    ended = db.session.execute(
+        update(UserSession)
+        .where(UserSession.ended_at.is_(None), UserSession.expires_at <= now)
+        .values(ended_at=UserSession.expires_at, end_reason="expired"),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    deleted = db.session.execute(
+        delete(UserSession).where(UserSession.ended_at < now - older_than),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    return ended, deleted
 
 
 def active_sessions(user_id: uuid.UUID) -> list[UserSession]:

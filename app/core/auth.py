@@ -31,6 +31,16 @@ class Actor:
     opd_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
     # An evaluator's assignments: (cycle_id, tenant_id) pairs, loaded when the actor is built.
     assignments: frozenset[tuple[uuid.UUID, uuid.UUID]] = field(default_factory=frozenset)
+    # No person: a scheduled job, a platform job, or the child a platform job started in one tenant.
+    is_system: bool = False
+
+    @classmethod
+    def system(cls, tenant_id: uuid.UUID | None = None) -> "Actor":
+        """The actor of a job nobody asked for: in tenant ``tenant_id`` it may do what that tenant's
+        administrator may; with no tenant (a platform job), what the platform operator may."""
+        if tenant_id is None:
+            return cls(user_id=None, platform_role=PLATFORM_ADMIN, is_system=True)
+        return cls(user_id=None, tenant_role=TENANT_ADMIN, is_system=True)
 
     @property
     def is_platform_admin(self) -> bool:

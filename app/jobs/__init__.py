@@ -1,18 +1,23 @@
-"""Background jobs: a registry of job kinds, runs recorded per tenant, inline or on rq workers.
+"""Background jobs: a registry of job kinds, runs recorded per tenant, inline or on rq workers; system
+jobs for a tenant or the platform, the schedule list, and platform jobs that fan out per tenant.
 
 For a domain: register a kind with ``app.jobs.registry.job_kind``, report progress with
 ``app.jobs.progress.report_progress``, store a result with ``app.jobs.results.store_result``, start it
 with ``app.jobs.services.start_job`` and send the member to ``url_for("jobs.job", job_run_id=...)``.
+Periodic work: a platform kind with ``@scheduled``, its work recorded under a key with
+``app.jobs.idempotency.once``; per tenant through ``app.jobs.platform.fan_out``.
 """
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.core.auth import PLATFORM_ADMIN
 from app.core.nav import register_nav
 from app.core.paths import register_path_param
 from app.jobs.models import JobRun
 
 register_nav("tenant", "jobs.jobs", _l("Jobs"), order=85)
+register_nav("platform", "platform_jobs.runs", _l("Scheduled jobs"), (PLATFORM_ADMIN,), order=85)
 register_path_param("job_run_id", JobRun)
 
 
@@ -32,7 +37,14 @@ def init_app(app) -> None:
     from app.core.api import register_api
     from app.core.audit import register_object_label, register_value_label
     from app.files.services import register_owner
-    from app.jobs import api, results, services, views
+    from app.jobs import (
+        api,
+        housekeeping,  # noqa: F401 - its kinds and schedules register on import
+        results,
+        schedules,
+        services,
+        views,
+    )
 
     register_owner(results.OWNER_TYPE, lambda run_id, actor: services.may_see_job(run_id, actor))
     register_object_label("JobRun", _l("Job"))
@@ -40,4 +52,7 @@ def init_app(app) -> None:
     register_value_label("JobRun", "kind", job_kind_label)
     app.jinja_env.globals.update(job_kind_label=job_kind_label, job_status_label=job_status_label)
     app.register_blueprint(views.bp)
+    app.register_blueprint(views.platform_bp)
     register_api(app, *api.blueprints)
+    if app.config.get("JOBS_TICKER"):
+        schedules.start_ticker(app)

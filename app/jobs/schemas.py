@@ -21,7 +21,7 @@ class JobRunSchema(Schema):
     error = fields.String(dump_only=True, allow_none=True)
     attempts = fields.Integer(dump_only=True)
     max_attempts = fields.Integer(dump_only=True)
-    requested_by = fields.UUID(dump_only=True)
+    requested_by = fields.UUID(dump_only=True, allow_none=True, metadata={"description": "null: the system"})
     result_file_id = fields.UUID(dump_only=True, allow_none=True)
     result_url = fields.String(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)

@@ -1,8 +1,9 @@
 """Starting jobs and reading their state.
 
-``enqueue`` records a job run; once the transaction that recorded it commits, the run is handed to an
-rq worker (REDIS_URL set) or runs inline in this process. Runs are read by the member who asked for
-them and by the tenant admin; anyone else gets 404.
+``enqueue`` records a tenant's job run (``enqueue_platform`` a platform's); once the transaction that
+recorded it commits, the run is handed to an rq worker (REDIS_URL set) or runs inline in this process.
+A tenant's runs are read by the member who asked for them and by the tenant admin (who also sees the
+system's runs in the tenant); platform runs by the platform admin; anyone else gets 404.
 """
 
 import logging
@@ -16,13 +17,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, event, select, update
 from sqlalchemy.orm import Session
 
-from app.core.auth import TENANT_ADMIN, Actor
+from app.core.auth import PLATFORM_ADMIN, TENANT_ADMIN, Actor
 from app.core.db import utcnow
-from app.core.errors import NotFound, ValidationFailed
+from app.core.errors import NotFound, PermissionDenied, ValidationFailed
 from app.core.tenancy import current_tenant_id, tenant_context
 from app.extensions import db
 from app.files import services as files
-from app.jobs.models import FAILED, JobRun
+from app.jobs.models import FAILED, JobRun, PlatformJobChild, PlatformJobRun
 from app.jobs.progress import progress_store, redis_connection
 from app.jobs.registry import JobKind, get_kind
 
@@ -30,17 +31,27 @@ log = logging.getLogger("kotacerdas.jobs")
 _TO_DISPATCH = "jobs_to_dispatch"
 
 
-def enqueue(kind: str, tenant_id: uuid.UUID, requested_by: uuid.UUID, *, locale: str = "id", **ids) -> JobRun:
-    """Record a run of ``kind`` for the tenant; it starts once the caller's transaction commits.
+def enqueue(
+    kind: str,
+    tenant_id: uuid.UUID,
+    requested_by: uuid.UUID | None,
+    *,
+    locale: str = "id",
+    parent_id: uuid.UUID | None = None,
+    **ids,
+) -> JobRun:
+    """Record a run of ``kind`` for the tenant, asked by ``requested_by`` (None: the system, e.g. as the
+    child of platform run ``parent_id``); it starts once the caller's transaction commits.
 
     ``ids`` are the job's parameters: ids and plain values only (they are stored as JSON)."""
     spec = _kind(kind)
-    if tenant_id != current_tenant_id():
-        raise RuntimeError("enqueue a job inside its tenant's context")
+    if spec.platform or tenant_id is None or tenant_id != current_tenant_id():
+        raise RuntimeError("enqueue a tenant's job inside its tenant's context")
     run = JobRun(
         kind=kind,
         requested_by=requested_by,
-        params={k: str(v) if isinstance(v, uuid.UUID) else v for k, v in ids.items()},
+        parent_id=parent_id,
+        params=_plain(ids),
         locale=locale,
         max_attempts=1 + spec.retries,
     )
@@ -50,9 +61,28 @@ def enqueue(kind: str, tenant_id: uuid.UUID, requested_by: uuid.UUID, *, locale:
     return run
 
 
+def enqueue_platform(kind: str, *, locale: str = "id", **ids) -> PlatformJobRun:
+    """Record a run of platform job ``kind``, run by the system outside any tenant (a scheduled job); it
+    starts once the caller's transaction commits."""
+    spec = _kind(kind)
+    if not spec.platform or current_tenant_id() is not None:
+        raise RuntimeError("enqueue a platform job outside any tenant")
+    run = PlatformJobRun(kind=kind, params=_plain(ids), locale=locale, max_attempts=1 + spec.retries)
+    db.session.add(run)
+    db.session.flush()
+    db.session().info.setdefault(_TO_DISPATCH, []).append((run.id, None, spec.retries))
+    return run
+
+
+def _plain(ids: dict) -> dict:
+    return {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in ids.items()}
+
+
 def start_job(kind: str, *, actor: Actor, locale: str = "id", **ids) -> JobRun:
     """Start a job in the current tenant for ``actor``, if their role allows that kind."""
     spec = _kind(kind)
+    if spec.platform or actor.user_id is None:
+        raise PermissionDenied()  # people start tenant jobs; the system starts its own with enqueue
     actor.require_tenant_role(*spec.roles)
     return enqueue(kind, current_tenant_id(), actor.user_id, locale=locale, **ids)
 
@@ -87,6 +117,17 @@ def _may_see(run: JobRun, actor: Actor) -> bool:
     return actor.tenant_role is not None and (
         actor.has_tenant_role(TENANT_ADMIN)
         or (actor.user_id is not None and run.requested_by == actor.user_id)
+    )
+
+
+def may_run_again(run: JobRun, actor: Actor) -> bool:
+    """Whether ``actor`` may start a run like ``run`` (a kind the system alone starts: nobody)."""
+    spec = get_kind(run.kind)
+    return (
+        spec is not None
+        and not spec.platform
+        and actor.user_id is not None
+        and actor.has_tenant_role(*spec.roles)
     )
 
 
@@ -130,6 +171,53 @@ def result_file(job_run_id: uuid.UUID, *, actor: Actor):
     return files.get_file(run.result_file_id, actor=actor)
 
 
+# --- platform runs (the platform admin's) ---------------------------------------------------------------
+
+
+def platform_runs_query(*, actor: Actor) -> Select:
+    """The platform's job runs (scheduled jobs and their fan-outs), newest first."""
+    actor.require_platform_admin()
+    return select(PlatformJobRun).order_by(PlatformJobRun.id.desc())
+
+
+def get_platform_run(run_id: uuid.UUID, *, actor: Actor) -> PlatformJobRun:
+    if actor.platform_role != PLATFORM_ADMIN:
+        raise NotFound()
+    run = db.session.get(PlatformJobRun, run_id)
+    if run is None:
+        raise NotFound()
+    return run
+
+
+def platform_run_with_children(run_id: uuid.UUID, *, actor: Actor) -> tuple[PlatformJobRun, list]:
+    """A platform run with its children (and their tenants), its progress summed from theirs."""
+    from app.jobs import platform
+
+    run = get_platform_run(run_id, actor=actor)
+    children = platform.children_of(run.id)
+    if not children:
+        return with_live_progress([run])[0], children
+    return platform.with_summed_progress(run, children), children
+
+
+def platform_runs_progress(runs: list[PlatformJobRun]) -> list[PlatformJobRun]:
+    """Live progress for a list of platform runs: a fanned-out parent's is its children's sum."""
+    from app.jobs import platform
+
+    parents = set(
+        db.session.scalars(
+            select(PlatformJobChild.parent_id)
+            .where(PlatformJobChild.parent_id.in_([r.id for r in runs if not r.is_finished]))
+            .distinct()
+        )
+    )
+    with_live_progress([r for r in runs if r.id not in parents])
+    for run in runs:
+        if run.id in parents:
+            platform.with_summed_progress(run, platform.children_of(run.id))
+    return runs
+
+
 # --- handing runs over once they are committed ----------------------------------------------------------
 
 
@@ -152,7 +240,7 @@ def _forget_uncommitted(session: Session, transaction) -> None:
         session.info.pop(_TO_DISPATCH, None)
 
 
-def _dispatch(run_id: uuid.UUID, tenant_id: uuid.UUID, retries: int) -> bool:
+def _dispatch(run_id: uuid.UUID, tenant_id: uuid.UUID | None, retries: int) -> bool:
     """Hand the run over; True when it already ran here (inline, outside a request)."""
     redis = redis_connection()
     if redis is not None:
@@ -195,7 +283,7 @@ class _Once:
             self._action()
 
 
-def _enqueue_rq(redis, run_id: uuid.UUID, tenant_id: uuid.UUID, retries: int) -> None:
+def _enqueue_rq(redis, run_id: uuid.UUID, tenant_id: uuid.UUID | None, retries: int) -> None:
     from rq import Callback, Queue, Retry
 
     from app.jobs import worker
@@ -203,7 +291,7 @@ def _enqueue_rq(redis, run_id: uuid.UUID, tenant_id: uuid.UUID, retries: int) ->
     Queue(current_app.config["JOBS_QUEUE"], connection=redis).enqueue(
         worker.perform,
         str(run_id),
-        str(tenant_id),
+        str(tenant_id or ""),  # "": a platform run
         job_id=str(run_id),
         job_timeout=current_app.config["JOBS_TIMEOUT_SECONDS"],
         retry=Retry(max=retries) if retries else None,
@@ -213,12 +301,19 @@ def _enqueue_rq(redis, run_id: uuid.UUID, tenant_id: uuid.UUID, retries: int) ->
     )
 
 
-def _mark_undeliverable(run_id: uuid.UUID, tenant_id: uuid.UUID, error: Exception) -> None:
+def _mark_undeliverable(run_id: uuid.UUID, tenant_id: uuid.UUID | None, error: Exception) -> None:
     # Called after a commit, when the session cannot be used: a short transaction of its own.
-    table = JobRun.__table__
+    from app.jobs import platform
+
+    table = JobRun.__table__ if tenant_id is not None else PlatformJobRun.__table__
+    children = PlatformJobChild.__table__
+    parent_id = None
     with tenant_context(tenant_id), db.engine.begin() as conn:
-        this_run = (table.c.tenant_id == tenant_id, table.c.id == run_id)
-        locale = conn.scalar(select(table.c.locale).where(*this_run)) or "id"
+        this_run = (table.c.id == run_id,) + ((table.c.tenant_id == tenant_id,) if tenant_id else ())
+        columns = [table.c.locale] + ([table.c.parent_id] if tenant_id else [])
+        row = conn.execute(select(*columns).where(*this_run)).first()
+        locale = row.locale if row else "id"
+        parent_id = row.parent_id if row and tenant_id else None
         with force_locale(locale):  # the requester reads it on the job page
             message = _("The job queue could not be reached (%(error)s).", error=type(error).__name__)
         conn.execute(
@@ -226,3 +321,10 @@ def _mark_undeliverable(run_id: uuid.UUID, tenant_id: uuid.UUID, error: Exceptio
             .where(*this_run)
             .values(status=FAILED, error=message, finished_at=utcnow(), updated_at=utcnow())
         )
+        if parent_id is not None:
+            conn.execute(
+                update(children)
+                .where(children.c.parent_id == parent_id, children.c.child_tenant_id == tenant_id)
+                .values(status=FAILED, error=message[:300], finished_at=utcnow())
+            )
+    platform.settle(parent_id)

@@ -1,4 +1,5 @@
-"""Pages: the member's jobs, one job with a progress bar that updates itself, starting and re-running.
+"""Pages: the member's jobs, one job with a progress bar that updates itself, starting and re-running;
+for the platform admin, the schedule list and the platform's runs, a fanned-out one with its tenants.
 
 With JavaScript, htmx polls the progress fragment every second until the job ends; without, the page
 refreshes itself every few seconds (and has a refresh link).
@@ -10,15 +11,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.core.db import utcnow
 from app.core.errors import DomainError
+from app.core.pages import platform_admin_required
 from app.core.pagination import page_number, paginate
 from app.extensions import db
 from app.files import services as files
 from app.jobs import services
 from app.jobs.models import JobRun
-from app.jobs.registry import startable_kinds
+from app.jobs.registry import schedules, startable_kinds
+from app.jobs.schedules import next_time
 
 bp = Blueprint("jobs", __name__, url_prefix="/t/<tenant>/jobs", template_folder="templates")
+platform_bp = Blueprint("platform_jobs", __name__, url_prefix="/admin/jobs", template_folder="templates")
 
 PAGE_SIZE = 25
 
@@ -26,7 +31,10 @@ PAGE_SIZE = 25
 @bp.get("")
 def jobs():
     g.actor.require_member()
-    stmt = services.jobs_query(actor=g.actor).join(User, User.id == JobRun.requested_by).add_columns(User)
+    # A run of the system (requested_by None) is listed too, without a name.
+    stmt = (
+        services.jobs_query(actor=g.actor).outerjoin(User, User.id == JobRun.requested_by).add_columns(User)
+    )
     page = paginate(db.session, stmt, page_number(request.args.get("page")), PAGE_SIZE, rows=True)
     services.with_live_progress([run for run, _user in page.items])
     offered = [k for k in startable_kinds() if g.actor.has_tenant_role(*k.roles)]
@@ -52,7 +60,7 @@ def start():
 def _job_context(job_run_id) -> dict:
     run = services.with_live_progress([services.get_job(job_run_id, actor=g.actor)])[0]
     result = files.get_file(run.result_file_id, actor=g.actor) if run.result_file_id else None
-    return {"run": run, "result": result}
+    return {"run": run, "result": result, "may_run_again": services.may_run_again(run, g.actor)}
 
 
 @bp.get("/<uuid:job_run_id>")
@@ -80,3 +88,39 @@ def again(job_run_id):
         flash(_("This job has not finished yet."), "warning")
         return redirect(url_for("jobs.job", job_run_id=job_run_id))
     return redirect(url_for("jobs.job", job_run_id=run.id), code=303)
+
+
+# --- the platform's runs -----------------------------------------------------------------------------
+
+
+@platform_bp.get("")
+@platform_admin_required
+def runs():
+    page = paginate(
+        db.session,
+        services.platform_runs_query(actor=g.actor),
+        page_number(request.args.get("page")),
+        PAGE_SIZE,
+    )
+    services.platform_runs_progress(page.items)
+    now = utcnow()
+    planned = [(schedule, next_time(schedule, now)) for schedule in schedules()]
+    return render_template("jobs/platform_runs.html", page=page, planned=planned)
+
+
+def _platform_context(run_id) -> dict:
+    run, children = services.platform_run_with_children(run_id, actor=g.actor)
+    return {"run": run, "children": children}
+
+
+@platform_bp.get("/<uuid:run_id>")
+@platform_admin_required
+def run(run_id):
+    return render_template("jobs/platform_run.html", **_platform_context(run_id))
+
+
+@platform_bp.get("/<uuid:run_id>/progress")
+@platform_admin_required
+def run_progress(run_id):
+    """The run's progress and its tenants alone, for htmx to swap in."""
+    return render_template("jobs/_platform_progress.html", **_platform_context(run_id))

@@ -41,9 +41,13 @@ def get_app() -> Flask:
     return _app
 
 
+def _tenant(tenant_id: str) -> uuid.UUID | None:
+    return uuid.UUID(tenant_id) if tenant_id else None  # "": a platform run
+
+
 def perform(run_id: str, tenant_id: str) -> None:
-    """What rq runs: one attempt of a job run, inside its tenant."""
-    execute(get_app(), uuid.UUID(run_id), uuid.UUID(tenant_id))
+    """What rq runs: one attempt of a job run, inside its tenant (or for the platform)."""
+    execute(get_app(), uuid.UUID(run_id), _tenant(tenant_id))
 
 
 def on_failure(job: rq.job.Job, connection, exc_type, exc_value, traceback) -> None:
@@ -56,9 +60,11 @@ def on_failure(job: rq.job.Job, connection, exc_type, exc_value, traceback) -> N
 
 
 def _record(job: rq.job.Job, error) -> None:
+    if job.func_name != f"{__name__}.perform":
+        return  # not a run (a schedule's tick starting one): no run row to end
     run_id, tenant_id = job.args
     will_retry = bool(job.retries_left and job.retries_left > 0)
-    record_failure(get_app(), uuid.UUID(run_id), uuid.UUID(tenant_id), error, will_retry=will_retry)
+    record_failure(get_app(), uuid.UUID(run_id), _tenant(tenant_id), error, will_retry=will_retry)
 
 
 class Worker(rq.Worker):

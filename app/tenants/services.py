@@ -585,6 +585,20 @@ def revoke_invitation(invitation_id: uuid.UUID, *, actor: Actor) -> Invitation:
     return invitation
 
 
+def purge_expired_invitations(older_than: timedelta, *, actor: Actor) -> int:
+    """Remove the invitations nobody accepted whose link expired more than ``older_than`` ago: the admin
+    did not resend them, and the list stays readable. Each removal is audited. Returns how many."""
+    actor.require_tenant_role(TENANT_ADMIN)
+    expired_before = utcnow() - older_than
+    stale = db.session.scalars(
+        select(Invitation).where(Invitation.accepted_at.is_(None), Invitation.expires_at < expired_before)
+    ).all()
+    for invitation in stale:
+        db.session.delete(invitation)
+    db.session.flush()
+    return len(stale)
+
+
 def find_invitation(token: str) -> Invitation:
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _invitation_hash(token)))
     if invitation is None or invitation.accepted_at is not None or invitation.is_expired:

@@ -49,6 +49,14 @@ class Workers:
         self.processes.append(process)
         return process
 
+    def start_cron(self, queue: str) -> subprocess.Popen:
+        """rq's own ``rq cron`` with the Procfile's configuration module, enqueueing to ``queue``."""
+        command = [sys.executable, "-m", "tests.support.rq_worker", "cron", "--url", self.redis_url]
+        command += ["--logging-level", "WARNING", "app.jobs.cron"]
+        process = subprocess.Popen(command, env={**self.env, "JOBS_QUEUE": queue}, cwd=ROOT)
+        self.processes.append(process)
+        return process
+
     def stop(self) -> None:
         for process in self.processes:
             if process.poll() is None:

@@ -11,7 +11,7 @@ from io import BytesIO
 
 from app.core.auth import TENANT_ADMIN
 from app.jobs.progress import report_progress
-from app.jobs.registry import job_kind
+from app.jobs.registry import job_kind, scheduled
 from app.jobs.results import JobResult, store_result
 from app.tenants import services as tenants
 
@@ -67,3 +67,68 @@ def pace_members_export(seconds: float) -> None:
         time.sleep(seconds)
 
     members_jobs.report_progress = paced
+
+
+# --- platform jobs: a fan-out whose children wait for a signal and can be told to fail; a schedule -------
+
+FANNED_OUT = "a child waiting for the signal"
+
+
+def _fan_out(*, actor, signal: str | None = None, fail_in: str | None = None) -> None:
+    from app.jobs.platform import fan_out
+
+    fan_out("test_child", signal=signal, fail_in=fail_in)
+
+
+def _child(*, actor, signal: str | None = None, fail_in: str | None = None) -> JobResult:
+    """Reports 50 %, waits for the file ``signal`` (if any), then adds OPD FANNED in its tenant, or fails
+    in the tenant whose slug is ``fail_in``."""
+    from app.core.tenancy import current_tenant_id
+
+    tenant = tenants.get_tenant(current_tenant_id())
+    report_progress(50, f"{FANNED_OUT} in {tenant.slug}")
+    deadline = time.monotonic() + 60
+    while signal and not os.path.exists(signal):
+        if time.monotonic() > deadline:
+            raise RuntimeError("no signal came")
+        time.sleep(0.05)
+    if tenant.slug == fail_in:
+        raise RuntimeError(f"the child broke in {tenant.slug}")
+    tenants.create_opd({"code": "FANNED", "name": "Ditulis oleh anak pekerjaan"}, actor=actor)
+    return JobResult(message=f"done in {tenant.slug}")
+
+
+job_kind("test_fan_out", label="Test fan-out", platform=True)(_fan_out)
+job_kind("test_child", label="Test child", roles=(TENANT_ADMIN,))(_child)
+
+
+def _tick(*, actor, tick: str) -> JobResult:
+    from app.jobs.idempotency import once
+
+    return JobResult(message=f"ticked {tick}" if once(f"test_tick@{tick}") else f"already ticked {tick}")
+
+
+# Hourly: rq's cron scheduler fires an interval schedule as soon as it starts, then every hour.
+scheduled("test_tick", every=3600)(job_kind("test_tick", label="Test tick", platform=True)(_tick))
+
+
+CLAIMED = "claimed the key"
+
+
+def _claim_then_wait(*, actor, tick: str, signal: str) -> JobResult:
+    """Claims ``once(tick)``, says so, and keeps its transaction open until the file ``signal`` exists:
+    a second run of the same tick meanwhile waits on the claim."""
+    from app.jobs.idempotency import once
+
+    if not once(f"test_claim@{tick}"):
+        return JobResult(message="already done")
+    report_progress(10, f"{CLAIMED} (pid {os.getpid()})")
+    deadline = time.monotonic() + 60
+    while not os.path.exists(signal):
+        if time.monotonic() > deadline:
+            raise RuntimeError("no signal came")
+        time.sleep(0.05)
+    return JobResult(message="did the work")
+
+
+job_kind("test_claim", label="Test claim", platform=True)(_claim_then_wait)

@@ -1,6 +1,7 @@
-"""rq's own ``rq worker`` command, with the test job kinds registered first.
+"""rq's own ``rq worker`` (and ``rq cron``) command, with the test job kinds registered first.
 
     python -m tests.support.rq_worker worker --url redis://... --worker-class app.jobs.worker.Worker QUEUE
+    python -m tests.support.rq_worker cron --url redis://... app.jobs.cron
 
 With ``KC_TEST_PACE_SECONDS`` set, the members export pauses after each progress report (browser tests).
 """
