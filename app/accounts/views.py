@@ -11,15 +11,14 @@ from app.accounts.session import current_login, login_user, logout_user
 from app.core.audit import record_event
 from app.core.errors import DomainError
 from app.core.pages import login_required, safe_next
+from app.core.paths import memberships_of, public
 from app.extensions import db
-from app.tenants import services as tenants
-from app.tenants.resolver import public
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
 
 def _landing(user) -> str:
-    memberships = tenants.tenants_of_user(user.id)
+    memberships = memberships_of(user.id)
     if user.platform_role == "platform_admin":
         return url_for("admin.tenants")
     if len(memberships) == 1:
@@ -77,7 +76,7 @@ def logout():
 @bp.get("/")
 @login_required
 def home():
-    return render_template("accounts/home.html", memberships=tenants.tenants_of_user(g.user.id))
+    return render_template("accounts/home.html", memberships=memberships_of(g.user.id))
 
 
 @bp.post("/locale")
@@ -119,7 +118,7 @@ def sessions():
         "accounts/sessions.html",
         logins=services.active_sessions(g.user.id),
         current=current_login(),
-        tenant_names={t.id: t.name for t, _role in tenants.tenants_of_user(g.user.id)},
+        tenant_names={t.id: t.name for t, _role in memberships_of(g.user.id)},
     )
 
 
@@ -181,7 +180,7 @@ def change_password():
 @bp.route("/account/tokens", methods=["GET", "POST"])
 @login_required
 def tokens():
-    memberships = tenants.tenants_of_user(g.user.id)
+    memberships = memberships_of(g.user.id)
     login = current_login()
     if login.scope_tenant_id is not None:
         # A session a tenant's provider opened makes tokens for that tenant only.

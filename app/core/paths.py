@@ -6,13 +6,39 @@ is even read: another tenant's id gives nothing away, not even a validation erro
 """
 
 import uuid
+from collections.abc import Callable
 
-from flask import Flask, abort
+from flask import Flask, abort, current_app, request
 from sqlalchemy import select
 
 from app.core.db import TenantOwned
 
 _models: dict[str, type[TenantOwned]] = {}
+PUBLIC_ATTR = "_public_in_tenant"
+_memberships_finder: Callable | None = None
+
+
+def public(view):
+    """Mark a tenant view reachable without membership (its login page, invitation acceptance)."""
+    setattr(view, PUBLIC_ATTR, True)
+    return view
+
+
+def is_public_view() -> bool:
+    """The request goes to a tenant view marked ``public`` (flask-smorest MethodViews: on the class)."""
+    view = request.endpoint and current_app.view_functions.get(request.endpoint)
+    return bool(view and getattr(getattr(view, "view_class", view), PUBLIC_ATTR, False))
+
+
+def register_memberships_finder(find: Callable) -> None:
+    """The tenants package tells how a person's tenants are found (lower layers may not import it)."""
+    global _memberships_finder
+    _memberships_finder = find
+
+
+def memberships_of(user_id: uuid.UUID) -> list:
+    """The person's tenants with their role in each, as ``(tenant, role)`` pairs."""
+    return _memberships_finder(user_id) if _memberships_finder else []
 
 
 def register_path_param(name: str, model: type[TenantOwned]) -> None:

@@ -14,22 +14,17 @@ from app.core.audit import record_event
 from app.core.auth import TENANT_ADMIN
 from app.core.errors import NotFound, is_api_request
 from app.core.pages import safe_next
+from app.core.paths import is_public_view
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.sso import flow, services
 from app.sso.secret_box import SecretUnreadable
 from app.tenants import services as tenants
-from app.tenants.resolver import PUBLIC_ATTR
 
 
 def logged_in_by_sso_at(tenant_id: uuid.UUID) -> bool:
     login = current_login()
     return login is not None and login.via == VIA_SSO and login.scope_tenant_id == tenant_id
-
-
-def _public_view() -> bool:
-    view = current_app.view_functions.get(request.endpoint)
-    return bool(getattr(getattr(view, "view_class", view), PUBLIC_ATTR, False))
 
 
 def require_sso_for_staff():
@@ -38,7 +33,7 @@ def require_sso_for_staff():
     tenant, actor = g.get("tenant"), g.get("actor")
     if is_api_request() or tenant is None or g.get("user") is None or actor is None:
         return None
-    if actor.tenant_role in (None, TENANT_ADMIN) or _public_view() or logged_in_by_sso_at(tenant.id):
+    if actor.tenant_role in (None, TENANT_ADMIN) or is_public_view() or logged_in_by_sso_at(tenant.id):
         return None
     if services.password_login_allowed(actor.tenant_role):
         return None

@@ -14,12 +14,12 @@ from app.accounts.session import login_user
 from app.core.auth import TENANT_ADMIN, TENANT_ROLES
 from app.core.errors import DomainError, NotFound, ValidationFailed
 from app.core.pages import is_htmx, platform_admin_required, safe_next
+from app.core.paths import public
 from app.extensions import db
 from app.sso import flow, services
 from app.sso.secret_box import SecretUnreadable
 from app.sso.services import MINISTRY_ROLES, NO_LOGIN_STARTED, SsoRefused
 from app.tenants import services as tenants
-from app.tenants.resolver import public
 
 bp = Blueprint("sso", __name__, url_prefix="/t/<tenant>/sso", template_folder="templates")
 ministry_bp = Blueprint("ministry_sso", __name__, template_folder="templates")

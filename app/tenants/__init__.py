@@ -33,9 +33,12 @@ def _sole_tenant_timezone(user) -> str | None:
 def init_app(app) -> None:
     from app.core.api import register_api
     from app.core.i18n import register_home_timezone
+    from app.core.paths import register_memberships_finder
     from app.tenants import api, cli, jobs, views  # noqa: F401 - jobs registers the job kinds
+    from app.tenants.services import tenants_of_user
 
     register_home_timezone(_sole_tenant_timezone)
+    register_memberships_finder(tenants_of_user)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin_bp)

@@ -11,30 +11,9 @@ from flask import Flask, abort, g, redirect, request, url_for
 
 from app.accounts.session import api_user, bearer_token_elsewhere, opens_platform, session_user
 from app.core.errors import is_api_request
-from app.core.paths import check_path_objects
+from app.core.paths import check_path_objects, is_public_view
 from app.core.tenancy import enter_tenant, leave_tenant
 from app.tenants import services
-
-PUBLIC_ATTR = "_public_in_tenant"
-
-
-def public(view):
-    """Mark a tenant view reachable without membership (its login page, invitation acceptance)."""
-    setattr(view, PUBLIC_ATTR, True)
-    return view
-
-
-def _is_public_view() -> bool:
-    view = request.url_rule and request.endpoint and _view_function()
-    return bool(view and getattr(view, PUBLIC_ATTR, False))
-
-
-def _view_function():
-    from flask import current_app
-
-    view = current_app.view_functions.get(request.endpoint)
-    # flask-smorest MethodViews: the marker sits on the class.
-    return getattr(view, "view_class", view)
 
 
 def _resolve() -> None:
@@ -57,7 +36,7 @@ def _resolve() -> None:
     g.tenant_token = enter_tenant(tenant.id)
     g.user = api_user(tenant.id) if api else session_user(tenant.id)
     g.actor = services.actor_for(g.user)
-    if _is_public_view():
+    if is_public_view():
         g.tenant = tenant
         return
     if g.user is None:

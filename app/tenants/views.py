@@ -15,11 +15,11 @@ from app.core.pages import (
     search_arg,
     wants_fragment,
 )
+from app.core.paths import public
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.tenants import notices, services
 from app.tenants.models import ACTIVE, SUSPENDED, TIMEZONES
-from app.tenants.resolver import public
 
 bp = Blueprint("tenants", __name__, url_prefix="/t/<tenant>", template_folder="templates")
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
