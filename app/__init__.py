@@ -44,7 +44,7 @@ def _trust_proxies(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from pathlib import Path
 
-    from app.core import assets, i18n, nav, observability, security
+    from app.core import assets, bounds, i18n, nav, observability, security
     from app.core.errors import register_error_handlers
     from app.core.tenancy import install_rls_setting
     from app.extensions import api, csrf, db, limiter, migrate
@@ -66,6 +66,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     observability.init_app(app)
     resolver.init_app(app)
+    # After the resolver, so a refusal page knows who asks and in which tenant; paths are checked before it.
+    bounds.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     assets.init_app(app)

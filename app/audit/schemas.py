@@ -1,14 +1,17 @@
 """API shapes for the audit logs."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates_schema
+
+from app.audit.models import AuditEntry
+from app.core.bounds import Date, Line
 
 
 class AuditQueryArgsSchema(Schema):
     user_id = fields.UUID()
-    object_type = fields.String(validate=validate.Length(max=60))
-    action = fields.String(validate=validate.Length(max=60))
-    since = fields.Date(metadata={"description": "first day, in the tenant's time zone"})
-    until = fields.Date(metadata={"description": "last day (included), in the tenant's time zone"})
+    object_type = Line(AuditEntry.object_type)
+    action = Line(AuditEntry.action)
+    since = Date(metadata={"description": "first day, in the tenant's time zone"})
+    until = Date(metadata={"description": "last day (included), in the tenant's time zone"})
 
     @validates_schema
     def _ordered(self, data, **kwargs):

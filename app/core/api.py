@@ -4,6 +4,7 @@ import flask_smorest
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import func, select
 
+from app.core import bounds
 from app.core.errors import handle_http_exception
 
 __all__ = ["Api", "Blueprint", "PaginationParameters", "paginate_query"]
@@ -19,9 +20,36 @@ class Api(flask_smorest.Api):
 
 
 class Blueprint(flask_smorest.Blueprint):
-    """Blueprint with the project's defaults: every list paginates, 20 rows a page, 100 at most."""
+    """Blueprint with the project's defaults: every list paginates, 20 rows a page, 100 at most, and a
+    page number within ``bounds.PAGE_MAX``."""
 
-    DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 20, "max_page_size": 100}
+    DEFAULT_PAGINATION_PARAMETERS = {
+        "page": 1,
+        "page_size": bounds.PAGE_SIZE,
+        "max_page_size": bounds.PAGE_SIZE_MAX,
+    }
+
+    def paginate(self, pager=None, *, page=None, page_size=None, max_page_size=None):
+        """flask-smorest's pagination with a bounded page number (its own has no maximum, so a page of
+        10**19 overflowed the database's row offset) and whole numbers only (1.5 is not page 1). The
+        fields are set on the query schema the decorator made, so requests are checked (422 naming the
+        parameter) and the OpenAPI spec shows the bounds."""
+        defaults = self.DEFAULT_PAGINATION_PARAMETERS
+        page = page or defaults["page"]
+        page_size = page_size or defaults["page_size"]
+        max_page_size = max_page_size or defaults["max_page_size"]
+        decorate = super().paginate(pager, page=page, page_size=page_size, max_page_size=max_page_size)
+
+        def decorator(func):
+            view = decorate(func)
+            query_fields = view._apidoc["pagination"]["parameters"]["schema"]._declared_fields
+            query_fields["page"] = bounds.Integer(minimum=1, maximum=bounds.PAGE_MAX, load_default=page)
+            query_fields["page_size"] = bounds.Integer(
+                minimum=1, maximum=max_page_size, load_default=page_size
+            )
+            return view
+
+        return decorator
 
 
 def paginate_query(session, stmt, pagination_parameters: PaginationParameters, *, rows: bool = False):

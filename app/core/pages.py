@@ -11,6 +11,7 @@ from flask import abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.core import bounds
 from app.core.errors import ValidationFailed
 from app.extensions import db
 
@@ -157,11 +158,12 @@ class Page:
 
 
 def page_number(name: str = "page") -> int:
-    """The requested page from the query string; anything but a whole number from 1 is refused (422)."""
-    raw = request.args.get(name, "1").strip() or "1"
-    if not raw.isdigit() or int(raw) < 1:
+    """The requested page from the query string; anything but a whole number from 1 (to
+    ``bounds.PAGE_MAX``) is refused (422)."""
+    raw = request.args.get(name, "").strip()
+    if raw and not (raw.isascii() and raw.isdigit() and raw.strip("0")):
         raise ValidationFailed.field(name, _("Use a whole number from 1."))
-    return int(raw)
+    return bounds.whole_number(name, raw, maximum=bounds.PAGE_MAX) or 1
 
 
 def paginate(stmt, *, per_page: int = PER_PAGE, rows: bool = False, param: str = "page") -> Page:

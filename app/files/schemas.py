@@ -3,6 +3,8 @@
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
+from app.core.bounds import Line
+from app.files.models import StoredFile
 from app.files.services import UPLOAD_PURPOSES
 
 
@@ -21,7 +23,7 @@ class StoredFileSchema(Schema):
 
 
 class FileUploadFormSchema(Schema):
-    purpose = fields.String(required=True, validate=validate.OneOf(UPLOAD_PURPOSES))
+    purpose = Line(StoredFile.purpose, required=True, validate=validate.OneOf(UPLOAD_PURPOSES))
 
 
 class FileUploadSchema(Schema):

@@ -1,8 +1,9 @@
 """API shapes for job runs."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
-from app.jobs.models import STATUSES
+from app.core.bounds import Line
+from app.jobs.models import STATUSES, JobRun
 from app.jobs.registry import get_kind
 
 
@@ -30,4 +31,4 @@ class JobRunSchema(Schema):
 
 
 class JobCreateSchema(Schema):
-    kind = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    kind = Line(JobRun.kind, required=True, min_length=1)

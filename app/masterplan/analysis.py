@@ -5,6 +5,7 @@ import uuid
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from app.core import bounds
 from app.core.auth import Actor
 from app.core.errors import Conflict, ValidationFailed
 from app.extensions import db
@@ -69,7 +70,7 @@ def _clean_mission(data: dict, masterplan_id: uuid.UUID, mission: Mission | None
         if number is None:
             numbers = db.session.scalars(select(Mission.number).where(Mission.masterplan_id == masterplan_id))
             number = max(numbers, default=0) + 1
-        if not isinstance(number, int) or number < 1:
+        if not isinstance(number, int) or not 1 <= number <= bounds.INT32_MAX:
             raise ValidationFailed.field("number", _l("a whole number from 1"))
         values["number"] = number
     if mission is None or "text" in data:

@@ -13,6 +13,7 @@ from functools import cached_property
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app.core import bounds
 from app.core.auth import PLANNER, TENANT_ADMIN, Actor
 from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
@@ -103,14 +104,21 @@ def next_position(model, masterplan_id: uuid.UUID, **scope) -> int:
 
 
 def clean_text(data: dict, name: str, *, required: bool = False, max_length: int | None = None) -> str | None:
+    """Trimmed text for a column: with ``max_length`` one line of a String column, without it long text
+    (a Text column, up to ``bounds.NARRATIVE_MAX``, tabs and line breaks kept); control characters are
+    refused either way, whether the text came from the API, a page or an imported workbook."""
     value = data.get(name)
     value = value.strip() if isinstance(value, str) else value
     if not value:
         if required:
             raise ValidationFailed.field(name, _l("required"))
         return None
-    if max_length and len(value) > max_length:
-        raise ValidationFailed.field(name, _l("at most %(count)d characters", count=max_length))
+    limit = max_length or bounds.NARRATIVE_MAX
+    if len(value) > limit:
+        raise ValidationFailed.field(name, _l("at most %(count)d characters", count=limit))
+    problem = bounds.text_problem(str(value), multiline=max_length is None)
+    if problem is not None:
+        raise ValidationFailed.field(name, problem)
     return value
 
 

@@ -8,6 +8,7 @@ from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 
+from app.core import bounds
 from app.core.auth import Actor
 from app.core.errors import Conflict, ValidationFailed
 from app.core.i18n import lazy_join
@@ -43,7 +44,7 @@ from app.masterplan.models import (
 )
 
 CODE_RE = re.compile(r"^[A-Za-z0-9]+(?:[.\-_][A-Za-z0-9]+)*$")
-MAX_AMOUNT = 10**15  # a thousand trillion Rupiah: beyond any city's budget, within a bigint
+MAX_AMOUNT = bounds.RUPIAH_MAX
 
 
 def _clean_code(data: dict) -> str:

@@ -7,6 +7,8 @@ tenant (OPDs, goals, strategies, programs) by their ids.
 
 from marshmallow import Schema, fields, validate
 
+from app.core.bounds import SEARCH_MAX, Date, Integer, Line, Narrative, Rupiah
+from app.masterplan.common import MAX_YEAR, MIN_YEAR
 from app.masterplan.models import (
     ACCUMULATIONS,
     BUDGET_STATUSES,
@@ -22,19 +24,41 @@ from app.masterplan.models import (
     READINESS_ASPECTS,
     READINESS_LEVELS,
     SWOT_QUADRANTS,
+    ActionItem,
+    BudgetLine,
+    CodeListItem,
+    Framework,
+    FrameworkDimension,
+    FrameworkSubDimension,
+    Indicator,
+    Masterplan,
+    Program,
+    ProgramPartner,
+    ReadinessEntry,
+    Strategy,
+    SwotItem,
 )
+
+# Parts name a dimension, a sub-dimension or a code list entry by its code.
+DIMENSION_CODE = FrameworkDimension.code
+SUB_DIMENSION_CODE = FrameworkSubDimension.code
+ENTRY_CODE = CodeListItem.code
 
 
 def _year(**kwargs):
-    return fields.Integer(validate=validate.Range(min=1990, max=2100), **kwargs)
+    return Integer(minimum=MIN_YEAR, maximum=MAX_YEAR, **kwargs)
 
 
-def _text(max_length=None, **kwargs):
-    return fields.String(validate=validate.Length(max=max_length) if max_length else None, **kwargs)
+def _choice(column, choices, **kwargs):
+    return Line(column, validate=validate.OneOf(choices), **kwargs)
 
 
-def _required_text(max_length=None):
-    return fields.String(required=True, validate=validate.Length(min=1, max=max_length))
+def _required_line(column):
+    return Line(column, required=True, min_length=1)
+
+
+def _required_narrative():
+    return Narrative(required=True, min_length=1)
 
 
 # --- frameworks and code lists ---------------------------------------------------------------------
@@ -42,18 +66,18 @@ def _required_text(max_length=None):
 
 class SubDimensionSchema(Schema):
     id = fields.UUID(dump_only=True)
-    code = _required_text(20)
-    name_id = _required_text(200)
-    name_en = _required_text(200)
+    code = _required_line(FrameworkSubDimension.code)
+    name_id = _required_line(FrameworkSubDimension.name_id)
+    name_en = _required_line(FrameworkSubDimension.name_en)
 
 
 class DimensionSchema(Schema):
     id = fields.UUID(dump_only=True)
-    code = _required_text(20)
-    name_id = _required_text(200)
-    name_en = _required_text(200)
-    strategy_prefix = _text(10, allow_none=True)
-    goal = fields.String(allow_none=True)
+    code = _required_line(FrameworkDimension.code)
+    name_id = _required_line(FrameworkDimension.name_id)
+    name_en = _required_line(FrameworkDimension.name_en)
+    strategy_prefix = Line(FrameworkDimension.strategy_prefix, allow_none=True)
+    goal = Narrative(allow_none=True)
     sub_dimensions = fields.List(fields.Nested(SubDimensionSchema), load_default=list)
 
 
@@ -73,24 +97,24 @@ class FrameworkSchema(Schema):
 
 
 class FrameworkCreateSchema(Schema):
-    code = _required_text(60)
-    name_id = _required_text(200)
-    name_en = _required_text(200)
-    issuer = _text(200, allow_none=True)
-    source = fields.String(allow_none=True)
+    code = _required_line(Framework.code)
+    name_id = _required_line(Framework.name_id)
+    name_en = _required_line(Framework.name_en)
+    issuer = Line(Framework.issuer, allow_none=True)
+    source = Narrative(allow_none=True)
     dimensions = fields.List(fields.Nested(DimensionSchema))
 
 
 class FrameworkUpdateSchema(Schema):
-    name_id = fields.String(validate=validate.Length(min=1, max=200))
-    name_en = fields.String(validate=validate.Length(min=1, max=200))
-    issuer = _text(200, allow_none=True)
-    source = fields.String(allow_none=True)
+    name_id = Line(Framework.name_id, min_length=1)
+    name_en = Line(Framework.name_en, min_length=1)
+    issuer = Line(Framework.issuer, allow_none=True)
+    source = Narrative(allow_none=True)
     dimensions = fields.List(fields.Nested(DimensionSchema))
 
 
 class FrameworkQueryArgsSchema(Schema):
-    state = fields.String(validate=validate.OneOf(("draft", "published", "retired")))
+    state = _choice(Framework.state, ("draft", "published", "retired"))
 
 
 class CodeListItemSchema(Schema):
@@ -104,20 +128,20 @@ class CodeListItemSchema(Schema):
 
 
 class CodeListItemCreateSchema(Schema):
-    list_name = fields.String(required=True, validate=validate.OneOf(CODE_LISTS))
-    code = _required_text(40)
-    name_id = _required_text(200)
-    name_en = _required_text(200)
+    list_name = _choice(CodeListItem.list_name, CODE_LISTS, required=True)
+    code = _required_line(CodeListItem.code)
+    name_id = _required_line(CodeListItem.name_id)
+    name_en = _required_line(CodeListItem.name_en)
 
 
 class CodeListItemUpdateSchema(Schema):
-    name_id = fields.String(validate=validate.Length(min=1, max=200))
-    name_en = fields.String(validate=validate.Length(min=1, max=200))
+    name_id = Line(CodeListItem.name_id, min_length=1)
+    name_en = Line(CodeListItem.name_en, min_length=1)
     retired = fields.Boolean()
 
 
 class CodeListQueryArgsSchema(Schema):
-    list_name = fields.String(validate=validate.OneOf(CODE_LISTS))
+    list_name = _choice(CodeListItem.list_name, CODE_LISTS)
 
 
 # --- masterplan versions ---------------------------------------------------------------------------
@@ -146,44 +170,44 @@ class MasterplanSchema(Schema):
 
 
 class MasterplanUpdateSchema(Schema):
-    title = fields.String(validate=validate.Length(min=1, max=200))
-    version_label = fields.String(validate=validate.Length(min=1, max=20))
+    title = Line(Masterplan.title, min_length=1)
+    version_label = Line(Masterplan.version_label, min_length=1)
     period_start = _year()
     period_end = _year()
     rpjmd_start = _year(allow_none=True)
     rpjmd_end = _year(allow_none=True)
     framework_id = fields.UUID()
-    legal_type = fields.String(allow_none=True, validate=validate.OneOf(LEGAL_TYPES))
-    legal_number = _text(100, allow_none=True)
-    legal_date = fields.Date(allow_none=True)
-    vision = fields.String(allow_none=True)
+    legal_type = _choice(Masterplan.legal_type, LEGAL_TYPES, allow_none=True)
+    legal_number = Line(Masterplan.legal_number, allow_none=True)
+    legal_date = Date(allow_none=True)
+    vision = Narrative(allow_none=True)
     strategy_prefixes = fields.Dict(
-        keys=fields.String(), values=fields.String(validate=validate.Length(max=10))
+        keys=Line(DIMENSION_CODE), values=Line(FrameworkDimension.strategy_prefix)
     )
 
 
 class MasterplanCreateSchema(MasterplanUpdateSchema):
-    title = _required_text(200)
-    version_label = _required_text(20)
+    title = _required_line(Masterplan.title)
+    version_label = _required_line(Masterplan.version_label)
     period_start = _year(required=True)
     period_end = _year(required=True)
     framework_id = fields.UUID(required=True)
 
 
 class MasterplanQueryArgsSchema(Schema):
-    status = fields.String(validate=validate.OneOf(MASTERPLAN_STATUSES))
+    status = _choice(Masterplan.status, MASTERPLAN_STATUSES)
 
 
 class TransitionSchema(Schema):
-    status = fields.String(required=True, validate=validate.OneOf((DRAFT, IN_REVIEW, ENDORSED, ENACTED)))
-    legal_type = fields.String(validate=validate.OneOf(LEGAL_TYPES))
-    legal_number = _text(100)
-    legal_date = fields.Date()
+    status = _choice(Masterplan.status, (DRAFT, IN_REVIEW, ENDORSED, ENACTED), required=True)
+    legal_type = _choice(Masterplan.legal_type, LEGAL_TYPES)
+    legal_number = Line(Masterplan.legal_number)
+    legal_date = Date()
 
 
 class RevisionCreateSchema(Schema):
-    version_label = fields.String(validate=validate.Length(min=1, max=20))
-    title = fields.String(validate=validate.Length(min=1, max=200))
+    version_label = Line(Masterplan.version_label, min_length=1)
+    title = Line(Masterplan.title, min_length=1)
 
 
 class ComparisonQueryArgsSchema(Schema):
@@ -218,79 +242,79 @@ class ComparisonSchema(Schema):
 
 class MissionSchema(Schema):
     id = fields.UUID(dump_only=True)
-    number = fields.Integer(validate=validate.Range(min=1))
-    text = fields.String(validate=validate.Length(min=1))
-    dimension_codes = fields.List(fields.String())
+    number = Integer(minimum=1)
+    text = Narrative(min_length=1)
+    dimension_codes = fields.List(Line(DIMENSION_CODE))
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
 
 class MissionCreateSchema(MissionSchema):
-    text = _required_text()
+    text = _required_narrative()
 
 
 class ReadinessSchema(Schema):
     id = fields.UUID(dump_only=True)
-    dimension_code = fields.String()
-    aspect = fields.String(validate=validate.OneOf(READINESS_ASPECTS))
-    level = fields.String(allow_none=True, validate=validate.OneOf(READINESS_LEVELS))
-    condition = fields.String(validate=validate.Length(min=1))
+    dimension_code = Line(DIMENSION_CODE)
+    aspect = _choice(ReadinessEntry.aspect, READINESS_ASPECTS)
+    level = _choice(ReadinessEntry.level, READINESS_LEVELS, allow_none=True)
+    condition = Narrative(min_length=1)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
 
 class ReadinessCreateSchema(ReadinessSchema):
-    dimension_code = fields.String(required=True)
-    aspect = fields.String(required=True, validate=validate.OneOf(READINESS_ASPECTS))
-    condition = _required_text()
+    dimension_code = Line(DIMENSION_CODE, required=True)
+    aspect = _choice(ReadinessEntry.aspect, READINESS_ASPECTS, required=True)
+    condition = _required_narrative()
 
 
 class GapSchema(Schema):
     id = fields.UUID(dump_only=True)
     dimension_code = fields.String(dump_only=True)
-    sub_dimension_code = fields.String()
-    current_condition = fields.String(validate=validate.Length(min=1))
-    future_condition = fields.String(allow_none=True)
-    implication = fields.String(allow_none=True)
+    sub_dimension_code = Line(SUB_DIMENSION_CODE)
+    current_condition = Narrative(min_length=1)
+    future_condition = Narrative(allow_none=True)
+    implication = Narrative(allow_none=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
 
 class GapCreateSchema(GapSchema):
-    sub_dimension_code = fields.String(required=True)
-    current_condition = _required_text()
+    sub_dimension_code = Line(SUB_DIMENSION_CODE, required=True)
+    current_condition = _required_narrative()
 
 
 class SwotItemSchema(Schema):
     id = fields.UUID(dump_only=True)
-    dimension_code = fields.String()
-    quadrant = fields.String(validate=validate.OneOf(SWOT_QUADRANTS))
-    text = fields.String(validate=validate.Length(min=1))
+    dimension_code = Line(DIMENSION_CODE)
+    quadrant = _choice(SwotItem.quadrant, SWOT_QUADRANTS)
+    text = Narrative(min_length=1)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
 
 class SwotItemCreateSchema(SwotItemSchema):
-    dimension_code = fields.String(required=True)
-    quadrant = fields.String(required=True, validate=validate.OneOf(SWOT_QUADRANTS))
-    text = _required_text()
+    dimension_code = Line(DIMENSION_CODE, required=True)
+    quadrant = _choice(SwotItem.quadrant, SWOT_QUADRANTS, required=True)
+    text = _required_narrative()
 
 
 class GoalSchema(Schema):
     id = fields.UUID(dump_only=True)
-    dimension_code = fields.String(allow_none=True)
-    sub_dimension_code = fields.String(allow_none=True)
-    text = fields.String(validate=validate.Length(min=1))
+    dimension_code = Line(DIMENSION_CODE, allow_none=True)
+    sub_dimension_code = Line(SUB_DIMENSION_CODE, allow_none=True)
+    text = Narrative(min_length=1)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
 
 class GoalCreateSchema(GoalSchema):
-    text = _required_text()
+    text = _required_narrative()
 
 
 class GoalQueryArgsSchema(Schema):
-    dimension_code = fields.String()
+    dimension_code = Line(DIMENSION_CODE)
 
 
 class TargetSchema(Schema):
@@ -301,14 +325,14 @@ class TargetSchema(Schema):
 class IndicatorSchema(Schema):
     id = fields.UUID(dump_only=True)
     goal_id = fields.UUID()
-    code = _text(30, allow_none=True)
-    name = fields.String(validate=validate.Length(min=1, max=300))
-    unit = fields.String(validate=validate.Length(min=1, max=60))
-    polarity = fields.String(validate=validate.OneOf(POLARITIES))
-    accumulation = fields.String(validate=validate.OneOf(ACCUMULATIONS))
+    code = Line(Indicator.code, allow_none=True)
+    name = Line(Indicator.name, min_length=1)
+    unit = Line(Indicator.unit, min_length=1)
+    polarity = _choice(Indicator.polarity, POLARITIES)
+    accumulation = _choice(Indicator.accumulation, ACCUMULATIONS)
     baseline_value = fields.Float(allow_none=True)
     baseline_year = _year(allow_none=True)
-    data_source = _text(300, allow_none=True)
+    data_source = Line(Indicator.data_source, allow_none=True)
     responsible_opd_id = fields.UUID(allow_none=True)
     targets = fields.List(fields.Nested(TargetSchema))
     created_at = fields.DateTime(dump_only=True)
@@ -317,8 +341,8 @@ class IndicatorSchema(Schema):
 
 class IndicatorCreateSchema(IndicatorSchema):
     goal_id = fields.UUID(required=True)
-    name = _required_text(300)
-    unit = _required_text(60)
+    name = _required_line(Indicator.name)
+    unit = _required_line(Indicator.unit)
 
 
 class IndicatorQueryArgsSchema(Schema):
@@ -327,17 +351,17 @@ class IndicatorQueryArgsSchema(Schema):
 
 class StrategySchema(Schema):
     id = fields.UUID(dump_only=True)
-    code = _text(30)
-    text = fields.String(validate=validate.Length(min=1))
-    dimension_code = fields.String(allow_none=True)
-    sub_dimension_code = fields.String(allow_none=True)
+    code = Line(Strategy.code)
+    text = Narrative(min_length=1)
+    dimension_code = Line(DIMENSION_CODE, allow_none=True)
+    sub_dimension_code = Line(SUB_DIMENSION_CODE, allow_none=True)
     parent_id = fields.UUID(allow_none=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
 
 class StrategyCreateSchema(StrategySchema):
-    text = _required_text()
+    text = _required_narrative()
 
 
 class StrategyCodeSchema(Schema):
@@ -349,64 +373,64 @@ class StrategyCodeSchema(Schema):
 
 
 class PartnerSchema(Schema):
-    name = _required_text(200)
-    sector = fields.String(required=True)
+    name = _required_line(ProgramPartner.name)
+    sector = Line(ProgramPartner.sector, required=True)
 
 
 class BudgetLineSchema(Schema):
     year = _year(required=True)
-    amount = fields.Integer(required=True, validate=validate.Range(min=0))
-    funding_source = fields.String(required=True)
-    status = fields.String(load_default="indicative", validate=validate.OneOf(BUDGET_STATUSES))
+    amount = Rupiah(required=True)
+    funding_source = Line(BudgetLine.funding_source, required=True)
+    status = _choice(BudgetLine.status, BUDGET_STATUSES, load_default="indicative")
 
 
 class ProgramSchema(Schema):
     id = fields.UUID(dump_only=True)
-    code = fields.String(validate=validate.Length(min=1, max=30))
-    name = fields.String(validate=validate.Length(min=1, max=300))
-    description = fields.String(allow_none=True)
-    dimension_code = fields.String(allow_none=True)
-    sub_dimension_code = fields.String(allow_none=True)
+    code = Line(Program.code, min_length=1)
+    name = Line(Program.name, min_length=1)
+    description = Narrative(allow_none=True)
+    dimension_code = Line(DIMENSION_CODE, allow_none=True)
+    sub_dimension_code = Line(SUB_DIMENSION_CODE, allow_none=True)
     strategy_ids = fields.List(fields.UUID())
     strategy_codes = fields.List(fields.String(), dump_only=True)
-    program_class = fields.String(allow_none=True)
-    horizon = fields.String(allow_none=True)
+    program_class = Line(Program.program_class, allow_none=True)
+    horizon = Line(Program.horizon, allow_none=True)
     quick_win = fields.Boolean()
     lead_opd_id = fields.UUID(allow_none=True)
     supporting_opd_ids = fields.List(fields.UUID())
     partners = fields.List(fields.Nested(PartnerSchema))
     roadmap_years = fields.List(_year())
     budget_lines = fields.List(fields.Nested(BudgetLineSchema))
-    budget_total = fields.Integer(dump_only=True)
-    status = fields.String(validate=validate.OneOf(PROGRAM_STATUSES))
+    budget_total = fields.Integer(dump_only=True, metadata={"format": "int64", "description": "Whole Rupiah"})
+    status = _choice(Program.status, PROGRAM_STATUSES)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
 
 class ProgramCreateSchema(ProgramSchema):
-    code = _required_text(30)
-    name = _required_text(300)
+    code = _required_line(Program.code)
+    name = _required_line(Program.name)
 
 
 class ProgramQueryArgsSchema(Schema):
-    dimension_code = fields.String()
-    sub_dimension_code = fields.String()
+    dimension_code = Line(DIMENSION_CODE)
+    sub_dimension_code = Line(SUB_DIMENSION_CODE)
     opd_id = fields.UUID()
-    funding_source = fields.String()
+    funding_source = Line(ENTRY_CODE)
     quick_win = fields.Boolean()
-    status = fields.String(validate=validate.OneOf(PROGRAM_STATUSES))
-    q = fields.String(validate=validate.Length(max=100))
+    status = _choice(Program.status, PROGRAM_STATUSES)
+    q = Line(SEARCH_MAX)
 
 
 class ActionItemSchema(Schema):
     id = fields.UUID(dump_only=True)
     program_id = fields.UUID()
     year = _year()
-    activity = fields.String(validate=validate.Length(min=1))
-    output = fields.String(allow_none=True)
-    target = _text(200, allow_none=True)
+    activity = Narrative(min_length=1)
+    output = Narrative(allow_none=True)
+    target = Line(ActionItem.target, allow_none=True)
     opd_id = fields.UUID(allow_none=True)
-    budget = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    budget = Rupiah(allow_none=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
@@ -414,7 +438,7 @@ class ActionItemSchema(Schema):
 class ActionItemCreateSchema(ActionItemSchema):
     program_id = fields.UUID(required=True)
     year = _year(required=True)
-    activity = _required_text()
+    activity = _required_narrative()
 
 
 class ActionItemQueryArgsSchema(Schema):

@@ -5,47 +5,57 @@ from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from app.core.auth import EVALUATOR, MINISTRY_ADMIN, TENANT_ROLES
+from app.core.bounds import Line
+from app.sso.models import IdentityProvider
 from app.sso.services import DEFAULT_SCOPES
 
 MINISTRY_ROLES = (MINISTRY_ADMIN, EVALUATOR)
+# Kept encrypted in a Text column; a client secret is a short token.
+CLIENT_SECRET_MAX = 1000
+# A domain name has at most 253 characters.
+DOMAIN_MAX = 253
+# A value of the role claim (a group or role name the provider sends): a key of the role map.
+CLAIM_VALUE_MAX = 200
+
+
+def _role(roles, **kwargs) -> Line:
+    return Line(IdentityProvider.default_role, validate=validate.OneOf(roles), **kwargs)
 
 
 class _ProviderFields(Schema):
-    label = fields.String(validate=validate.Length(min=1, max=80))
-    issuer = fields.String(validate=validate.Length(min=1, max=500))
-    client_id = fields.String(validate=validate.Length(min=1, max=255))
-    client_secret = fields.String(load_only=True, validate=validate.Length(min=1, max=1000))
-    scopes = fields.String(validate=validate.Length(min=6, max=500))
-    allowed_email_domains = fields.List(fields.String(validate=validate.Length(min=3, max=253)))
+    label = Line(IdentityProvider.label, min_length=1)
+    issuer = Line(IdentityProvider.issuer, min_length=1)
+    client_id = Line(IdentityProvider.client_id, min_length=1)
+    client_secret = Line(CLIENT_SECRET_MAX, load_only=True, min_length=1)
+    scopes = Line(IdentityProvider.scopes, min_length=6)
+    allowed_email_domains = fields.List(Line(DOMAIN_MAX, min_length=3))
     provision_users = fields.Boolean()
     link_by_email = fields.Boolean()
-    role_claim = fields.String(allow_none=True, validate=validate.Length(max=80))
+    role_claim = Line(IdentityProvider.role_claim, allow_none=True)
     enabled = fields.Boolean()
 
 
 class _TenantProviderFields(_ProviderFields):
-    default_role = fields.String(validate=validate.OneOf(TENANT_ROLES))
-    role_map = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.OneOf(TENANT_ROLES)))
-    opd_claim = fields.String(allow_none=True, validate=validate.Length(max=80))
+    default_role = _role(TENANT_ROLES)
+    role_map = fields.Dict(keys=Line(CLAIM_VALUE_MAX), values=_role(TENANT_ROLES))
+    opd_claim = Line(IdentityProvider.opd_claim, allow_none=True)
     opd_required = fields.Boolean()
 
 
 class _MinistryProviderFields(_ProviderFields):
-    default_role = fields.String(validate=validate.OneOf(MINISTRY_ROLES))
-    role_map = fields.Dict(
-        keys=fields.String(), values=fields.String(validate=validate.OneOf(MINISTRY_ROLES))
-    )
+    default_role = _role(MINISTRY_ROLES)
+    role_map = fields.Dict(keys=Line(CLAIM_VALUE_MAX), values=_role(MINISTRY_ROLES))
 
 
 class _RequiredConnection:
     """On creation the connection and the default role must be given; scopes default to the standard ones."""
 
-    label = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    issuer = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    client_id = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    client_secret = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1000))
+    label = Line(IdentityProvider.label, required=True, min_length=1)
+    issuer = Line(IdentityProvider.issuer, required=True, min_length=1)
+    client_id = Line(IdentityProvider.client_id, required=True, min_length=1)
+    client_secret = Line(CLIENT_SECRET_MAX, required=True, load_only=True, min_length=1)
     # An update that leaves scopes out keeps the stored ones, so only creation has a default.
-    scopes = fields.String(load_default=DEFAULT_SCOPES, validate=validate.Length(min=6, max=500))
+    scopes = Line(IdentityProvider.scopes, load_default=DEFAULT_SCOPES, min_length=6)
 
 
 class ProviderCreateSchema(_TenantProviderFields):
@@ -54,7 +64,7 @@ class ProviderCreateSchema(_TenantProviderFields):
     client_id = _RequiredConnection.client_id
     client_secret = _RequiredConnection.client_secret
     scopes = _RequiredConnection.scopes
-    default_role = fields.String(required=True, validate=validate.OneOf(TENANT_ROLES))
+    default_role = _role(TENANT_ROLES, required=True)
 
 
 class ProviderUpdateSchema(_TenantProviderFields):
@@ -67,7 +77,7 @@ class MinistryProviderCreateSchema(_MinistryProviderFields):
     client_id = _RequiredConnection.client_id
     client_secret = _RequiredConnection.client_secret
     scopes = _RequiredConnection.scopes
-    default_role = fields.String(required=True, validate=validate.OneOf(MINISTRY_ROLES))
+    default_role = _role(MINISTRY_ROLES, required=True)
 
 
 class MinistryProviderUpdateSchema(_MinistryProviderFields):

@@ -2,8 +2,13 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.accounts.models import User
 from app.core.auth import TENANT_ROLES
-from app.tenants.models import TENANT_STATUSES, TIMEZONES
+from app.core.bounds import Email, Line, column_length
+from app.tenants.models import TENANT_STATUSES, TIMEZONES, Invitation, Membership, Opd, Region, Tenant
+
+# An invitation keeps its OPD ids in one column, each taking 36 characters and a comma.
+INVITATION_OPDS_MAX = column_length(Invitation.opd_ids) // 37
 
 
 class RegionSchema(Schema):
@@ -17,7 +22,7 @@ class RegionSchema(Schema):
 
 class RegionQueryArgsSchema(Schema):
     unassigned = fields.Boolean(load_default=False)
-    province_code = fields.String()
+    province_code = Line(Region.province_code)
 
 
 class TenantSchema(Schema):
@@ -33,39 +38,39 @@ class TenantSchema(Schema):
 
 
 class TenantCreateSchema(Schema):
-    region_code = fields.String(required=True)
-    slug = fields.String()
-    name = fields.String(validate=validate.Length(min=1, max=120))
-    timezone = fields.String(validate=validate.OneOf(list(TIMEZONES)))
+    region_code = Line(Region.code, required=True)
+    slug = Line(Tenant.slug)
+    name = Line(Tenant.name, min_length=1)
+    timezone = Line(Tenant.timezone, validate=validate.OneOf(list(TIMEZONES)))
 
 
 class TenantUpdateSchema(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=120))
-    timezone = fields.String(validate=validate.OneOf(list(TIMEZONES)))
-    status = fields.String(validate=validate.OneOf(TENANT_STATUSES))
+    name = Line(Tenant.name, min_length=1)
+    timezone = Line(Tenant.timezone, validate=validate.OneOf(list(TIMEZONES)))
+    status = Line(Tenant.status, validate=validate.OneOf(TENANT_STATUSES))
 
 
 class TenantQueryArgsSchema(Schema):
-    status = fields.String(validate=validate.OneOf(TENANT_STATUSES))
+    status = Line(Tenant.status, validate=validate.OneOf(TENANT_STATUSES))
 
 
 class AdminInvitationSchema(Schema):
-    email = fields.Email(required=True)
+    email = Email(Invitation.email, required=True)
 
 
 class OpdSchema(Schema):
     id = fields.UUID(dump_only=True)
-    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    acronym = fields.String(allow_none=True, validate=validate.Length(max=40))
+    code = Line(Opd.code, required=True, min_length=1)
+    name = Line(Opd.name, required=True, min_length=1)
+    acronym = Line(Opd.acronym, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
 
 class OpdUpdateSchema(Schema):
-    code = fields.String(validate=validate.Length(min=1, max=40))
-    name = fields.String(validate=validate.Length(min=1, max=200))
-    acronym = fields.String(allow_none=True, validate=validate.Length(max=40))
+    code = Line(Opd.code, min_length=1)
+    name = Line(Opd.name, min_length=1)
+    acronym = Line(Opd.acronym, allow_none=True)
 
 
 class MemberSchema(Schema):
@@ -79,14 +84,28 @@ class MemberSchema(Schema):
 
 
 class MemberUpdateSchema(Schema):
-    role = fields.String(validate=validate.OneOf(TENANT_ROLES))
+    role = Line(Membership.role, validate=validate.OneOf(TENANT_ROLES))
     opd_ids = fields.List(fields.UUID())
 
 
 class InvitationCreateSchema(Schema):
-    email = fields.Email(required=True)
-    role = fields.String(required=True, validate=validate.OneOf(TENANT_ROLES))
-    opd_ids = fields.List(fields.UUID(), load_default=list)
+    email = Email(Invitation.email, required=True)
+    role = Line(Invitation.role, required=True, validate=validate.OneOf(TENANT_ROLES))
+    opd_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=INVITATION_OPDS_MAX))
+
+
+class InvitationFormSchema(Schema):
+    """An invitation typed on a page: the email as typed (the service trims it and checks its form, in the
+    page's words), within what its column holds."""
+
+    email = Line(Invitation.email)
+    role = Line(Invitation.role)
+
+
+class InvitationAcceptanceSchema(Schema):
+    """What a newcomer types on the invitation page (the password is checked by the accounts service)."""
+
+    name = Line(User.name)
 
 
 class InvitationSchema(Schema):

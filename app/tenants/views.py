@@ -7,6 +7,7 @@ from app.accounts import services as accounts
 from app.accounts.session import login_user
 from app.core.auth import TENANT_ADMIN, TENANT_ROLES
 from app.core.errors import DomainError, ValidationFailed
+from app.core.form_errors import check_form
 from app.core.pages import (
     form_uuids,
     is_htmx,
@@ -20,6 +21,13 @@ from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.tenants import notices, services
 from app.tenants.models import ACTIVE, SUSPENDED, TIMEZONES
+from app.tenants.schemas import (
+    InvitationAcceptanceSchema,
+    InvitationFormSchema,
+    OpdSchema,
+    OpdUpdateSchema,
+    TenantCreateSchema,
+)
 
 bp = Blueprint("tenants", __name__, url_prefix="/t/<tenant>", template_folder="templates")
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -68,6 +76,7 @@ def opds():
     if request.method == "POST":
         form = request.form.to_dict()
         try:
+            check_form(OpdSchema(), form)
             opd = services.create_opd(form, actor=g.actor)
             db.session.commit()
             flash(_("OPD %(code)s added.", code=opd.code), "success")
@@ -94,6 +103,7 @@ def edit_opd(opd_id):
     errors = {}
     if request.method == "POST":
         try:
+            check_form(OpdUpdateSchema(), request.form)
             services.update_opd(opd_id, request.form.to_dict(), actor=g.actor)
             db.session.commit()
             if inline:
@@ -197,6 +207,7 @@ def members():
 def invite():
     form = request.form.to_dict()
     try:
+        check_form(InvitationFormSchema(), request.form)
         invitation, token = services.invite_member(
             form.get("email", ""), form.get("role", ""), form_uuids("opd_ids"), actor=g.actor
         )
@@ -269,6 +280,7 @@ def accept_invitation(token):
     errors = {}
     if request.method == "POST":
         try:
+            check_form(InvitationAcceptanceSchema(), request.form)
             services.accept_invitation(
                 token,
                 user_id=g.user.id if g.user else None,
@@ -316,6 +328,7 @@ def new_tenant():
     errors, form = {}, request.form.to_dict()
     if request.method == "POST":
         try:
+            check_form(TenantCreateSchema(), form)
             tenant = services.create_tenant(
                 actor=g.actor,
                 region_code=form.get("region_code", ""),
@@ -343,6 +356,7 @@ def tenant(tenant_id):
     errors = {}
     if request.method == "POST":
         try:
+            check_form(InvitationFormSchema(), request.form)
             invitation, token = services.invite_first_admin(
                 tenant_id, request.form.get("email", ""), actor=g.actor
             )

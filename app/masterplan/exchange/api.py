@@ -9,6 +9,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from app.core.api import Blueprint
+from app.core.bounds import Line
 from app.extensions import db
 from app.jobs.schemas import JobRunSchema
 from app.masterplan.exchange import services
@@ -31,7 +32,8 @@ class ImportCreateSchema(Schema):
 
 
 class ExportCreateSchema(Schema):
-    format = fields.String(
+    format = Line(
+        max(len(kind) for kind in services.EXPORT_KINDS),
         required=True,
         validate=validate.OneOf(tuple(services.EXPORT_KINDS)),
         metadata={"description": "xlsx: the workbook (importable again); pdf: the official document"},

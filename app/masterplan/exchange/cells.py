@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
+from app.core import bounds
 from app.masterplan.common import MAX_YEAR, MIN_YEAR
 from app.masterplan.exchange.reading import Problem, SheetRows
 from app.masterplan.programs import CODE_RE, MAX_AMOUNT
@@ -49,10 +50,14 @@ class Cells:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         value = str(value).strip()
-        if max_length and len(value) > max_length:
-            self.fail(
-                key, _("At most %(n)s characters (this has %(length)s).", n=max_length, length=len(value))
-            )
+        # With a length, one line of a String column; without, long text of a Text column.
+        limit = max_length or bounds.NARRATIVE_MAX
+        if len(value) > limit:
+            self.fail(key, _("At most %(n)s characters (this has %(length)s).", n=limit, length=len(value)))
+            return None
+        problem = bounds.text_problem(value, multiline=max_length is None)
+        if problem is not None:
+            self.fail(key, str(problem))
             return None
         return value
 
@@ -63,7 +68,7 @@ class Cells:
                 self.fail(key, _("Required."))
             return None
         number = as_int(value)
-        if number is None or number < minimum:
+        if number is None or not minimum <= number <= bounds.INT32_MAX:
             self.fail(key, _("A whole number from %(n)s.", n=minimum))
             return None
         return number
@@ -237,7 +242,10 @@ def as_int(value) -> int | None:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    digits = value.strip().lstrip("-") if isinstance(value, str) else ""
+    # ASCII digits only ("²" is a digit to str.isdigit() but not to int()), and not so many that int()
+    # refuses them: no column holds more than 19 digits.
+    if digits.isascii() and digits.isdigit() and len(digits) <= 19:
         return int(value.strip())
     return None
 

@@ -11,6 +11,7 @@ from flask import request
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
 
+from app.core import bounds
 from app.core.form_errors import page_errors
 
 
@@ -86,8 +87,13 @@ def uuid_arg(name: str) -> uuid.UUID | None:
 
 
 def int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    """A query-string whole number, or None when absent, malformed or beyond what an Integer column holds
+    (a filter, never an error)."""
+    value = request.args.get(name, "").strip()
+    if value.isascii() and value.isdigit() and len(value.lstrip("0")) <= len(str(bounds.INT32_MAX)):
+        number = int(value)
+        return number if number <= bounds.INT32_MAX else None
+    return None
 
 
 def form_values(fields: list[FormField], form=None, obj=None, defaults: dict | None = None) -> dict:
