@@ -27,7 +27,8 @@ def _resolve() -> None:
         if g.login is not None and not opens_platform(g.login):
             # A tenant's provider vouched for this person in that tenant only, not on the platform.
             g.actor = replace(g.actor, platform_role=None)
-        if api and g.user is None and request.path.startswith("/api/v1/"):
+        # An address no route matches is not found, whoever asks (a tenant token included).
+        if api and g.user is None and request.path.startswith("/api/v1/") and request.url_rule is not None:
             abort(401)
         return
     tenant = services.find_tenant_by_slug(slug)

@@ -120,3 +120,12 @@ def test_openapi_spec_and_docs_are_served(client):
     assert "/api/v1/t/{tenant}/opds/{opd_id}" in paths
     docs = client.get("/api/docs")
     assert docs.status_code == 200 and b"swagger-ui" in docs.data
+
+
+def test_an_address_no_route_matches_is_not_found_for_any_caller(app_ctx, client):
+    from tests.factories import make_tenant
+
+    setup = make_tenant("73.73", "kota-palopo")
+    for path in ("/api/v1/t/kota-palopo/masterplans/not-a-uuid/programs", "/api/v1/nothing-here"):
+        assert client.get(path, headers=setup.headers()).status_code == 404, path
+        assert client.get(path).status_code == 404, path
