@@ -61,12 +61,14 @@ def enqueue(
     return run
 
 
-def enqueue_platform(kind: str, *, locale: str = "id", **ids) -> PlatformJobRun:
+def enqueue_platform(kind: str, *, locale: str | None = None, **ids) -> PlatformJobRun:
     """Record a run of platform job ``kind``, run by the system outside any tenant (a scheduled job); it
-    starts once the caller's transaction commits."""
+    starts once the caller's transaction commits. Nobody asked for it: its messages (and its children's)
+    are written in the platform's default language unless ``locale`` says otherwise."""
     spec = _kind(kind)
     if not spec.platform or current_tenant_id() is not None:
         raise RuntimeError("enqueue a platform job outside any tenant")
+    locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     run = PlatformJobRun(kind=kind, params=_plain(ids), locale=locale, max_attempts=1 + spec.retries)
     db.session.add(run)
     db.session.flush()
