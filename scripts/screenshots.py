@@ -40,6 +40,7 @@ class Shot:
 def _shots() -> list[Shot]:
     admin = f"admin@{PALOPO}.demo"
     platform = "admin@kotacerdas.local"
+    ministry = "kementerian@kotacerdas.local"
     return [
         Shot("login", "Log in", "/login"),
         Shot("dashboard", "Tenant dashboard", f"/t/{PALOPO}/", admin),
@@ -61,6 +62,9 @@ def _shots() -> list[Shot]:
         Shot("opd-invalid", "A refused OPD (422)", f"/t/{PALOPO}/opds", admin, action="invalid-opd"),
         Shot("members", "Members", f"/t/{PALOPO}/members", admin),
         Shot("tokens", "API tokens", "/account/tokens", admin),
+        Shot("sessions", "Sessions", "/account/sessions", admin),
+        Shot("password", "Change password", "/account/password", admin),
+        Shot("ministry-masterplans", "Ministry: enacted masterplans", "/ministry/masterplans", ministry),
         Shot("account-menu", "Account menu", f"/t/{PALOPO}/", admin, action="open-account"),
         Shot("admin-tenants", "Platform admin: tenants", "/admin/tenants", platform),
         Shot("admin-tenant", "Platform admin: one tenant", "/admin/tenants", platform, action="open-tenant"),

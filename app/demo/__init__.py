@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.core.audit import acting_as
-from app.core.auth import OPD_OPERATOR, PLANNER, PLATFORM_ADMIN, SYSTEM, TENANT_ADMIN, Actor
+from app.core.auth import MINISTRY_ADMIN, OPD_OPERATOR, PLANNER, PLATFORM_ADMIN, SYSTEM, TENANT_ADMIN, Actor
 from app.core.tenancy import tenant_context
 from app.demo.masterplan import seed_masterplans
 from app.extensions import db
@@ -24,6 +24,7 @@ DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo.yaml"
 # Local use only: documented in the README, never for a real deployment.
 DEMO_PASSWORD = "kotacerdas-demo"
 PLATFORM_ADMIN_EMAIL = "admin@kotacerdas.local"
+MINISTRY_ADMIN_EMAIL = "kementerian@kotacerdas.local"
 # The OPD each demo operator reports for.
 OPERATOR_OPD = {"kota-palopo": "DISDIK", "kota-balikpapan": "DLH", "kab-penajam-paser-utara": "DLH"}
 
@@ -76,6 +77,7 @@ def seed_demo() -> None:
     """Create (or complete) the demo; running it again changes nothing."""
     with acting_as(None, "cli"):
         _user(PLATFORM_ADMIN_EMAIL, "Operator Platform", PLATFORM_ADMIN)
+        _user(MINISTRY_ADMIN_EMAIL, "Direktorat Kota Cerdas", MINISTRY_ADMIN)
         load_reference_data(db.session.connection())
         for spec in demo_tenants():
             _seed_tenant(spec)
@@ -96,6 +98,7 @@ def seed_command():
     seed_demo()
     click.echo(f"Demo ready. Password for every demo account: {DEMO_PASSWORD}")
     click.echo(f"  platform admin: {PLATFORM_ADMIN_EMAIL}")
+    click.echo(f"  ministry admin: {MINISTRY_ADMIN_EMAIL}")
     for spec in demo_tenants():
         slug = spec["slug"]
         click.echo(f"  {slug}: admin@{slug}.demo (tenant_admin), opd@{slug}.demo (opd_operator)")
