@@ -29,6 +29,7 @@ from app.core.files import (
     storage,
 )
 from app.core.files import written_in_transaction as _track
+from app.core.job_progress import running_job
 from app.core.tenancy import current_tenant_id
 from app.extensions import db
 from app.files.models import StoredFile
@@ -219,3 +220,12 @@ def delete_file(file_id: uuid.UUID, *, actor: Actor) -> None:
     delete_after_commit(db.session(), content_path(stored))
     db.session.delete(stored)
     db.session.flush()
+
+
+JOB_RUN_OWNER = "job_run"
+
+
+def store_job_result(source: BinaryIO, filename: str) -> StoredFile:
+    """Store the running job's result file; it is written with the job's outcome, or not at all."""
+    job = running_job()
+    return store_generated(source, filename, owner_type=JOB_RUN_OWNER, owner_id=job.run_id, actor=job.actor)

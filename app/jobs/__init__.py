@@ -1,9 +1,9 @@
 """Background jobs: a registry of job kinds, runs recorded per tenant, inline or on rq workers; system
 jobs for a tenant or the platform, the schedule list, and platform jobs that fan out per tenant.
 
-For a domain: register a kind with ``app.jobs.registry.job_kind``, report progress with
-``app.jobs.progress.report_progress``, store a result with ``app.jobs.results.store_result``, start it
-with ``app.jobs.services.start_job`` and send the member to ``url_for("jobs.job", job_run_id=...)``.
+For a domain: register a kind with ``app.core.jobs.job_kind``, report progress with
+``app.core.job_progress.report_progress``, store a result with ``app.files.services.store_job_result``,
+start it with ``app.jobs.services.start_job`` and send the member to ``url_for("jobs.job", job_run_id=...)``.
 Periodic work: a platform kind with ``@scheduled``, its work recorded under a key with
 ``app.jobs.idempotency.once``; per tenant through ``app.jobs.platform.fan_out``.
 """
@@ -22,7 +22,7 @@ register_path_param("job_run_id", JobRun)
 
 
 def job_kind_label(kind: str) -> str:
-    from app.jobs.registry import get_kind
+    from app.core.jobs import get_kind
 
     spec = get_kind(kind)
     return str(spec.label) if spec else kind
@@ -36,17 +36,16 @@ def job_status_label(status: str) -> str:
 def init_app(app) -> None:
     from app.core.api import register_api
     from app.core.audit import register_object_label, register_value_label
-    from app.files.services import register_owner
+    from app.files.services import JOB_RUN_OWNER, register_owner
     from app.jobs import (
         api,
         housekeeping,  # noqa: F401 - its kinds and schedules register on import
-        results,
         schedules,
         services,
         views,
     )
 
-    register_owner(results.OWNER_TYPE, lambda run_id, actor: services.may_see_job(run_id, actor))
+    register_owner(JOB_RUN_OWNER, lambda run_id, actor: services.may_see_job(run_id, actor))
     register_object_label("JobRun", _l("Job"))
     register_object_label("StoredFile", _l("File"))
     register_value_label("JobRun", "kind", job_kind_label)

@@ -10,7 +10,7 @@ absorb (``once``) but which is wasted work.
 
 from rq import cron
 
-from app.jobs.registry import schedules
+from app.core.jobs import schedules
 from app.jobs.schedules import fire
 from app.jobs.worker import get_app
 

@@ -12,10 +12,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts import services as accounts
 from app.core.auth import TENANT_ADMIN
+from app.core.jobs import JobResult, job_kind, scheduled
 from app.jobs.idempotency import once
 from app.jobs.platform import fan_out
-from app.jobs.registry import job_kind, scheduled
-from app.jobs.results import JobResult
 from app.tenants import services as tenants
 
 ENDED_SESSIONS_KEPT = timedelta(days=30)

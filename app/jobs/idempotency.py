@@ -10,10 +10,10 @@ under row-level security); keys of a platform job are the platform's.
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.db import new_id, utcnow
+from app.core.job_progress import running_job
 from app.core.tenancy import current_tenant_id
 from app.extensions import db
 from app.jobs.models import JobDoneKey, PlatformJobDoneKey
-from app.jobs.progress import running_job
 
 KEY_LENGTH = 200
 

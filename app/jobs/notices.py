@@ -1,9 +1,9 @@
 """Mails the jobs domain sends."""
 
 from app.accounts import services as accounts
+from app.core.jobs import get_kind
 from app.core.mail import external_url, send_template
 from app.jobs.models import JobRun
-from app.jobs.registry import get_kind
 from app.tenants import services as tenants
 
 

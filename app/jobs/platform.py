@@ -16,11 +16,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from app.core.db import utcnow
+from app.core.job_progress import progress_store, running_job
+from app.core.jobs import get_kind
 from app.core.tenancy import current_tenant_id, tenant_context
 from app.extensions import db
 from app.jobs.models import FAILED, FINISHED, SUCCEEDED, JobRun, PlatformJobChild, PlatformJobRun
-from app.jobs.progress import progress_store, running_job
-from app.jobs.registry import get_kind
 from app.tenants import services as tenants
 from app.tenants.models import ACTIVE, Tenant
 

@@ -28,13 +28,12 @@ from app.core.audit import acting_as, record_event
 from app.core.auth import Actor
 from app.core.db import utcnow
 from app.core.errors import DomainError
+from app.core.job_progress import progress_store, running_as
+from app.core.jobs import JobFailed, JobResult, get_kind
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.jobs import platform
 from app.jobs.models import FAILED, QUEUED, RUNNING, SUCCEEDED, JobRun, PlatformJobRun
-from app.jobs.progress import progress_store, running_as
-from app.jobs.registry import get_kind
-from app.jobs.results import JobFailed, JobResult
 from app.tenants import services as tenants
 from app.tenants.models import ACTIVE, Membership, Tenant
 

@@ -23,8 +23,8 @@ from croniter import croniter
 from flask import Flask
 
 from app.core.db import as_utc, utcnow
+from app.core.jobs import Schedule, get_schedule, schedules
 from app.extensions import db
-from app.jobs.registry import Schedule, get_schedule, schedules
 
 log = logging.getLogger("kotacerdas.jobs")
 TICK_SECONDS = 20

@@ -3,8 +3,8 @@
 from marshmallow import Schema, fields
 
 from app.core.bounds import Line
+from app.core.jobs import get_kind
 from app.jobs.models import STATUSES, JobRun
-from app.jobs.registry import get_kind
 
 
 def _label(run) -> str:

@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 from app.core.auth import PLATFORM_ADMIN, TENANT_ADMIN, Actor
 from app.core.db import utcnow
 from app.core.errors import NotFound, PermissionDenied, ValidationFailed
+from app.core.job_progress import progress_store, redis_connection
+from app.core.jobs import JobKind, get_kind
 from app.core.tenancy import current_tenant_id, tenant_context
 from app.extensions import db
 from app.files import services as files
 from app.jobs.models import FAILED, JobRun, PlatformJobChild, PlatformJobRun
-from app.jobs.progress import progress_store, redis_connection
-from app.jobs.registry import JobKind, get_kind
 
 log = logging.getLogger("kotacerdas.jobs")
 _TO_DISPATCH = "jobs_to_dispatch"

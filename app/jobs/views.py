@@ -13,13 +13,13 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.core.db import utcnow
 from app.core.errors import DomainError
+from app.core.jobs import schedules, startable_kinds
 from app.core.pages import platform_admin_required
 from app.core.pagination import page_number, paginate
 from app.extensions import db
 from app.files import services as files
 from app.jobs import services
 from app.jobs.models import JobRun
-from app.jobs.registry import schedules, startable_kinds
 from app.jobs.schedules import next_time
 
 bp = Blueprint("jobs", __name__, url_prefix="/t/<tenant>/jobs", template_folder="templates")

@@ -16,10 +16,10 @@ from app.core.audit import record_event
 from app.core.auth import Actor
 from app.core.errors import NotFound
 from app.core.i18n import format_number
+from app.core.job_progress import report_progress
+from app.core.jobs import JobFailed, JobResult, job_kind
 from app.files import services as files
-from app.jobs.progress import report_progress
-from app.jobs.registry import job_kind
-from app.jobs.results import JobFailed, JobResult, store_result
+from app.files.services import store_job_result
 from app.masterplan.common import editable_masterplan
 from app.masterplan.content import load_content
 from app.masterplan.exchange import document as documents
@@ -56,7 +56,7 @@ def import_workbook(*, actor: Actor, masterplan_id: str, file_id: str) -> JobRes
     check = ImportCheck(content, sheets, problems)
     if not check.check():
         report_progress(80, _("Writing the report of problems"))
-        report = store_result(
+        report = store_job_result(
             BytesIO(report_workbook(check.problems)), f"laporan-impor-{file_stem(masterplan)}.xlsx"
         )
         problems, rows = len(check.problems), len({(p.sheet, p.row) for p in check.problems})
@@ -113,7 +113,7 @@ def export_workbook(*, actor: Actor, masterplan_id: str) -> JobResult:
         report_progress(10 + 80 * index // total, _("Writing sheet %(name)s", name=title))
 
     data = build_workbook(masterplan, content.refs, g.tenant.name, content, on_sheet)
-    stored = store_result(BytesIO(data), f"{file_stem(masterplan)}.xlsx")
+    stored = store_job_result(BytesIO(data), f"{file_stem(masterplan)}.xlsx")
     record_event(
         "masterplan.exported",
         object_type="Masterplan",
@@ -135,7 +135,7 @@ def build_document(*, actor: Actor, masterplan_id: str) -> JobResult:
     document = documents.build_document(content, g.tenant)
     steps = {"layout": _("Laying out the pages"), "write": _("Writing the PDF")}
     pdf = documents.render_pdf(document, lambda percent, step: report_progress(percent, steps[step]))
-    stored = store_result(BytesIO(pdf), f"{file_stem(masterplan)}.pdf")
+    stored = store_job_result(BytesIO(pdf), f"{file_stem(masterplan)}.pdf")
     record_event(
         "masterplan.exported",
         object_type="Masterplan",

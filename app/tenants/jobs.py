@@ -12,10 +12,10 @@ from openpyxl.styles import Font
 from app.core.auth import TENANT_ADMIN, Actor
 from app.core.db import utcnow
 from app.core.exports import append_row, xlsx_cell
+from app.core.job_progress import report_progress
+from app.core.jobs import JobResult, job_kind
 from app.extensions import db
-from app.jobs.progress import report_progress
-from app.jobs.registry import job_kind
-from app.jobs.results import JobResult, store_result
+from app.files.services import store_job_result
 from app.tenants import services
 from app.tenants.models import Membership
 
@@ -59,5 +59,5 @@ def export_members(*, actor: Actor) -> JobResult:
     buffer = BytesIO()
     workbook.save(buffer)
     buffer.seek(0)
-    stored = store_result(buffer, f"{_('members')}-{g.tenant.slug}-{utcnow():%Y-%m-%d}.xlsx")
+    stored = store_job_result(buffer, f"{_('members')}-{g.tenant.slug}-{utcnow():%Y-%m-%d}.xlsx")
     return JobResult(file=stored, message=_("%(count)s members exported.", count=total))

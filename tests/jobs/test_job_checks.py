@@ -12,12 +12,12 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.audit.models import AuditEntry
 from app.core.auth import PLANNER, SYSTEM, TENANT_ADMIN, Actor
+from app.core.job_progress import progress_store
 from app.extensions import db
 from app.files import services as files
 from app.files.models import StoredFile
 from app.jobs import services as jobs
 from app.jobs.models import RUNNING, JobRun
-from app.jobs.progress import progress_store
 from app.tenants import services as tenants
 from app.tenants.models import SUSPENDED, Opd
 from tests.conftest import form_post, login

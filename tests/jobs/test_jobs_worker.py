@@ -17,10 +17,10 @@ from rq.registry import StartedJobRegistry
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
+from app.core.job_progress import progress_store
 from app.extensions import db
 from app.files import services as files
 from app.files.models import StoredFile
-from app.jobs.progress import progress_store
 from app.tenants.models import Opd
 from tests.conftest import login
 from tests.support.waiting import wait_for

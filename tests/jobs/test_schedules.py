@@ -13,10 +13,10 @@ from sqlalchemy import select, text
 from app.accounts import services as accounts
 from app.accounts.models import UserSession
 from app.core.db import as_utc, utcnow
+from app.core.job_progress import progress_store, redis_connection
 from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.models import PlatformJobDoneKey, PlatformJobRun
-from app.jobs.progress import progress_store, redis_connection
 from app.jobs.schedules import Ticker
 from tests.support.jobkinds import CLAIMED
 from tests.support.waiting import wait_for

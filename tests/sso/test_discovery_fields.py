@@ -44,4 +44,3 @@ def test_extra_discovery_fields_never_reach_the_client(palopo, idp):
         assert session.scope == settings.scopes
     finally:
         server.stop()
-

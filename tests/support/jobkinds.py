@@ -10,9 +10,9 @@ import time
 from io import BytesIO
 
 from app.core.auth import TENANT_ADMIN
-from app.jobs.progress import report_progress
-from app.jobs.registry import job_kind, scheduled
-from app.jobs.results import JobResult, store_result
+from app.core.job_progress import report_progress
+from app.core.jobs import JobResult, job_kind, scheduled
+from app.files.services import store_job_result
 from app.tenants import services as tenants
 
 
@@ -27,7 +27,7 @@ def _steps(*, actor, steps: int = 5, delay: float = 0.2, fail_at: int | None = N
         if fail_at == step + 1:
             raise RuntimeError(f"step {step + 1} broke")
         time.sleep(delay)
-    stored = store_result(BytesIO(("code\n" + "\n".join(codes) + "\n").encode()), "steps.csv")
+    stored = store_job_result(BytesIO(("code\n" + "\n".join(codes) + "\n").encode()), "steps.csv")
     return JobResult(file=stored, message=f"{steps} steps done")
 
 
@@ -48,7 +48,7 @@ def _wait_then_write(*, actor, signal: str, timeout: float = 60) -> JobResult:
             raise RuntimeError("no signal came")
         time.sleep(0.05)
     tenants.create_opd({"code": "WAITED", "name": "Ditulis setelah sinyal"}, actor=actor)
-    stored = store_result(BytesIO(b"code\nWAITED\n"), "waited.csv")
+    stored = store_job_result(BytesIO(b"code\nWAITED\n"), "waited.csv")
     return JobResult(file=stored, message="written after the signal")
 
 

@@ -30,7 +30,7 @@ _running: ContextVar[RunningJob | None] = ContextVar("running_job", default=None
 
 @contextmanager
 def running_as(run_id: uuid.UUID, actor: Actor) -> Iterator[None]:
-    """The block is the work of run ``run_id`` for ``actor`` (for report_progress and store_result)."""
+    """The block is the work of run ``run_id`` for ``actor`` (for report_progress and store_job_result)."""
     token = _running.set(RunningJob(run_id, actor))
     try:
         yield

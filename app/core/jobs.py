@@ -6,12 +6,18 @@ run must not find half of a previous attempt's output.
 
 Periodic work is declared once, with ``scheduled``, beside its kind: rq's cron scheduler (production)
 and the embedded ticker (no Redis) both read this list (``app/jobs/schedules.py``).
+
+The registry lives in core so that every layer declares its jobs where their code is; ``app/jobs``
+(runner, pages, API) reads it.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import LazyString
+
+from app.core.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -97,3 +103,24 @@ def schedules() -> list[Schedule]:
 
 def get_schedule(kind: str) -> Schedule | None:
     return _schedules.get(kind)
+
+
+@dataclass
+class JobResult:
+    """What a handler hands back: a result file stored for the run (``files.services.store_job_result``),
+    a link, a line for the requester."""
+
+    file: Any = None
+    url: str | None = None
+    message: str | None = None
+    # The job checked its input and refused it, writing nothing but ``file`` (a report of what is wrong):
+    # the run ends failed, with ``message`` as its error, and is not retried (the same input gives the same
+    # report). ``url`` then leads to where the input is corrected.
+    refused: bool = False
+
+
+class JobFailed(DomainError):
+    """A job cannot do its work; the message is shown to the requester as it is."""
+
+    status = 422
+    code = "job_failed"
