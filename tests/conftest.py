@@ -33,6 +33,16 @@ def pytest_collection_modifyitems(config, items):
         items[:] = selected
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _light_password_hashing():
+    """Real argon2id with light parameters: at production cost every login and every account a test
+    makes costs 0.3 s. tests/accounts/test_login.py checks that production hashes use the full cost."""
+    from tests.support.pages import fast_password_hashing
+
+    with fast_password_hashing():
+        yield
+
+
 @pytest.fixture(scope="session")
 def pg():
     if BACKEND != "postgres":

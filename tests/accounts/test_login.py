@@ -97,3 +97,14 @@ def test_tenant_login_page_names_the_tenant(app_ctx, client):
     page = client.get("/t/kota-palopo/login").get_data(as_text=True)
     assert "Kota Palopo" in page
     assert client.get("/t/no-such-city/login").status_code == 404
+
+
+def test_stored_passwords_use_argon2id_at_production_cost():
+    from argon2 import Type, extract_parameters
+
+    from app.accounts import services
+
+    # Made at import by the production hasher (tests swap in a lighter one afterwards).
+    params = extract_parameters(services._DUMMY_HASH)
+    assert params.type is Type.ID
+    assert params.time_cost >= 2 and params.memory_cost >= 19 * 1024
