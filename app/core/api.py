@@ -6,11 +6,14 @@ from sqlalchemy import func, select
 
 from app.core import bounds
 from app.core.errors import handle_http_exception
+from app.core.openapi import DocumentedApi, DocumentedBlueprint, check_operation_ids
 
 __all__ = ["Api", "Blueprint", "PaginationParameters", "paginate_query"]
 
 
-class Api(flask_smorest.Api):
+class Api(DocumentedApi, flask_smorest.Api):
+    """The API and its OpenAPI document (``app.core.openapi``: error shape, operationIds, tags)."""
+
     def _register_error_handlers(self):
         # create_app registers one handler for pages and API alike (HTML for pages, JSON for /api/).
         pass
@@ -19,7 +22,7 @@ class Api(flask_smorest.Api):
         return handle_http_exception(error)
 
 
-class Blueprint(flask_smorest.Blueprint):
+class Blueprint(DocumentedBlueprint, flask_smorest.Blueprint):
     """Blueprint with the project's defaults: every list paginates, 20 rows a page, 100 at most, and a
     page number within ``bounds.PAGE_MAX``."""
 
@@ -70,3 +73,4 @@ def register_api(app, *blueprints) -> None:
     for blueprint in blueprints:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
+    check_operation_ids(api.spec.to_dict())

@@ -106,6 +106,7 @@ CODES = {
     428: "precondition_required",
     429: "too_many_requests",
     500: "internal_error",
+    503: "service_unavailable",
 }
 
 PAGE_TITLES = {
@@ -126,18 +127,32 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
+WEBARGS_LOCATIONS = ("json", "query", "form", "files", "multipart", "headers", "path")
+
+
 def flatten_errors(errors) -> dict[str, list[str]]:
-    """webargs nests errors by location ({"json": {"name": [...]}}); clients want the field names."""
+    """Errors as the API documents them: each field's name and a list of messages. webargs nests errors by
+    location ({"json": {"name": [...]}}), and marshmallow by list index and mapping key
+    ({"budget_lines": {"0": {"amount": [...]}}}): the location goes, and a nested message keeps its
+    place in front ("0.amount: ...")."""
     if not isinstance(errors, dict):
         return {}
     flat: dict[str, list[str]] = {}
     for key, value in errors.items():
-        if key in ("json", "query", "form", "files", "headers", "path") and isinstance(value, dict):
+        if key in WEBARGS_LOCATIONS and isinstance(value, dict):
             for field, messages in value.items():
-                flat[field] = messages if isinstance(messages, list) else [messages]
+                flat[str(field)] = _messages(messages)
         else:
-            flat[key] = value if isinstance(value, list) else [value]
+            flat[str(key)] = _messages(value)
     return flat
+
+
+def _messages(value, place: str = "") -> list:
+    if isinstance(value, dict):
+        return [m for key, inner in value.items() for m in _messages(inner, f"{place}{key}.")]
+    if isinstance(value, list | tuple):
+        return [m for item in value for m in _messages(item, place)]
+    return [f"{place[:-1]}: {value}" if place else value]
 
 
 def api_error(status: int, message: str | None = None, errors=None, headers=None, code: str | None = None):

@@ -7,7 +7,7 @@ from app.core.api import Blueprint, paginate_query
 from app.extensions import db
 from app.files import services
 from app.files.download import send_stored
-from app.files.schemas import FileUploadFormSchema, FileUploadSchema, StoredFileSchema
+from app.files.schemas import FileUploadFormSchema, StoredFileSchema
 
 blp = Blueprint("files_api", __name__, url_prefix="/api/v1/t/<tenant>/files", description="Stored files")
 blueprints = (blp,)
@@ -21,12 +21,12 @@ class Files(MethodView):
         """List the caller's uploads and results (a tenant admin: every file), newest first"""
         return paginate_query(db.session, services.files_query(actor=g.actor), pagination_parameters)
 
-    @blp.arguments(FileUploadFormSchema, location="form")
-    @blp.arguments(FileUploadSchema, location="files")
+    @blp.doc(operationId="uploadFile")
+    @blp.arguments(FileUploadFormSchema, location="multipart")
     @blp.response(201, StoredFileSchema)
-    def post(self, form, files):
+    def post(self, form):
         """Upload evidence or a sheet to import (multipart); checked by content, 413 past the size limit"""
-        upload = files["file"]
+        upload = form["file"]
         stored = services.store_upload(upload.stream, upload.filename, purpose=form["purpose"], actor=g.actor)
         db.session.commit()
         return stored
@@ -51,6 +51,7 @@ class FileById(MethodView):
 
 @blp.route("/<uuid:stored_file_id>/content")
 class FileContent(MethodView):
+    @blp.doc(operationId="downloadFile")
     @blp.response(200, content_type="application/octet-stream")
     def get(self, stored_file_id):
         """Download the file"""

@@ -23,7 +23,10 @@ class StoredFileSchema(Schema):
 
 
 class FileUploadFormSchema(Schema):
+    """An upload: one multipart body holding the purpose and the file."""
+
     purpose = Line(StoredFile.purpose, required=True, validate=validate.OneOf(UPLOAD_PURPOSES))
+    file = Upload(required=True)
 
 
 class FileUploadSchema(Schema):

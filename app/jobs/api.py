@@ -45,6 +45,7 @@ class JobById(MethodView):
 
 @blp.route("/<uuid:job_run_id>/result")
 class JobResultFile(MethodView):
+    @blp.doc(operationId="downloadJobResult")
     @blp.response(200, content_type="application/octet-stream")
     def get(self, job_run_id):
         """Download the job's result file"""

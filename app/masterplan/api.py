@@ -9,6 +9,7 @@ from flask.views import MethodView
 from marshmallow import Schema
 
 from app.core.api import Blueprint, paginate_query
+from app.core.openapi import plural
 from app.extensions import db
 from app.files.schemas import FileUploadSchema
 from app.masterplan import analysis, compare, frameworks, goals, legal, presenters, programs, versions
@@ -172,6 +173,7 @@ class FrameworkVersions(MethodView):
 
 @platform_blp.route("/frameworks/<uuid:framework_id>/publication")
 class FrameworkPublication(MethodView):
+    @platform_blp.doc(operationId="publishFramework")
     @platform_blp.response(200, FrameworkSchema)
     def post(self, framework_id):
         """Publish a draft version: tenants can follow it, and it never changes again"""
@@ -179,6 +181,7 @@ class FrameworkPublication(MethodView):
         db.session.commit()
         return _framework(framework_id)
 
+    @platform_blp.doc(operationId="retireFramework")
     @platform_blp.response(200, FrameworkSchema)
     def delete(self, framework_id):
         """Retire a published version: no new masterplan follows it; existing ones keep it"""
@@ -189,6 +192,7 @@ class FrameworkPublication(MethodView):
 
 @platform_blp.route("/code-lists")
 class CodeLists(MethodView):
+    @platform_blp.doc(operationId="listCodeListItems")
     @platform_blp.arguments(CodeListQueryArgsSchema, location="query")
     @platform_blp.response(200, CodeListItemSchema(many=True))
     @platform_blp.paginate()
@@ -198,6 +202,7 @@ class CodeLists(MethodView):
         stmt = frameworks.code_list_items_query(args.get("list_name"))
         return paginate_query(db.session, stmt, pagination_parameters)
 
+    @platform_blp.doc(operationId="createCodeListItem")
     @platform_blp.arguments(CodeListItemCreateSchema)
     @platform_blp.response(201, CodeListItemSchema)
     def post(self, data):
@@ -245,6 +250,7 @@ class TenantFrameworks(MethodView):
 
 @reference_blp.route("/code-lists")
 class TenantCodeLists(MethodView):
+    @reference_blp.doc(operationId="listTenantCodeListItems")
     @reference_blp.arguments(CodeListQueryArgsSchema, location="query")
     @reference_blp.response(200, CodeListItemSchema(many=True))
     @reference_blp.paginate()
@@ -310,6 +316,7 @@ class MasterplanById(MethodView):
 
 @masterplans_blp.route("/<uuid:masterplan_id>/transitions")
 class MasterplanTransitions(MethodView):
+    @masterplans_blp.doc(operationId="changeMasterplanStatus")
     @masterplans_blp.arguments(TransitionSchema)
     @masterplans_blp.response(200, MasterplanSchema)
     def post(self, data, masterplan_id):
@@ -323,6 +330,7 @@ class MasterplanTransitions(MethodView):
 
 @masterplans_blp.route("/<uuid:masterplan_id>/signed-document")
 class MasterplanSignedDocument(MethodView):
+    @masterplans_blp.doc(operationId="uploadSignedDocument")
     @masterplans_blp.etag
     @masterplans_blp.arguments(FileUploadSchema, location="files")
     @masterplans_blp.response(200, MasterplanSchema)
@@ -338,6 +346,7 @@ class MasterplanSignedDocument(MethodView):
         db.session.commit()
         return masterplan
 
+    @masterplans_blp.doc(operationId="deleteSignedDocument")
     @masterplans_blp.etag
     @masterplans_blp.response(200, MasterplanSchema)
     def delete(self, masterplan_id):
@@ -452,8 +461,10 @@ def register_part(part: Part) -> None:
         db.session.commit()
 
     args_schema = part.args_schema or type(f"{name}QueryArgsSchema", (Schema,), {})
+    # Views named as everywhere else (Programs, ProgramById): their names make the operationIds.
+    noun = "".join(word.title() for word in part.param.removesuffix("_id").split("_"))
     collection = type(
-        f"{name}Collection",
+        plural(noun),
         (MethodView,),
         {
             "get": _decorate(
@@ -469,7 +480,7 @@ def register_part(part: Part) -> None:
         },
     )
     item = type(
-        f"{name}Item",
+        f"{noun}ById",
         (MethodView,),
         {
             "get": _decorate(get_one, get_doc, blp.etag, blp.response(200, part.schema)),

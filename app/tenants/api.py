@@ -264,6 +264,7 @@ class InvitationById(MethodView):
 
 @members_blp.route("/invitations/<uuid:invitation_id>/resend")
 class InvitationResend(MethodView):
+    @members_blp.doc(operationId="resendInvitation")
     @members_blp.response(200, InvitationSchema)
     def post(self, invitation_id):
         """Mail a new link valid for another 14 days; the earlier link stops working"""

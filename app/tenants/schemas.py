@@ -17,7 +17,7 @@ class RegionSchema(Schema):
     kind = fields.String(dump_only=True)
     province_code = fields.String(dump_only=True)
     province_name = fields.String(dump_only=True)
-    population = fields.Integer(dump_only=True)
+    population = fields.Integer(dump_only=True, allow_none=True)
 
 
 class RegionQueryArgsSchema(Schema):
@@ -113,7 +113,11 @@ class InvitationSchema(Schema):
     email = fields.String(dump_only=True)
     role = fields.String(dump_only=True)
     opd_ids = fields.List(fields.UUID(), attribute="opd_id_list", dump_only=True)
-    invited_by = fields.UUID(dump_only=True, metadata={"description": "The user who sent it"})
+    invited_by = fields.UUID(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The user who sent it; null when the platform did"},
+    )
     sent_at = fields.DateTime(dump_only=True, metadata={"description": "When it was last mailed"})
     expires_at = fields.DateTime(dump_only=True)
     expired = fields.Boolean(attribute="is_expired", dump_only=True)

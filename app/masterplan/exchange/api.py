@@ -46,6 +46,7 @@ def _locale() -> str:
 
 @blp.route("/workbook-template")
 class WorkbookTemplate(MethodView):
+    @blp.doc(operationId="downloadWorkbookTemplate")
     @blp.response(200, content_type=XLSX_TYPE)
     def get(self, masterplan_id):
         """Download the empty Excel template of this version: its dimensions, code lists, OPDs and years"""
@@ -59,6 +60,7 @@ class WorkbookTemplate(MethodView):
 
 @blp.route("/imports")
 class WorkbookImports(MethodView):
+    @blp.doc(operationId="importWorkbook")
     @blp.arguments(ImportCreateSchema)
     @blp.response(202, JobRunSchema)
     def post(self, data, masterplan_id):
@@ -70,6 +72,7 @@ class WorkbookImports(MethodView):
 
 @blp.route("/exports")
 class MasterplanExports(MethodView):
+    @blp.doc(operationId="exportMasterplan")
     @blp.arguments(ExportCreateSchema)
     @blp.response(202, JobRunSchema)
     def post(self, data, masterplan_id):
