@@ -1,5 +1,8 @@
 """Form errors as a person reads them: the field's label instead of its name, and marshmallow's English
-validation messages in the page's language. The API keeps marshmallow's own wording and field names."""
+validation messages in the page's language. The API keeps marshmallow's own wording and field names.
+
+A page view that runs a service turns its refusal into the form's errors with ``form_errors(error)``.
+"""
 
 import re
 
@@ -7,7 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields
 
-from app.core.errors import ValidationFailed
+from app.core.errors import DomainError, ValidationFailed
+from app.extensions import db
 
 _FIELD_LABELS: dict[str, object] = {}
 
@@ -97,6 +101,16 @@ def check_form(schema, form) -> None:
         schema.load(filled, partial=True)
     except ValidationError as error:
         raise ValidationFailed(errors=page_errors(error.messages)) from None
+
+
+def form_errors(error: DomainError, message=None, *, field: str = "_") -> dict[str, list]:
+    """Roll back a change a service refused and say why, by field, for the form that asked for it (a
+    refusal without fields goes under ``field``, with ``message`` when the error has none). A refusal of
+    the person (403) or an object out of reach (404) is raised to the error page instead."""
+    db.session.rollback()
+    if error.status in (403, 404):
+        raise error
+    return error.errors or {field: [error.message or message or _("This change could not be saved.")]}
 
 
 def _texts(value, where: list[str]):
