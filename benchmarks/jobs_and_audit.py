@@ -64,7 +64,7 @@ def _tenant(app):
     with app.app_context():
         tenant = tenants.create_tenant(actor=SYSTEM, region_code="64.71", slug="kota-balikpapan")
         admin = accounts.create_user("admin@bench.id", "Admin", "bench-password-long")
-        tenants.seed_tenant_admin(tenant, admin)
+        tenants.seed_tenant_admin(tenant, admin, actor=SYSTEM)
         db.session.commit()
         return tenant.id, Actor(user_id=admin.id, tenant_role=TENANT_ADMIN)
 

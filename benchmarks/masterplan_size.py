@@ -265,7 +265,7 @@ def benchmark(database_url: str, owner_url: str, app_role: str | None, programs:
         load_reference_data(db.session.connection())
         tenant = tenants.create_tenant(actor=SYSTEM, region_code="64.71", slug="kota-balikpapan")
         admin = accounts.create_user("admin@bench.test", "Admin", password)
-        tenants.seed_tenant_admin(tenant, admin)
+        tenants.seed_tenant_admin(tenant, admin, actor=SYSTEM)
         db.session.commit()
         actor = Actor(user_id=admin.id, tenant_role=TENANT_ADMIN)
         framework_id = db.session.scalar(select(Framework.id).where(Framework.code == "KOMINFO-SC-2021"))

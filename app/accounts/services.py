@@ -10,11 +10,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from app.accounts import throttle
+from app.accounts import policy, throttle
 from app.accounts.models import ApiToken, User, UserSession
 from app.core.auth import PLATFORM_ROLES, Actor
 from app.core.db import as_utc, utcnow
-from app.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from app.core.errors import Conflict, DomainError, ValidationFailed
+from app.core.reach import found
 from app.extensions import db
 
 _hasher = PasswordHasher()
@@ -39,7 +40,7 @@ class TooManyAttempts(DomainError):
         self.retry_after = retry_after
 
 
-def hash_password(password: str) -> str:
+def _hash_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationFailed.field(
             "password", _l("at least %(count)d characters", count=MIN_PASSWORD_LENGTH)
@@ -54,11 +55,16 @@ def normalize_email(email: str) -> str:
     return email
 
 
-def get_user(user_id: uuid.UUID) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound()
+def get_user(user_id: uuid.UUID, *, actor: Actor) -> User:
+    user = found(find_user(user_id))
+    policy.require(actor, "user.read", user)
     return user
+
+
+def find_user(user_id: uuid.UUID | None) -> User | None:
+    """The account with this id, for the plumbing that builds an actor (the job runner) or writes to a
+    person (job notices); services and pages read an account with ``get_user``."""
+    return db.session.get(User, user_id) if user_id is not None else None
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -74,7 +80,7 @@ def create_user(email: str, name: str, password: str | None = None, platform_rol
     user = User(
         email=email,
         name=(name or email.split("@")[0]).strip(),
-        password_hash=hash_password(password) if password else None,
+        password_hash=_hash_password(password) if password else None,
         platform_role=platform_role,
     )
     db.session.add(user)
@@ -82,14 +88,23 @@ def create_user(email: str, name: str, password: str | None = None, platform_rol
     return user
 
 
-def set_password(user_id: uuid.UUID, password: str, *, keep: uuid.UUID | None = None) -> None:
-    """Set a new password; every session of the account but ``keep`` ends (a copied cookie stops)."""
-    get_user(user_id).password_hash = hash_password(password)
-    end_sessions([user_id], "password_changed", keep=keep)
+def set_password(password: str, *, actor: Actor, keep: uuid.UUID | None = None) -> None:
+    """Set a new password for the actor's account; every session of it but ``keep`` ends (a copied
+    cookie stops)."""
+    user = _own_account(actor)
+    user.password_hash = _hash_password(password)
+    end_sessions([user.id], "password_changed", actor=actor, keep=keep)
 
 
-def set_locale(user_id: uuid.UUID, locale: str) -> None:
-    get_user(user_id).locale = locale
+def set_locale(locale: str, *, actor: Actor) -> None:
+    """Remember the language the actor chose, for their pages, mail and jobs."""
+    _own_account(actor).locale = locale
+
+
+def _own_account(actor: Actor) -> User:
+    user = found(find_user(actor.user_id))
+    policy.require(actor, "account.update", user)
+    return user
 
 
 def authenticate(email: str, password: str, *, client_address: str | None) -> User:
@@ -120,13 +135,11 @@ def _token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_api_token(
-    user_id: uuid.UUID, name: str, scope_tenant_id: uuid.UUID | None
-) -> tuple[ApiToken, str]:
-    """Create a token and return it with its secret, which is shown once and never stored."""
-    user = get_user(user_id)
-    if scope_tenant_id is None and user.platform_role not in PLATFORM_ROLES:
-        raise PermissionDenied(_l("only platform roles may create platform tokens"))
+def create_api_token(name: str, scope_tenant_id: uuid.UUID | None, *, actor: Actor) -> tuple[ApiToken, str]:
+    """Create a token of the actor's own, for one tenant (``scope_tenant_id``) or, for a platform role,
+    the platform; return it with its secret, which is shown once and never stored."""
+    policy.require(actor, "token.create" if scope_tenant_id else "token.create_platform")
+    user_id = actor.user_id
     name = (name or "").strip()
     if not name:
         raise ValidationFailed.field("name", _l("required"))
@@ -143,20 +156,21 @@ def create_api_token(
     return token, secret
 
 
-def list_api_tokens(user_id: uuid.UUID) -> list[ApiToken]:
+def list_api_tokens(*, actor: Actor) -> list[ApiToken]:
+    """The actor's own tokens that are not revoked."""
+    policy.require(actor, "token.list")
     return list(
         db.session.scalars(
             select(ApiToken)
-            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .where(ApiToken.user_id == actor.user_id, ApiToken.revoked_at.is_(None))
             .order_by(ApiToken.id)
         )
     )
 
 
 def revoke_api_token(token_id: uuid.UUID, *, actor: Actor) -> None:
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != actor.user_id:
-        raise NotFound()
+    token = found(db.session.get(ApiToken, token_id))
+    policy.require(actor, "token.revoke", token)
     token.revoked_at = utcnow()
 
 
@@ -245,9 +259,11 @@ def end_session(login: UserSession, reason: str) -> None:
         login.end_reason = reason
 
 
-def end_sessions(user_ids, reason: str, *, keep: uuid.UUID | None = None) -> int:
+def end_sessions(user_ids, reason: str, *, actor: Actor, keep: uuid.UUID | None = None) -> int:
     """End every open session of these users (but ``keep``): the browsers holding them are logged out
     at their next request. Returns how many were ended."""
+    user_ids = list(user_ids)
+    policy.require(actor, "session.end_all", user_ids)
     where = [UserSession.user_id.in_(list(user_ids)), UserSession.ended_at.is_(None)]
     if keep is not None:
         where.append(UserSession.id != keep)
@@ -261,7 +277,7 @@ def end_sessions(user_ids, reason: str, *, keep: uuid.UUID | None = None) -> int
 def purge_sessions(older_than: timedelta, *, actor: Actor) -> tuple[int, int]:
     """Nightly clean-up: end the sessions past their expiry (as of when they expired), then delete the
     sessions that ended more than ``older_than`` ago. Returns (ended, deleted)."""
-    actor.require_platform_admin()
+    policy.require(actor, "session.purge")
     now = utcnow()
     ended = db.session.execute(
         update(UserSession)
@@ -276,8 +292,10 @@ def purge_sessions(older_than: timedelta, *, actor: Actor) -> tuple[int, int]:
     return ended, deleted
 
 
-def active_sessions(user_id: uuid.UUID) -> list[UserSession]:
-    """The user's open sessions, newest first: where they are logged in now."""
+def active_sessions(*, actor: Actor) -> list[UserSession]:
+    """The actor's open sessions, newest first: where they are logged in now."""
+    policy.require(actor, "session.list")
+    user_id = actor.user_id
     now = utcnow()
     return list(
         db.session.scalars(
@@ -294,15 +312,14 @@ def active_sessions(user_id: uuid.UUID) -> list[UserSession]:
 
 def end_own_session(session_id: uuid.UUID, *, actor: Actor) -> None:
     """Sign one of the caller's own sessions out (another browser or device)."""
-    login = db.session.get(UserSession, session_id)
-    if login is None or login.user_id != actor.user_id:
-        raise NotFound()
+    login = found(db.session.get(UserSession, session_id))
+    policy.require(actor, "session.end", login)
     end_session(login, "signed_out")
 
 
-def change_password(user_id: uuid.UUID, current: str, new: str, *, keep: uuid.UUID | None) -> None:
+def change_password(current: str, new: str, *, actor: Actor, keep: uuid.UUID | None) -> None:
     """Change one's own password; every other session of the account ends (a copied cookie stops)."""
-    user = get_user(user_id)
+    user = _own_account(actor)
     try:
         _hasher.verify(user.password_hash or _DUMMY_HASH, current or "")
         ok = user.password_hash is not None
@@ -310,14 +327,14 @@ def change_password(user_id: uuid.UUID, current: str, new: str, *, keep: uuid.UU
         ok = False
     if not ok:
         raise ValidationFailed.field("current_password", _l("This is not your current password."))
-    set_password(user_id, new, keep=keep)
+    set_password(new, actor=actor, keep=keep)
 
 
 def set_user_active(user_id: uuid.UUID, active: bool, *, actor: Actor) -> User:
     """Suspend or reactivate an account (platform admin). Suspending ends its sessions at once."""
-    actor.require_platform_admin()
-    user = get_user(user_id)
+    user = found(find_user(user_id))
+    policy.require(actor, "user.set_active", user)
     user.is_active = active
     if not active:
-        end_sessions([user_id], "suspended")
+        end_sessions([user_id], "suspended", actor=actor)
     return user

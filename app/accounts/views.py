@@ -10,6 +10,7 @@ from app.accounts import services
 from app.accounts.session import current_login, login_user, logout_user
 from app.core.audit import record_event
 from app.core.errors import DomainError
+from app.core.form_errors import form_errors
 from app.core.pages import login_required, safe_next
 from app.core.paths import memberships_of, public
 from app.extensions import db
@@ -90,7 +91,7 @@ def set_locale():
         )
     session["locale"] = locale
     if g.user is not None:
-        services.set_locale(g.user.id, locale)
+        services.set_locale(locale, actor=g.actor)
         db.session.commit()
     return redirect(safe_next(url_for("accounts.home")))
 
@@ -116,7 +117,7 @@ def sessions():
     """Where the account is logged in now, with a way to sign any of them out."""
     return render_template(
         "accounts/sessions.html",
-        logins=services.active_sessions(g.user.id),
+        logins=services.active_sessions(actor=g.actor),
         current=current_login(),
         tenant_names={t.id: t.name for t, _role in memberships_of(g.user.id)},
     )
@@ -137,7 +138,7 @@ def end_session(session_id):
 @login_required
 def end_all_sessions():
     """Sign out everywhere, this browser included."""
-    count = services.end_sessions([g.user.id], "signed_out")
+    count = services.end_sessions([g.user.id], "signed_out", actor=g.actor)
     record_event("accounts.signed_out_everywhere", user_id=g.user.id, details={"sessions": count})
     db.session.commit()
     return _logged_out()
@@ -159,9 +160,9 @@ def change_password():
             if request.form.get("new_password", "") != request.form.get("confirm_password", ""):
                 raise services.ValidationFailed.field("confirm_password", _("The two new passwords differ."))
             services.change_password(
-                g.user.id,
                 request.form.get("current_password", ""),
                 request.form.get("new_password", ""),
+                actor=g.actor,
                 keep=current_login().id,
             )
             record_event("accounts.password_changed", user_id=g.user.id)
@@ -172,8 +173,7 @@ def change_password():
             )
             return redirect(url_for("accounts.sessions"))
         except DomainError as error:
-            db.session.rollback()
-            errors = error.errors or {"_": [error.message]}
+            errors = form_errors(error)
     return render_template("accounts/password.html", errors=errors), (422 if errors else 200)
 
 
@@ -196,18 +196,17 @@ def tokens():
             if scope_id is not None and scope_id not in {t.id for t, _role in memberships}:
                 raise services.ValidationFailed.field("tenant_id", _("Choose one of your tenants."))
             _token, created_secret = services.create_api_token(
-                g.user.id, request.form.get("name", ""), scope_id
+                request.form.get("name", ""), scope_id, actor=g.actor
             )
             db.session.commit()
         except ValueError:
             errors = {"tenant_id": [_("Choose one of your tenants.")]}
         except DomainError as error:
-            db.session.rollback()
-            errors = error.errors or {"name": [error.message]}
+            errors = form_errors(error, field="name")
     status = 422 if errors else 200
     return render_template(
         "accounts/tokens.html",
-        tokens=services.list_api_tokens(g.user.id),
+        tokens=services.list_api_tokens(actor=g.actor),
         memberships=memberships,
         tenant_names={t.id: t.name for t, _role in memberships},
         created_secret=created_secret,

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select
 
 from app.accounts.models import User
+from app.audit import policy
 from app.audit.models import AuditEntry, PlatformAuditEntry
-from app.core.auth import TENANT_ADMIN, Actor
+from app.core.auth import Actor
 from app.extensions import db
 
 
@@ -54,45 +55,45 @@ def _with_users(model) -> Select:
     return select(model, User).outerjoin(User, User.id == model.user_id)
 
 
-# --- a tenant's log -------------------------------------------------------------------------------
+# --- the two logs: a tenant's (its administrator's) and the platform's (the operator's) -------------
+
+# log -> (its entries, the action that reads it)
+LOGS = {"tenant": (AuditEntry, "tenant_log.read"), "platform": (PlatformAuditEntry, "platform_log.read")}
 
 
-def tenant_log_query(filters: AuditFilter, *, actor: Actor) -> Select:
-    """The current tenant's entries with their users (rows of (AuditEntry, User | None)), newest first."""
-    actor.require_tenant_role(TENANT_ADMIN)
-    return _filtered(AuditEntry, _with_users(AuditEntry), filters)
+def log_query(log: str, filters: AuditFilter, *, actor: Actor) -> Select:
+    """The log's entries with their users (rows of (entry, User | None)), newest first: the current
+    tenant's (``log="tenant"``) or the platform's (``"platform"``)."""
+    model = _readable(log, actor)
+    return _filtered(model, _with_users(model), filters)
 
 
-def tenant_log_users(*, actor: Actor) -> list[User]:
-    """Everyone who appears in the current tenant's log, members or not any more, for the filter."""
-    actor.require_tenant_role(TENANT_ADMIN)
-    ids = select(AuditEntry.user_id).where(AuditEntry.user_id.is_not(None)).distinct()
+def log_users(log: str, *, actor: Actor) -> list[User]:
+    """Everyone who appears in the log, members or not any more, for the filter."""
+    model = _readable(log, actor)
+    ids = select(model.user_id).where(model.user_id.is_not(None)).distinct()
     return list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.name)))
 
 
-def tenant_object_types(*, actor: Actor) -> list[str]:
-    actor.require_tenant_role(TENANT_ADMIN)
-    return _object_types(AuditEntry)
+def log_object_types(log: str, *, actor: Actor) -> list[str]:
+    """The types of object the log names, for the filter."""
+    return _object_types(_readable(log, actor))
 
 
-# --- the platform's log ---------------------------------------------------------------------------
+def tenant_log_query(filters: AuditFilter, *, actor: Actor) -> Select:
+    """The current tenant's entries with their users, newest first."""
+    return log_query("tenant", filters, actor=actor)
 
 
 def platform_log_query(filters: AuditFilter, *, actor: Actor) -> Select:
     """Platform-level entries with their users, newest first."""
-    actor.require_platform_admin()
-    return _filtered(PlatformAuditEntry, _with_users(PlatformAuditEntry), filters)
+    return log_query("platform", filters, actor=actor)
 
 
-def platform_log_users(*, actor: Actor) -> list[User]:
-    actor.require_platform_admin()
-    ids = select(PlatformAuditEntry.user_id).where(PlatformAuditEntry.user_id.is_not(None)).distinct()
-    return list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.name)))
-
-
-def platform_object_types(*, actor: Actor) -> list[str]:
-    actor.require_platform_admin()
-    return _object_types(PlatformAuditEntry)
+def _readable(log: str, actor: Actor):
+    model, action = LOGS[log]
+    policy.require(actor, action)
+    return model
 
 
 def _object_types(model) -> list[str]:

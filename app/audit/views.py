@@ -10,15 +10,15 @@ from marshmallow import ValidationError
 from app.audit import services
 from app.audit.schemas import AuditQueryArgsSchema
 from app.core import audit
-from app.core.auth import TENANT_ADMIN
-from app.core.pages import is_htmx, platform_admin_required
-from app.core.pagination import page_number, paginate
-from app.extensions import db
+from app.core.form_errors import page_errors
+from app.core.pages import paginate, platform_admin_required, wants_fragment
 
 bp = Blueprint("audit", __name__, url_prefix="/t/<tenant>/audit", template_folder="templates")
 admin_bp = Blueprint("platform_audit", __name__, url_prefix="/admin/audit", template_folder="templates")
 
 PAGE_SIZE = 50
+# The element holding the results, which htmx swaps while filtering and paging.
+RESULTS = "audit-results"
 
 
 def _filters(timezone: str) -> tuple[services.AuditFilter, dict]:
@@ -27,23 +27,26 @@ def _filters(timezone: str) -> tuple[services.AuditFilter, dict]:
     try:
         return services.AuditFilter(timezone=timezone, **AuditQueryArgsSchema().load(raw)), {}
     except ValidationError as error:
-        return services.AuditFilter(timezone=timezone), {k: list(v) for k, v in error.messages.items()}
+        return services.AuditFilter(timezone=timezone), page_errors(error.messages)
 
 
-def _render(template: str, query, users, object_types, timezone: str, **context):
+def _render(template: str, log: str, timezone: str):
+    """The log's page (or, for htmx, its results alone), filtered and paged as the query string says."""
     filters, errors = _filters(timezone)
-    page = paginate(db.session, query(filters), page_number(request.args.get("page")), PAGE_SIZE, rows=True)
-    context.update(
+    page = paginate(services.log_query(log, filters, actor=g.actor), per_page=PAGE_SIZE, rows=True)
+    object_types = services.log_object_types(log, actor=g.actor)
+    context = dict(
         page=page,
-        users=users,
+        # the filters (and language) a link to another page keeps
+        params={key: value for key, value in request.args.items() if key != "page"},
+        users=services.log_users(log, actor=g.actor),
         # The filter offers object types as they read, in alphabetical order of the page's language.
         object_types=sorted(object_types, key=lambda t: str(audit.object_label(t)).casefold()),
         errors=errors,
         args=request.args,
         endpoint=request.endpoint,
     )
-    # A history restore (back button after an htmx swap) wants the whole page.
-    if is_htmx() and not request.headers.get("HX-History-Restore-Request"):
+    if wants_fragment(RESULTS):
         body, status = render_template("audit/_results.html", **context), 200
     else:
         body, status = render_template(template, **context), (422 if errors else 200)
@@ -52,23 +55,10 @@ def _render(template: str, query, users, object_types, timezone: str, **context)
 
 @bp.get("")
 def entries():
-    g.actor.require_tenant_role(TENANT_ADMIN)
-    return _render(
-        "audit/entries.html",
-        lambda filters: services.tenant_log_query(filters, actor=g.actor),
-        services.tenant_log_users(actor=g.actor),
-        services.tenant_object_types(actor=g.actor),
-        g.tenant.timezone,
-    )
+    return _render("audit/entries.html", "tenant", g.tenant.timezone)
 
 
 @admin_bp.get("")
 @platform_admin_required
 def platform_entries():
-    return _render(
-        "audit/platform_entries.html",
-        lambda filters: services.platform_log_query(filters, actor=g.actor),
-        services.platform_log_users(actor=g.actor),
-        services.platform_object_types(actor=g.actor),
-        str(get_timezone()),  # the zone the page shows its times in
-    )
+    return _render("audit/platform_entries.html", "platform", str(get_timezone()))  # the page's zone

@@ -1,14 +1,12 @@
-"""Who is acting, and the role checks services make.
+"""Who is acting: a person with their roles, the system, or the anonymous public.
 
-Services take an ``Actor`` (never ``request`` or ``g``) and call its ``require_*`` methods, so every
-authorization rule lives next to the business rule it protects.
+Services take an ``Actor`` (never ``request`` or ``g``) and ask their domain's policy whether it may act
+(``app.core.policy``): each domain keeps its rules in one table, its ``policy.py``.
 """
 
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-
-from app.core.errors import PermissionDenied
 
 PLATFORM_ADMIN = "platform_admin"
 MINISTRY_ADMIN = "ministry_admin"
@@ -33,6 +31,9 @@ class Actor:
     assignments: frozenset[tuple[uuid.UUID, uuid.UUID]] = field(default_factory=frozenset)
     # No person: a scheduled job, a platform job, or the child a platform job started in one tenant.
     is_system: bool = False
+    # The tenant ``tenant_role`` holds in, when the actor is bound to one (a system actor of a tenant);
+    # None: the tenant being acted in, for which the request or job built the actor.
+    tenant_id: uuid.UUID | None = None
 
     @classmethod
     def system(cls, tenant_id: uuid.UUID | None = None) -> "Actor":
@@ -40,26 +41,11 @@ class Actor:
         administrator may; with no tenant (a platform job), what the platform operator may."""
         if tenant_id is None:
             return cls(user_id=None, platform_role=PLATFORM_ADMIN, is_system=True)
-        return cls(user_id=None, tenant_role=TENANT_ADMIN, is_system=True)
+        return cls(user_id=None, tenant_role=TENANT_ADMIN, is_system=True, tenant_id=tenant_id)
 
     @property
     def is_platform_admin(self) -> bool:
         return self.platform_role == PLATFORM_ADMIN
-
-    def has_tenant_role(self, *roles: str) -> bool:
-        return self.tenant_role in roles
-
-    def require_platform_admin(self) -> None:
-        if not self.is_platform_admin:
-            raise PermissionDenied()
-
-    def require_tenant_role(self, *roles: str) -> None:
-        if not self.has_tenant_role(*roles):
-            raise PermissionDenied()
-
-    def require_member(self) -> None:
-        if self.tenant_role is None:
-            raise PermissionDenied()
 
     @property
     def assigned_tenant_ids(self) -> frozenset[uuid.UUID]:
@@ -87,3 +73,6 @@ def evaluator_assignments(user_id: uuid.UUID) -> frozenset[tuple[uuid.UUID, uuid
 
 SYSTEM = Actor(user_id=None, platform_role=PLATFORM_ADMIN, tenant_role=TENANT_ADMIN)
 """The actor for CLI commands and seeding, run by an operator with shell access."""
+
+ANONYMOUS = Actor(user_id=None)
+"""The actor of the public: login pages, an invitation link, public pages and widgets."""

@@ -45,11 +45,11 @@ def _seed_tenant(spec: dict) -> None:
     )
     admin = _user(f"admin@{slug}.demo", f"Admin {tenant.name}")
     operator = _user(f"opd@{slug}.demo", f"Operator {OPERATOR_OPD[slug]} {tenant.name}")
-    tenants.seed_tenant_admin(tenant, admin)
+    tenants.seed_tenant_admin(tenant, admin, actor=SYSTEM)
     # The tenant's own set-up reads in its audit log as the work of its admin, done from the command line.
     with tenant_context(tenant.id), acting_as(admin.id, "cli"):
         actor = Actor(user_id=admin.id, tenant_role=TENANT_ADMIN)
-        existing = {o.code for o in tenants.list_opds()}
+        existing = {o.code for o in tenants.list_opds(actor=actor)}
         for unit in spec.get("org_units", []):
             if unit["kode"].upper() not in existing:
                 tenants.create_opd(

@@ -27,7 +27,7 @@ EXTRA_FILE = Path(__file__).resolve().parent.parent / "data" / "demo_masterplans
 
 def seed_masterplans(spec: dict, actor: Actor) -> None:
     """Seed the demo masterplans of the tenant ``spec`` describes (inside its tenant context)."""
-    if versions.list_masterplans():
+    if versions.list_masterplans(actor=actor):
         return
     framework_id = db.session.scalar(
         select(Framework.id).where(Framework.code == FRAMEWORK_CODE).order_by(Framework.version.desc())
@@ -54,7 +54,7 @@ def _enact(masterplan_id, actor: Actor, legal: dict) -> None:
 
 
 def _write(masterplan_id, content: dict, actor: Actor) -> None:
-    opd = {o.code: o.id for o in tenants.list_opds()}
+    opd = {o.code: o.id for o in tenants.list_opds(actor=actor)}
     if "vision" in content:
         analysis.set_vision(masterplan_id, content["vision"], actor=actor)
     for number, text, dims in content.get("missions", []):

@@ -15,9 +15,9 @@ from typing import BinaryIO
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
-from app.core.auth import COUNCIL_MEMBER, OPD_OPERATOR, PLANNER, TENANT_ADMIN, Actor
+from app.core.auth import Actor
 from app.core.db import new_id, utcnow
-from app.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from app.core.errors import Conflict, DomainError, ValidationFailed
 from app.core.files import (
     KINDS,
     FileKind,
@@ -30,8 +30,10 @@ from app.core.files import (
 )
 from app.core.files import written_in_transaction as _track
 from app.core.job_progress import running_job
+from app.core.reach import one_or_404
 from app.core.tenancy import current_tenant_id
 from app.extensions import db
+from app.files import policy
 from app.files.models import StoredFile
 
 MB = 1024 * 1024
@@ -41,30 +43,23 @@ MB = 1024 * 1024
 class Purpose:
     kinds: tuple[str, ...]
     max_bytes: int | None
-    # Who may upload for this purpose; empty: only the platform itself writes such files.
-    uploaders: tuple[str, ...]
+    # Uploaded by people (who may: the policy's ``upload.<purpose>``); else only the platform writes them.
+    uploaded: bool = True
 
 
 PURPOSES: dict[str, Purpose] = {
-    "evidence": Purpose(
-        ("pdf", "png", "jpeg", "xlsx", "docx", "pptx"),
-        20 * MB,
-        (TENANT_ADMIN, PLANNER, OPD_OPERATOR, COUNCIL_MEMBER),
-    ),
-    "import": Purpose(("xlsx", "csv"), 10 * MB, (TENANT_ADMIN, PLANNER)),
+    "evidence": Purpose(("pdf", "png", "jpeg", "xlsx", "docx", "pptx"), 20 * MB),
+    "import": Purpose(("xlsx", "csv"), 10 * MB),
     # A signed regulation (Perwali, Perda, SK) scanned to PDF.
-    "legal": Purpose(("pdf",), 20 * MB, (TENANT_ADMIN, PLANNER)),
-    "result": Purpose(("xlsx", "csv", "pdf", "docx"), None, ()),
+    "legal": Purpose(("pdf",), 20 * MB),
+    "result": Purpose(("xlsx", "csv", "pdf", "docx"), None, uploaded=False),
 }
-UPLOAD_PURPOSES = tuple(name for name, p in PURPOSES.items() if p.uploaders)
-
-# owner_type -> may this actor see the owner with this id?
-_owner_rules: dict[str, Callable[[uuid.UUID, Actor], bool]] = {}
+UPLOAD_PURPOSES = tuple(name for name, p in PURPOSES.items() if p.uploaded)
 
 
 def register_owner(owner_type: str, can_read: Callable[[uuid.UUID, Actor], bool]) -> None:
     """Let files attached to ``owner_type`` objects be read by whoever ``can_read(owner_id, actor)``."""
-    _owner_rules[owner_type] = can_read
+    policy.OWNER_RULES[owner_type] = can_read
 
 
 # --- storing --------------------------------------------------------------------------------------
@@ -74,9 +69,9 @@ def store_upload(source: BinaryIO, filename: str | None, *, purpose: str, actor:
     """Store an uploaded file for ``purpose``; 413 past its size limit (or an Office file's unpacked size),
     422 for a kind it does not take or an Office file that would unpack suspiciously."""
     spec = PURPOSES.get(purpose)
-    if spec is None or not spec.uploaders:
+    if spec is None or not spec.uploaded:
         raise ValidationFailed.field("purpose", _l("one of %(choices)s", choices=", ".join(UPLOAD_PURPOSES)))
-    actor.require_tenant_role(*spec.uploaders)
+    policy.require(actor, f"upload.{purpose}")
     return _store(source, filename, purpose, spec, uploaded_by=actor.user_id)
 
 
@@ -84,7 +79,7 @@ def store_generated(
     source: BinaryIO, filename: str, *, owner_type: str, owner_id: uuid.UUID, actor: Actor
 ) -> StoredFile:
     """Store a file the platform produced (a job's result) for its owner, on behalf of ``actor``."""
-    actor.require_member()
+    policy.require(actor, "file.store_generated")
     return _store(
         source,
         filename,
@@ -130,7 +125,7 @@ def _store(source, filename, purpose: str, spec: Purpose, **fields) -> StoredFil
 def _check_content(path: Path, size: int, name: str, spec: Purpose) -> FileKind:
     if size == 0:
         raise ValidationFailed.field("file", _l("the file is empty"))
-    if spec.uploaders and is_zip(path):
+    if spec.uploaded and is_zip(path):
         check_archive(path)  # before sniffing opens it: an Office file that unpacks to too much is refused
     kind = sniff(path, name)
     accepted = ", ".join(KINDS[k].extensions[0] for k in spec.kinds)
@@ -152,27 +147,17 @@ def _check_content(path: Path, size: int, name: str, spec: Purpose) -> FileKind:
 # --- reading --------------------------------------------------------------------------------------
 
 
-def _may_read(stored: StoredFile, actor: Actor) -> bool:
-    if actor.tenant_role is None:
-        return False
-    if actor.has_tenant_role(TENANT_ADMIN) or (actor.user_id and stored.uploaded_by == actor.user_id):
-        return True
-    rule = _owner_rules.get(stored.owner_type or "")
-    return bool(rule and stored.owner_id and rule(stored.owner_id, actor))
-
-
 def get_file(file_id: uuid.UUID, *, actor: Actor) -> StoredFile:
-    stored = db.session.scalar(select(StoredFile).where(StoredFile.id == file_id))
-    if stored is None or not _may_read(stored, actor):
-        raise NotFound()
+    stored = one_or_404(select(StoredFile).where(StoredFile.id == file_id))
+    policy.require(actor, "file.read", stored)
     return stored
 
 
 def files_query(*, actor: Actor) -> Select:
     """The files a member works with: their own uploads and results; a tenant admin sees every file."""
-    actor.require_member()
+    policy.require(actor, "file.list")
     stmt = select(StoredFile).order_by(StoredFile.id.desc())
-    if not actor.has_tenant_role(TENANT_ADMIN):
+    if not policy.can(actor, "file.list_all"):
         stmt = stmt.where(StoredFile.uploaded_by == actor.user_id)
     return stmt
 
@@ -187,24 +172,22 @@ def content_path(stored: StoredFile) -> Path:
 def attach(file_id: uuid.UUID, owner_type: str, owner_id: uuid.UUID, *, actor: Actor) -> StoredFile:
     """Hand an upload to the object it belongs to (evidence to a report, a sheet to an import)."""
     stored = get_file(file_id, actor=actor)
-    if stored.uploaded_by != actor.user_id and not actor.has_tenant_role(TENANT_ADMIN):
-        raise PermissionDenied()
+    policy.require(actor, "file.attach", stored)
     if stored.owner_type is not None:
         raise Conflict(_l("this file is already attached"), {"file_id": [_l("already attached")]})
     stored.owner_type, stored.owner_id = owner_type, owner_id
     return stored
 
 
-def release(file_id: uuid.UUID, owner_type: str, owner_id: uuid.UUID) -> None:
+def release(file_id: uuid.UUID, owner_type: str, owner_id: uuid.UUID, *, actor: Actor) -> None:
     """Remove a file its owner no longer keeps (a replaced document); the owning domain has checked who
     may do that. The disk follows once the removal commits."""
-    stored = db.session.scalar(
+    stored = one_or_404(
         select(StoredFile).where(
             StoredFile.id == file_id, StoredFile.owner_type == owner_type, StoredFile.owner_id == owner_id
         )
     )
-    if stored is None:
-        raise NotFound()
+    policy.require(actor, "file.release", stored)
     delete_after_commit(db.session(), content_path(stored))
     db.session.delete(stored)
     db.session.flush()
@@ -213,8 +196,7 @@ def release(file_id: uuid.UUID, owner_type: str, owner_id: uuid.UUID) -> None:
 def delete_file(file_id: uuid.UUID, *, actor: Actor) -> None:
     """Remove an upload that is not attached to anything; the disk follows once the removal commits."""
     stored = get_file(file_id, actor=actor)
-    if stored.uploaded_by != actor.user_id and not actor.has_tenant_role(TENANT_ADMIN):
-        raise PermissionDenied()
+    policy.require(actor, "file.delete", stored)
     if stored.owner_type is not None:
         raise Conflict(_l("this file belongs to another object; remove it there"))
     delete_after_commit(db.session(), content_path(stored))

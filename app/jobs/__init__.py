@@ -45,7 +45,7 @@ def init_app(app) -> None:
         views,
     )
 
-    register_owner(JOB_RUN_OWNER, lambda run_id, actor: services.may_see_job(run_id, actor))
+    register_owner(JOB_RUN_OWNER, lambda run_id, actor: services.may_see_job(run_id, actor=actor))
     register_object_label("JobRun", _l("Job"))
     register_object_label("StoredFile", _l("File"))
     register_value_label("JobRun", "kind", job_kind_label)

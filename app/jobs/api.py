@@ -24,7 +24,7 @@ class Jobs(MethodView):
     def get(self, pagination_parameters):
         """List the caller's job runs (a tenant admin: everyone's), newest first, with live progress"""
         runs = paginate_query(db.session, services.jobs_query(actor=g.actor), pagination_parameters)
-        return services.with_live_progress(runs)
+        return services.with_live_progress(runs, actor=g.actor)
 
     @blp.arguments(JobCreateSchema)
     @blp.response(202, JobRunSchema)
@@ -40,7 +40,7 @@ class JobById(MethodView):
     @blp.response(200, JobRunSchema)
     def get(self, job_run_id):
         """Show a job run: status, progress 0-100, message, error, result"""
-        return services.with_live_progress([services.get_job(job_run_id, actor=g.actor)])[0]
+        return services.with_live_progress([services.get_job(job_run_id, actor=g.actor)], actor=g.actor)[0]
 
 
 @blp.route("/<uuid:job_run_id>/result")

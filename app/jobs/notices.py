@@ -3,14 +3,15 @@
 from app.accounts import services as accounts
 from app.core.jobs import get_kind
 from app.core.mail import external_url, send_template
+from app.core.reach import found
 from app.jobs.models import JobRun
 from app.tenants import services as tenants
 
 
 def send_job_finished(run: JobRun) -> None:
     """Tell the requester their job ended, in the language they asked in, with a link to it."""
-    user = accounts.get_user(run.requested_by)
-    tenant = tenants.get_tenant(run.tenant_id)
+    user = found(accounts.find_user(run.requested_by))
+    tenant = found(tenants.find_tenant(run.tenant_id))
     spec = get_kind(run.kind)
     send_template(
         user.email,

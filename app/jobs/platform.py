@@ -22,7 +22,7 @@ from app.core.tenancy import current_tenant_id, tenant_context
 from app.extensions import db
 from app.jobs.models import FAILED, FINISHED, SUCCEEDED, JobRun, PlatformJobChild, PlatformJobRun
 from app.tenants import services as tenants
-from app.tenants.models import ACTIVE, Tenant
+from app.tenants.models import Tenant
 
 # Listed by name on the failed parent; beyond this many, "and N more".
 NAMED_FAILURES = 20
@@ -38,7 +38,8 @@ def fan_out(kind: str, **ids) -> int:
     from app.jobs.services import enqueue
 
     parent = db.session.get(PlatformJobRun, job.run_id)
-    tenant_ids = db.session.scalars(tenants.tenants_query(status=ACTIVE).with_only_columns(Tenant.id)).all()
+    active = tenants.active_tenants_query(actor=job.actor)
+    tenant_ids = db.session.scalars(active.with_only_columns(Tenant.id)).all()
     for tenant_id in tenant_ids:
         with tenant_context(tenant_id):
             run = enqueue(kind, tenant_id, None, locale=parent.locale, parent_id=parent.id, **ids)

@@ -30,6 +30,7 @@ from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.job_progress import progress_store, running_as
 from app.core.jobs import JobFailed, JobResult, get_kind
+from app.core.reach import found
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.jobs import platform
@@ -106,7 +107,7 @@ def _actor(run: JobRun | PlatformJobRun, tenant_id: uuid.UUID | None) -> Actor:
     requester = _requester(run)
     if requester is None:
         return Actor.system(tenant_id)
-    return tenants.actor_for(accounts.get_user(requester))
+    return tenants.actor_for(found(accounts.find_user(requester)))
 
 
 def _perform(run: JobRun | PlatformJobRun, tenant_id: uuid.UUID | None) -> None:
@@ -116,7 +117,7 @@ def _perform(run: JobRun | PlatformJobRun, tenant_id: uuid.UUID | None) -> None:
     # Someone suspended or removed since asking gets nothing: checked before the work and before the commit.
     _check_standing(run, spec.roles, tenant_id, before="run")
     if tenant_id is not None:
-        g.tenant = tenants.get_tenant(tenant_id)  # dates and numbers in the tenant's time zone
+        g.tenant = found(tenants.find_tenant(tenant_id))  # dates and numbers in the tenant's time zone
     actor = _actor(run, tenant_id)
     requester = _requester(run)
     with running_as(run.id, actor), acting_as(requester, "job", str(run.id)), force_locale(run.locale):

@@ -17,14 +17,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, event, select, update
 from sqlalchemy.orm import Session
 
-from app.core.auth import PLATFORM_ADMIN, TENANT_ADMIN, Actor
+from app.core.auth import Actor
 from app.core.db import utcnow
-from app.core.errors import NotFound, PermissionDenied, ValidationFailed
+from app.core.errors import NotFound, ValidationFailed
 from app.core.job_progress import progress_store, redis_connection
-from app.core.jobs import JobKind, get_kind
+from app.core.jobs import JobKind, get_kind, startable_kinds
+from app.core.reach import found, one_or_404
 from app.core.tenancy import current_tenant_id, tenant_context
 from app.extensions import db
 from app.files import services as files
+from app.jobs import policy
 from app.jobs.models import FAILED, JobRun, PlatformJobChild, PlatformJobRun
 
 log = logging.getLogger("kotacerdas.jobs")
@@ -83,9 +85,8 @@ def _plain(ids: dict) -> dict:
 def start_job(kind: str, *, actor: Actor, locale: str = "id", **ids) -> JobRun:
     """Start a job in the current tenant for ``actor``, if their role allows that kind."""
     spec = _kind(kind)
-    if spec.platform or actor.user_id is None:
-        raise PermissionDenied()  # people start tenant jobs; the system starts its own with enqueue
-    actor.require_tenant_role(*spec.roles)
+    # People start tenant jobs of their roles' kinds; the system starts its own with enqueue.
+    policy.require(actor, "job.start", spec)
     return enqueue(kind, current_tenant_id(), actor.user_id, locale=locale, **ids)
 
 
@@ -115,47 +116,44 @@ def _kind(name: str) -> JobKind:
 # --- reading ----------------------------------------------------------------------------------------
 
 
-def _may_see(run: JobRun, actor: Actor) -> bool:
-    return actor.tenant_role is not None and (
-        actor.has_tenant_role(TENANT_ADMIN)
-        or (actor.user_id is not None and run.requested_by == actor.user_id)
-    )
+def offered_kinds(*, actor: Actor) -> list[JobKind]:
+    """The kinds the jobs page offers ``actor`` to start as they are (no ids to give)."""
+    return [kind for kind in startable_kinds() if policy.can(actor, "job.start", kind)]
 
 
-def may_run_again(run: JobRun, actor: Actor) -> bool:
+def may_run_again(run: JobRun, *, actor: Actor) -> bool:
     """Whether ``actor`` may start a run like ``run`` (a kind the system alone starts: nobody)."""
-    spec = get_kind(run.kind)
-    return (
-        spec is not None
-        and not spec.platform
-        and actor.user_id is not None
-        and actor.has_tenant_role(*spec.roles)
-    )
+    return policy.can(actor, "job.start", get_kind(run.kind))
 
 
-def may_see_job(job_run_id: uuid.UUID, actor: Actor) -> bool:
+def may_see_job(job_run_id: uuid.UUID, *, actor: Actor) -> bool:
     run = db.session.scalar(select(JobRun).where(JobRun.id == job_run_id))
-    return run is not None and _may_see(run, actor)
+    return run is not None and policy.can(actor, "job.read", run)
 
 
 def get_job(job_run_id: uuid.UUID, *, actor: Actor) -> JobRun:
-    run = db.session.scalar(select(JobRun).where(JobRun.id == job_run_id))
-    if run is None or not _may_see(run, actor):
-        raise NotFound()
+    run = one_or_404(select(JobRun).where(JobRun.id == job_run_id))
+    policy.require(actor, "job.read", run)
     return run
 
 
 def jobs_query(*, actor: Actor) -> Select:
     """The caller's job runs (a tenant admin: everyone's), newest first."""
-    actor.require_member()
+    policy.require(actor, "job.list")
     stmt = select(JobRun).order_by(JobRun.id.desc())
-    if not actor.has_tenant_role(TENANT_ADMIN):
+    if not policy.can(actor, "job.list_all"):
         stmt = stmt.where(JobRun.requested_by == actor.user_id)
     return stmt
 
 
-def with_live_progress(runs: list[JobRun]) -> list[JobRun]:
-    """Overlay the progress running jobs reported since their row was last written (no SQL)."""
+def with_live_progress(runs: list[JobRun], *, actor: Actor) -> list[JobRun]:
+    """Runs read with ``get_job`` or ``jobs_query``, with the progress running jobs reported since their
+    row was last written (no SQL)."""
+    policy.require(actor, "job.list")
+    return _with_live_progress(runs)
+
+
+def _with_live_progress(runs: list) -> list:
     running = [r for r in runs if not r.is_finished]
     live = progress_store().get_many([r.id for r in running])
     for run in running:
@@ -178,16 +176,14 @@ def result_file(job_run_id: uuid.UUID, *, actor: Actor):
 
 def platform_runs_query(*, actor: Actor) -> Select:
     """The platform's job runs (scheduled jobs and their fan-outs), newest first."""
-    actor.require_platform_admin()
+    policy.require(actor, "platform_run.list")
     return select(PlatformJobRun).order_by(PlatformJobRun.id.desc())
 
 
 def get_platform_run(run_id: uuid.UUID, *, actor: Actor) -> PlatformJobRun:
-    if actor.platform_role != PLATFORM_ADMIN:
-        raise NotFound()
-    run = db.session.get(PlatformJobRun, run_id)
-    if run is None:
-        raise NotFound()
+    policy.require(actor, "platform_run.read")  # before the read: nobody else learns which ids exist
+    run = found(db.session.get(PlatformJobRun, run_id))
+    policy.require(actor, "platform_run.read", run)
     return run
 
 
@@ -198,14 +194,15 @@ def platform_run_with_children(run_id: uuid.UUID, *, actor: Actor) -> tuple[Plat
     run = get_platform_run(run_id, actor=actor)
     children = platform.children_of(run.id)
     if not children:
-        return with_live_progress([run])[0], children
+        return _with_live_progress([run])[0], children
     return platform.with_summed_progress(run, children), children
 
 
-def platform_runs_progress(runs: list[PlatformJobRun]) -> list[PlatformJobRun]:
+def platform_runs_progress(runs: list[PlatformJobRun], *, actor: Actor) -> list[PlatformJobRun]:
     """Live progress for a list of platform runs: a fanned-out parent's is its children's sum."""
     from app.jobs import platform
 
+    policy.require(actor, "platform_run.list")
     parents = set(
         db.session.scalars(
             select(PlatformJobChild.parent_id)
@@ -213,7 +210,7 @@ def platform_runs_progress(runs: list[PlatformJobRun]) -> list[PlatformJobRun]:
             .distinct()
         )
     )
-    with_live_progress([r for r in runs if r.id not in parents])
+    _with_live_progress([r for r in runs if r.id not in parents])
     for run in runs:
         if run.id in parents:
             platform.with_summed_progress(run, platform.children_of(run.id))

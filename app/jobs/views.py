@@ -13,9 +13,8 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.core.db import utcnow
 from app.core.errors import DomainError
-from app.core.jobs import schedules, startable_kinds
-from app.core.pages import platform_admin_required
-from app.core.pagination import page_number, paginate
+from app.core.jobs import schedules
+from app.core.pages import paginate, platform_admin_required
 from app.extensions import db
 from app.files import services as files
 from app.jobs import services
@@ -30,15 +29,13 @@ PAGE_SIZE = 25
 
 @bp.get("")
 def jobs():
-    g.actor.require_member()
     # A run of the system (requested_by None) is listed too, without a name.
     stmt = (
         services.jobs_query(actor=g.actor).outerjoin(User, User.id == JobRun.requested_by).add_columns(User)
     )
-    page = paginate(db.session, stmt, page_number(request.args.get("page")), PAGE_SIZE, rows=True)
-    services.with_live_progress([run for run, _user in page.items])
-    offered = [k for k in startable_kinds() if g.actor.has_tenant_role(*k.roles)]
-    return render_template("jobs/jobs.html", page=page, offered=offered)
+    page = paginate(stmt, per_page=PAGE_SIZE, rows=True)
+    services.with_live_progress([run for run, _user in page.items], actor=g.actor)
+    return render_template("jobs/jobs.html", page=page, offered=services.offered_kinds(actor=g.actor))
 
 
 @bp.post("")
@@ -58,9 +55,9 @@ def start():
 
 
 def _job_context(job_run_id) -> dict:
-    run = services.with_live_progress([services.get_job(job_run_id, actor=g.actor)])[0]
+    run = services.with_live_progress([services.get_job(job_run_id, actor=g.actor)], actor=g.actor)[0]
     result = files.get_file(run.result_file_id, actor=g.actor) if run.result_file_id else None
-    return {"run": run, "result": result, "may_run_again": services.may_run_again(run, g.actor)}
+    return {"run": run, "result": result, "may_run_again": services.may_run_again(run, actor=g.actor)}
 
 
 @bp.get("/<uuid:job_run_id>")
@@ -96,13 +93,8 @@ def again(job_run_id):
 @platform_bp.get("")
 @platform_admin_required
 def runs():
-    page = paginate(
-        db.session,
-        services.platform_runs_query(actor=g.actor),
-        page_number(request.args.get("page")),
-        PAGE_SIZE,
-    )
-    services.platform_runs_progress(page.items)
+    page = paginate(services.platform_runs_query(actor=g.actor), per_page=PAGE_SIZE)
+    services.platform_runs_progress(page.items, actor=g.actor)
     now = utcnow()
     planned = [(schedule, next_time(schedule, now)) for schedule in schedules()]
     return render_template("jobs/platform_runs.html", page=page, planned=planned)

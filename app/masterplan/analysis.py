@@ -14,10 +14,10 @@ from app.masterplan.common import (
     apply,
     clean_choice,
     clean_text,
-    editable_masterplan,
-    get_masterplan,
+    find_masterplan,
     get_part,
     next_position,
+    open_draft,
 )
 from app.masterplan.models import (
     READINESS_ASPECTS,
@@ -35,7 +35,7 @@ from app.masterplan.models import (
 
 
 def set_vision(masterplan_id: uuid.UUID, vision: str | None, *, actor: Actor) -> Masterplan:
-    masterplan = editable_masterplan(masterplan_id, actor=actor)
+    masterplan = open_draft(masterplan_id, "masterplan.update", actor=actor)
     masterplan.vision = clean_text({"vision": vision}, "vision")
     return masterplan
 
@@ -49,7 +49,7 @@ def mission_dimension_codes(
 ) -> dict[uuid.UUID, list[str]]:
     """The codes of the dimensions each mission serves, in framework order, in one query (plus the
     framework's)."""
-    refs = MasterplanRefs(get_masterplan(masterplan_id))
+    refs = MasterplanRefs(find_masterplan(masterplan_id))
     result: dict[uuid.UUID, list[str]] = {mid: [] for mid in mission_ids}
     if mission_ids:
         rows = db.session.execute(
@@ -103,7 +103,7 @@ def _set_mission_dimensions(mission: Mission, dimension_ids: list, refs: Masterp
 
 def create_mission(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> Mission:
     """Add a numbered mission (misi); it may name the dimensions it serves."""
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
+    refs = MasterplanRefs(open_draft(masterplan_id, "mission.create", actor=actor))
     values = _clean_mission(data, masterplan_id, None)
     dimension_ids = _dimension_ids(data.get("dimension_codes") or [], refs)
     _ensure_number_free(masterplan_id, values["number"], None)
@@ -116,8 +116,8 @@ def create_mission(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> Mis
 
 
 def update_mission(masterplan_id: uuid.UUID, mission_id: uuid.UUID, data: dict, *, actor: Actor) -> Mission:
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
     mission = get_part(Mission, masterplan_id, mission_id)
+    refs = MasterplanRefs(open_draft(masterplan_id, "mission.update", actor=actor, part=mission))
     values = _clean_mission(data, masterplan_id, mission)
     dimension_ids = _dimension_ids(data["dimension_codes"] or [], refs) if "dimension_codes" in data else None
     if "number" in values:
@@ -130,8 +130,8 @@ def update_mission(masterplan_id: uuid.UUID, mission_id: uuid.UUID, data: dict, 
 
 
 def delete_mission(masterplan_id: uuid.UUID, mission_id: uuid.UUID, *, actor: Actor) -> None:
-    editable_masterplan(masterplan_id, actor=actor)
     mission = get_part(Mission, masterplan_id, mission_id)
+    open_draft(masterplan_id, "mission.delete", actor=actor, part=mission)
     # The dimensions it names are part of the mission itself.
     db.session.execute(delete(MissionDimension).where(MissionDimension.mission_id == mission.id))
     db.session.delete(mission)
@@ -179,7 +179,7 @@ def _ensure_one_readiness(masterplan_id, dimension_id, aspect, except_id=None) -
 
 def create_readiness(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> ReadinessEntry:
     """Describe a dimension's readiness in struktur, infrastruktur or suprastruktur."""
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
+    refs = MasterplanRefs(open_draft(masterplan_id, "readiness.create", actor=actor))
     values = _clean_readiness(data, refs, None)
     _ensure_one_readiness(masterplan_id, values["dimension_id"], values["aspect"])
     entry = ReadinessEntry(masterplan_id=masterplan_id, **values)
@@ -189,8 +189,8 @@ def create_readiness(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> R
 
 
 def update_readiness(masterplan_id, entry_id, data: dict, *, actor: Actor) -> ReadinessEntry:
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
     entry = get_part(ReadinessEntry, masterplan_id, entry_id)
+    refs = MasterplanRefs(open_draft(masterplan_id, "readiness.update", actor=actor, part=entry))
     values = _clean_readiness(data, refs, entry)
     merged = {"dimension_id": entry.dimension_id, "aspect": entry.aspect, **values}
     _ensure_one_readiness(masterplan_id, merged["dimension_id"], merged["aspect"], entry.id)
@@ -200,8 +200,9 @@ def update_readiness(masterplan_id, entry_id, data: dict, *, actor: Actor) -> Re
 
 
 def delete_readiness(masterplan_id, entry_id, *, actor: Actor) -> None:
-    editable_masterplan(masterplan_id, actor=actor)
-    db.session.delete(get_part(ReadinessEntry, masterplan_id, entry_id))
+    part = get_part(ReadinessEntry, masterplan_id, entry_id)
+    open_draft(masterplan_id, "readiness.delete", actor=actor, part=part)
+    db.session.delete(part)
     db.session.flush()
 
 
@@ -231,7 +232,7 @@ def _clean_gap(data: dict, refs: MasterplanRefs, gap: GapAnalysis | None) -> dic
 
 def create_gap(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> GapAnalysis:
     """Record a gap in a sub-dimension: current condition, future condition, implication."""
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
+    refs = MasterplanRefs(open_draft(masterplan_id, "gap.create", actor=actor))
     values = _clean_gap(data, refs, None)
     gap = GapAnalysis(
         masterplan_id=masterplan_id, position=next_position(GapAnalysis, masterplan_id), **values
@@ -242,16 +243,17 @@ def create_gap(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> GapAnal
 
 
 def update_gap(masterplan_id, gap_id, data: dict, *, actor: Actor) -> GapAnalysis:
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
     gap = get_part(GapAnalysis, masterplan_id, gap_id)
+    refs = MasterplanRefs(open_draft(masterplan_id, "gap.update", actor=actor, part=gap))
     apply(gap, _clean_gap(data, refs, gap))
     db.session.flush()
     return gap
 
 
 def delete_gap(masterplan_id, gap_id, *, actor: Actor) -> None:
-    editable_masterplan(masterplan_id, actor=actor)
-    db.session.delete(get_part(GapAnalysis, masterplan_id, gap_id))
+    part = get_part(GapAnalysis, masterplan_id, gap_id)
+    open_draft(masterplan_id, "gap.delete", actor=actor, part=part)
+    db.session.delete(part)
     db.session.flush()
 
 
@@ -279,7 +281,7 @@ def _clean_swot(data: dict, refs: MasterplanRefs, item: SwotItem | None) -> dict
 
 def create_swot_item(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> SwotItem:
     """Add a strength, weakness, opportunity or threat to a dimension's SWOT."""
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
+    refs = MasterplanRefs(open_draft(masterplan_id, "swot.create", actor=actor))
     values = _clean_swot(data, refs, None)
     item = SwotItem(masterplan_id=masterplan_id, position=next_position(SwotItem, masterplan_id), **values)
     db.session.add(item)
@@ -288,14 +290,15 @@ def create_swot_item(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> S
 
 
 def update_swot_item(masterplan_id, item_id, data: dict, *, actor: Actor) -> SwotItem:
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
     item = get_part(SwotItem, masterplan_id, item_id)
+    refs = MasterplanRefs(open_draft(masterplan_id, "swot.update", actor=actor, part=item))
     apply(item, _clean_swot(data, refs, item))
     db.session.flush()
     return item
 
 
 def delete_swot_item(masterplan_id, item_id, *, actor: Actor) -> None:
-    editable_masterplan(masterplan_id, actor=actor)
-    db.session.delete(get_part(SwotItem, masterplan_id, item_id))
+    part = get_part(SwotItem, masterplan_id, item_id)
+    open_draft(masterplan_id, "swot.delete", actor=actor, part=part)
+    db.session.delete(part)
     db.session.flush()

@@ -12,7 +12,7 @@ from app.core.api import Blueprint, paginate_query
 from app.core.openapi import plural
 from app.extensions import db
 from app.files.schemas import FileUploadSchema
-from app.masterplan import analysis, compare, frameworks, goals, legal, presenters, programs, versions
+from app.masterplan import analysis, compare, frameworks, goals, legal, policy, presenters, programs, versions
 from app.masterplan.common import MasterplanRefs, get_masterplan, get_part
 from app.masterplan.models import (
     ActionItem,
@@ -115,7 +115,7 @@ class Frameworks(MethodView):
     @platform_blp.paginate()
     def get(self, args, pagination_parameters):
         """List every framework version with its dimensions and sub-dimensions"""
-        frameworks.require_reference_admin(g.actor)
+        policy.require(g.actor, "framework.manage")
         stmt = frameworks.frameworks_query()
         if args.get("state"):
             stmt = stmt.where(frameworks.Framework.state == args["state"])
@@ -137,7 +137,7 @@ class FrameworkById(MethodView):
     @platform_blp.response(200, FrameworkSchema)
     def get(self, framework_id):
         """Show a framework version"""
-        frameworks.require_reference_admin(g.actor)
+        policy.require(g.actor, "framework.manage")
         return _framework(framework_id)
 
     @platform_blp.etag
@@ -145,7 +145,7 @@ class FrameworkById(MethodView):
     @platform_blp.response(200, FrameworkSchema)
     def patch(self, data, framework_id):
         """Change a draft version: names, or its whole dimension tree (a published version never changes)"""
-        frameworks.require_reference_admin(g.actor)
+        policy.require(g.actor, "framework.manage")
         platform_blp.check_etag(_framework(framework_id), FrameworkSchema)
         frameworks.update_framework(framework_id, data, actor=g.actor)
         db.session.commit()
@@ -155,7 +155,7 @@ class FrameworkById(MethodView):
     @platform_blp.response(204)
     def delete(self, framework_id):
         """Discard a draft version"""
-        frameworks.require_reference_admin(g.actor)
+        policy.require(g.actor, "framework.manage")
         platform_blp.check_etag(_framework(framework_id), FrameworkSchema)
         frameworks.delete_framework(framework_id, actor=g.actor)
         db.session.commit()
@@ -198,7 +198,7 @@ class CodeLists(MethodView):
     @platform_blp.paginate()
     def get(self, args, pagination_parameters):
         """List the code list entries (program class, horizon, funding source, pentahelix), retired too"""
-        frameworks.require_reference_admin(g.actor)
+        policy.require(g.actor, "code_list.manage")
         stmt = frameworks.code_list_items_query(args.get("list_name"))
         return paginate_query(db.session, stmt, pagination_parameters)
 
@@ -218,7 +218,7 @@ class CodeListItemById(MethodView):
     @platform_blp.response(200, CodeListItemSchema)
     def get(self, code_list_item_id):
         """Show a code list entry"""
-        frameworks.require_reference_admin(g.actor)
+        policy.require(g.actor, "code_list.manage")
         return frameworks.get_code_list_item(code_list_item_id)
 
     @platform_blp.etag
@@ -226,7 +226,7 @@ class CodeListItemById(MethodView):
     @platform_blp.response(200, CodeListItemSchema)
     def patch(self, data, code_list_item_id):
         """Correct an entry's names or retire it (its code never changes)"""
-        frameworks.require_reference_admin(g.actor)
+        policy.require(g.actor, "code_list.manage")
         platform_blp.check_etag(frameworks.get_code_list_item(code_list_item_id), CodeListItemSchema)
         item = frameworks.update_code_list_item(code_list_item_id, data, actor=g.actor)
         db.session.commit()
@@ -272,7 +272,7 @@ class Masterplans(MethodView):
     @masterplans_blp.paginate()
     def get(self, args, pagination_parameters):
         """List the tenant's masterplan versions, newest period first"""
-        stmt = versions.masterplans_query()
+        stmt = versions.masterplans_query(actor=g.actor)
         if args.get("status"):
             stmt = stmt.where(versions.Masterplan.status == args["status"])
         return paginate_query(db.session, stmt, pagination_parameters)
@@ -292,7 +292,7 @@ class MasterplanById(MethodView):
     @masterplans_blp.response(200, MasterplanSchema)
     def get(self, masterplan_id):
         """Show a masterplan version"""
-        return get_masterplan(masterplan_id)
+        return get_masterplan(masterplan_id, actor=g.actor)
 
     @masterplans_blp.etag
     @masterplans_blp.arguments(MasterplanUpdateSchema)
@@ -300,7 +300,7 @@ class MasterplanById(MethodView):
     def patch(self, data, masterplan_id):
         """Change a draft's title, period, RPJMD period, framework, vision, strategy prefixes or legal basis
         (in review or endorsed: the legal basis only)"""
-        masterplans_blp.check_etag(get_masterplan(masterplan_id), MasterplanSchema)
+        masterplans_blp.check_etag(get_masterplan(masterplan_id, actor=g.actor), MasterplanSchema)
         masterplan = versions.update_masterplan(masterplan_id, data, actor=g.actor)
         db.session.commit()
         return masterplan
@@ -309,7 +309,7 @@ class MasterplanById(MethodView):
     @masterplans_blp.response(204)
     def delete(self, masterplan_id):
         """Discard a draft version with all its content"""
-        masterplans_blp.check_etag(get_masterplan(masterplan_id), MasterplanSchema)
+        masterplans_blp.check_etag(get_masterplan(masterplan_id, actor=g.actor), MasterplanSchema)
         versions.delete_masterplan(masterplan_id, actor=g.actor)
         db.session.commit()
 
@@ -338,7 +338,7 @@ class MasterplanSignedDocument(MethodView):
         """Upload the signed regulation as a PDF (multipart, field ``file``), replacing an earlier one;
         any status but superseded. The version's ``signed_document_id`` then downloads it from
         ``/files/{stored_file_id}/content`` for every member."""
-        masterplans_blp.check_etag(get_masterplan(masterplan_id), MasterplanSchema)
+        masterplans_blp.check_etag(get_masterplan(masterplan_id, actor=g.actor), MasterplanSchema)
         upload = files["file"]
         masterplan = legal.attach_signed_document(
             masterplan_id, upload.stream, upload.filename, actor=g.actor
@@ -351,7 +351,7 @@ class MasterplanSignedDocument(MethodView):
     @masterplans_blp.response(200, MasterplanSchema)
     def delete(self, masterplan_id):
         """Remove the signed document of this version"""
-        masterplans_blp.check_etag(get_masterplan(masterplan_id), MasterplanSchema)
+        masterplans_blp.check_etag(get_masterplan(masterplan_id, actor=g.actor), MasterplanSchema)
         masterplan = legal.remove_signed_document(masterplan_id, actor=g.actor)
         db.session.commit()
         return masterplan
@@ -391,11 +391,11 @@ class MasterplanComparison(MethodView):
     def get(self, args, masterplan_id):
         """Compare this version with another (by default the version it revises): what was added, removed
         and changed"""
-        masterplan = get_masterplan(masterplan_id)
+        masterplan = get_masterplan(masterplan_id, actor=g.actor)
         against = args.get("against") or masterplan.revised_from_id
         if against is not None:
-            get_masterplan(against)
-        return comparison_dict(compare.compare(against, masterplan_id))
+            get_masterplan(against, actor=g.actor)
+        return comparison_dict(compare.compare(against, masterplan_id, actor=g.actor))
 
 
 # --- parts: one collection and one item resource each ------------------------------------------------
@@ -420,7 +420,7 @@ class Part:
 
 
 def _one(part: Part, masterplan_id, part_id) -> dict:
-    refs = MasterplanRefs(get_masterplan(masterplan_id))
+    refs = MasterplanRefs(get_masterplan(masterplan_id, actor=g.actor))
     return part.present([get_part(part.model, masterplan_id, part_id)], refs)[0]
 
 
@@ -437,7 +437,7 @@ def register_part(part: Part) -> None:
     name = part.model.__name__
 
     def list_parts(self, args, masterplan_id, pagination_parameters):
-        refs = MasterplanRefs(get_masterplan(masterplan_id))
+        refs = MasterplanRefs(get_masterplan(masterplan_id, actor=g.actor))
         rows = paginate_query(db.session, part.query(masterplan_id, args, refs), pagination_parameters)
         return part.present(rows, refs)
 
@@ -707,4 +707,5 @@ class StrategyCodes(MethodView):
     @parts_blp.paginate()
     def get(self, masterplan_id, pagination_parameters):
         """List the next free strategy code under each sub-dimension and beneath each strategy"""
-        return _paginate_list(programs.next_strategy_codes(masterplan_id), pagination_parameters)
+        codes = programs.next_strategy_codes(masterplan_id, actor=g.actor)
+        return _paginate_list(codes, pagination_parameters)

@@ -14,9 +14,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.core import bounds
-from app.core.auth import PLANNER, TENANT_ADMIN, Actor
-from app.core.errors import Conflict, NotFound, ValidationFailed
+from app.core.auth import Actor
+from app.core.errors import Conflict, ValidationFailed
+from app.core.reach import one_or_404
 from app.extensions import db
+from app.masterplan import policy
 from app.masterplan.models import (
     DRAFT,
     ENACTED,
@@ -33,7 +35,7 @@ from app.masterplan.models import (
 )
 from app.tenants import services as tenants
 
-EDITORS = (TENANT_ADMIN, PLANNER)
+EDITORS = policy.EDITORS
 MIN_YEAR, MAX_YEAR = 1990, 2100
 # A version's status as a sentence names it (the API's status field keeps the codes).
 STATUS_NAMES = {
@@ -49,26 +51,24 @@ def status_name(status: str):
     return STATUS_NAMES.get(status, status)
 
 
-def require_editor(actor: Actor) -> None:
-    """Tenant admins (Diskominfo) and planners (Bappeda) write masterplans; everyone else reads."""
-    actor.require_tenant_role(*EDITORS)
-
-
-def can_edit(actor: Actor) -> bool:
-    return actor.has_tenant_role(*EDITORS)
-
-
-def get_masterplan(masterplan_id: uuid.UUID) -> Masterplan:
-    masterplan = db.session.scalar(select(Masterplan).where(Masterplan.id == masterplan_id))
-    if masterplan is None:
-        raise NotFound()
+def get_masterplan(masterplan_id: uuid.UUID, *, actor: Actor) -> Masterplan:
+    """A version of the tenant's masterplan, for a member to read."""
+    masterplan = find_masterplan(masterplan_id)
+    policy.require(actor, "masterplan.read", masterplan)
     return masterplan
 
 
-def editable_masterplan(masterplan_id: uuid.UUID, *, actor: Actor) -> Masterplan:
-    """The masterplan, if ``actor`` may change its content now: only a draft is edited."""
-    require_editor(actor)
-    masterplan = get_masterplan(masterplan_id)
+def find_masterplan(masterplan_id: uuid.UUID) -> Masterplan:
+    """The version with this id (404 when the tenant has none), for the masterplan's own services, which
+    check their actor themselves."""
+    return one_or_404(select(Masterplan).where(Masterplan.id == masterplan_id))
+
+
+def open_draft(masterplan_id: uuid.UUID, action: str, *, actor: Actor, part=None) -> Masterplan:
+    """The version ``actor`` changes by ``action`` (on ``part`` of it, when given): refused (403) when
+    their role may not, and (409) when the version is no longer a draft: only a draft's content changes."""
+    masterplan = find_masterplan(masterplan_id)
+    policy.require(actor, action, part if part is not None else masterplan)
     ensure_draft(masterplan)
     return masterplan
 
@@ -87,10 +87,7 @@ def ensure_draft(masterplan: Masterplan) -> None:
 
 def get_part(model, masterplan_id: uuid.UUID, part_id: uuid.UUID):
     """A part of this masterplan; one of another masterplan (or tenant) is not found."""
-    part = db.session.scalar(select(model).where(model.id == part_id, model.masterplan_id == masterplan_id))
-    if part is None:
-        raise NotFound()
-    return part
+    return one_or_404(select(model).where(model.id == part_id, model.masterplan_id == masterplan_id))
 
 
 def next_position(model, masterplan_id: uuid.UUID, **scope) -> int:
@@ -262,7 +259,8 @@ class MasterplanRefs:
 
     @cached_property
     def opd_by_id(self):
-        return {o.id: o for o in tenants.list_opds()}
+        # Read for a service that checked its actor already (every member reads the OPD list).
+        return {o.id: o for o in tenants.list_opds(actor=Actor.system(self.masterplan.tenant_id))}
 
     @cached_property
     def opd_by_code(self):

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from textwrap import shorten
 
+from app.core.auth import Actor
 from app.masterplan.content import MasterplanContent, load_content
 from app.masterplan.frameworks import get_framework
 from app.masterplan.models import (
@@ -315,10 +316,10 @@ def _changes(base: list[Entry], other: list[Entry]) -> list[Change]:
     return changes
 
 
-def compare(base_id: uuid.UUID | None, other_id: uuid.UUID) -> Comparison:
+def compare(base_id: uuid.UUID | None, other_id: uuid.UUID, *, actor: Actor) -> Comparison:
     """What ``other`` adds, removes and changes relative to ``base`` (no base: everything is added)."""
-    other = _Describer(load_content(other_id))
-    base = _Describer(load_content(base_id)) if base_id else None
+    other = _Describer(load_content(other_id, actor=actor))
+    base = _Describer(load_content(base_id, actor=actor)) if base_id else None
     sections = {}
     for name in SECTIONS:
         old_entries = getattr(base, name)() if base else []

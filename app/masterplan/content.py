@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from app.core.auth import Actor
 from app.extensions import db
 from app.masterplan.common import MasterplanRefs, get_masterplan
 from app.masterplan.models import (
@@ -102,9 +103,9 @@ class MasterplanContent:
         return group_by(self.parts[ActionItem], "program_id")
 
 
-def load_content(masterplan_id: uuid.UUID, *, with_opds: bool = True) -> MasterplanContent:
+def load_content(masterplan_id: uuid.UUID, *, actor: Actor, with_opds: bool = True) -> MasterplanContent:
     """Every part of a masterplan version: one query per part table, plus its framework (and OPDs)."""
-    masterplan = get_masterplan(masterplan_id)
+    masterplan = get_masterplan(masterplan_id, actor=actor)
     content = MasterplanContent(masterplan, MasterplanRefs(masterplan))
     for model in PART_MODELS:
         content.parts[model] = read_parts(model, masterplan_id)

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from app.core.auth import MINISTRY_ADMIN, PLATFORM_ADMIN, Actor
+from app.core.auth import Actor
 from app.core.db import utcnow
-from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from app.core.errors import Conflict, ValidationFailed
+from app.core.reach import found, one_or_404
 from app.extensions import db
+from app.masterplan import policy
 from app.masterplan.common import apply, clean_text
 from app.masterplan.models import (
     CODE_LISTS,
@@ -33,11 +35,6 @@ STATE_NAMES = {
     FRAMEWORK_PUBLISHED: _l("published"),
     FRAMEWORK_RETIRED: _l("retired"),
 }
-
-
-def require_reference_admin(actor: Actor) -> None:
-    if actor.platform_role not in (PLATFORM_ADMIN, MINISTRY_ADMIN):
-        raise PermissionDenied()
 
 
 def _clean_code(data: dict, name: str = "code", max_length: int = 20) -> str:
@@ -69,10 +66,7 @@ def list_frameworks(*, published_only: bool = False) -> list[Framework]:
 
 
 def get_framework(framework_id: uuid.UUID) -> Framework:
-    framework = db.session.get(Framework, framework_id)
-    if framework is None:
-        raise NotFound()
-    return framework
+    return found(db.session.get(Framework, framework_id))
 
 
 def trees(frameworks: list[Framework]) -> list[FrameworkTree]:
@@ -162,7 +156,7 @@ def _clean_names(data: dict, max_length: int = 200) -> dict:
 
 def create_framework(data: dict, *, actor: Actor) -> Framework:
     """Start a new framework (version 1, a draft), optionally with its whole dimension tree."""
-    require_reference_admin(actor)
+    policy.require(actor, "framework.manage")
     code = _clean_code(data, max_length=60)
     if db.session.scalar(select(Framework.id).where(Framework.code == code).limit(1)):
         raise Conflict(
@@ -185,7 +179,7 @@ def create_framework(data: dict, *, actor: Actor) -> Framework:
 
 def add_version(framework_id: uuid.UUID, *, actor: Actor) -> Framework:
     """A new draft version of a framework, copied from ``framework_id`` with all its dimensions."""
-    require_reference_admin(actor)
+    policy.require(actor, "framework.manage")
     tree = framework_tree(framework_id)
     source = tree.framework
     latest = db.session.scalar(select(func.max(Framework.version)).where(Framework.code == source.code))
@@ -217,7 +211,7 @@ def _dimension_spec(dim: FrameworkDimension, subs: list[FrameworkSubDimension]) 
 
 def update_framework(framework_id: uuid.UUID, data: dict, *, actor: Actor) -> Framework:
     """Rename a draft, or replace its whole dimension tree."""
-    require_reference_admin(actor)
+    policy.require(actor, "framework.manage")
     framework = _draft(framework_id)
     values = {}
     for name in ("name_id", "name_en"):
@@ -234,7 +228,7 @@ def update_framework(framework_id: uuid.UUID, data: dict, *, actor: Actor) -> Fr
 
 def replace_dimensions(framework_id: uuid.UUID, dimensions: list[dict], *, actor: Actor) -> None:
     """Replace a draft's dimensions and sub-dimensions with ``dimensions`` (each with sub_dimensions)."""
-    require_reference_admin(actor)
+    policy.require(actor, "framework.manage")
     _draft(framework_id)
     specs = [_clean_dimension(spec, index) for index, spec in enumerate(dimensions)]
     _ensure_unique([s["code"] for s in specs], "dimensions")
@@ -289,7 +283,7 @@ def save_dimension(
     framework_id: uuid.UUID, data: dict, *, actor: Actor, dimension_id: uuid.UUID | None = None
 ) -> FrameworkDimension:
     """Add a dimension to a draft, or change one."""
-    require_reference_admin(actor)
+    policy.require(actor, "framework.manage")
     _draft(framework_id)
     values = {
         "code": _clean_code(data),
@@ -318,14 +312,15 @@ def save_dimension(
 
 
 def _dimension_of(framework_id: uuid.UUID, dimension_id: uuid.UUID) -> FrameworkDimension:
-    dim = db.session.get(FrameworkDimension, dimension_id)
-    if dim is None or dim.framework_id != framework_id:
-        raise NotFound()
-    return dim
+    return one_or_404(
+        select(FrameworkDimension).where(
+            FrameworkDimension.id == dimension_id, FrameworkDimension.framework_id == framework_id
+        )
+    )
 
 
 def delete_dimension(framework_id: uuid.UUID, dimension_id: uuid.UUID, *, actor: Actor) -> None:
-    require_reference_admin(actor)
+    policy.require(actor, "framework.manage")
     _draft(framework_id)
     dim = _dimension_of(framework_id, dimension_id)
     if db.session.scalar(
@@ -345,7 +340,7 @@ def save_sub_dimension(
     sub_dimension_id: uuid.UUID | None = None,
 ) -> FrameworkSubDimension:
     """Add a sub-dimension under a draft's dimension, or change one."""
-    require_reference_admin(actor)
+    policy.require(actor, "framework.manage")
     _draft(framework_id)
     dim = _dimension_of(framework_id, dimension_id)
     values = {"code": _clean_code(data), **_clean_names(data)}
@@ -368,16 +363,17 @@ def save_sub_dimension(
 
 
 def _sub_dimension_of(dim: FrameworkDimension, sub_dimension_id: uuid.UUID) -> FrameworkSubDimension:
-    sub = db.session.get(FrameworkSubDimension, sub_dimension_id)
-    if sub is None or sub.dimension_id != dim.id:
-        raise NotFound()
-    return sub
+    return one_or_404(
+        select(FrameworkSubDimension).where(
+            FrameworkSubDimension.id == sub_dimension_id, FrameworkSubDimension.dimension_id == dim.id
+        )
+    )
 
 
 def delete_sub_dimension(
     framework_id: uuid.UUID, dimension_id: uuid.UUID, sub_dimension_id: uuid.UUID, *, actor: Actor
 ) -> None:
-    require_reference_admin(actor)
+    policy.require(actor, "framework.manage")
     _draft(framework_id)
     sub = _sub_dimension_of(_dimension_of(framework_id, dimension_id), sub_dimension_id)
     db.session.delete(sub)
@@ -386,7 +382,7 @@ def delete_sub_dimension(
 
 def publish_framework(framework_id: uuid.UUID, *, actor: Actor) -> Framework:
     """Offer a draft to tenants; from now on it never changes."""
-    require_reference_admin(actor)
+    policy.require(actor, "framework.manage")
     tree = trees([_draft(framework_id)])[0]
     if not tree.dimensions:
         raise ValidationFailed.field("dimensions", _l("a framework needs at least one dimension"))
@@ -397,7 +393,7 @@ def publish_framework(framework_id: uuid.UUID, *, actor: Actor) -> Framework:
 
 def retire_framework(framework_id: uuid.UUID, *, actor: Actor) -> Framework:
     """Stop offering a version for new masterplans; masterplans that follow it keep it."""
-    require_reference_admin(actor)
+    policy.require(actor, "framework.manage")
     framework = get_framework(framework_id)
     if framework.state != FRAMEWORK_PUBLISHED:
         raise Conflict(_l("only a published version is retired"))
@@ -407,7 +403,7 @@ def retire_framework(framework_id: uuid.UUID, *, actor: Actor) -> Framework:
 
 def delete_framework(framework_id: uuid.UUID, *, actor: Actor) -> None:
     """Discard a draft (no masterplan can follow a draft, so nothing points at it)."""
-    require_reference_admin(actor)
+    policy.require(actor, "framework.manage")
     framework = _draft(framework_id)
     db.session.delete(framework)
     db.session.flush()
@@ -436,14 +432,11 @@ def code_lists() -> dict[str, list[CodeListItem]]:
 
 
 def get_code_list_item(item_id: uuid.UUID) -> CodeListItem:
-    item = db.session.get(CodeListItem, item_id)
-    if item is None:
-        raise NotFound()
-    return item
+    return found(db.session.get(CodeListItem, item_id))
 
 
 def add_code_list_item(data: dict, *, actor: Actor) -> CodeListItem:
-    require_reference_admin(actor)
+    policy.require(actor, "code_list.manage")
     list_name = data.get("list_name")
     if list_name not in CODE_LISTS:
         raise ValidationFailed.field("list_name", _l("one of %(choices)s", choices=", ".join(CODE_LISTS)))
@@ -462,7 +455,7 @@ def add_code_list_item(data: dict, *, actor: Actor) -> CodeListItem:
 
 def update_code_list_item(item_id: uuid.UUID, data: dict, *, actor: Actor) -> CodeListItem:
     """Correct an entry's names or retire it; its code never changes, masterplans store it."""
-    require_reference_admin(actor)
+    policy.require(actor, "code_list.manage")
     item = get_code_list_item(item_id)
     for name in ("name_id", "name_en"):
         if name in data:

@@ -15,9 +15,9 @@ from app.masterplan.common import (
     clean_choice,
     clean_text,
     clean_year,
-    editable_masterplan,
     get_part,
     next_position,
+    open_draft,
 )
 from app.masterplan.models import ACCUMULATIONS, POLARITIES, Goal, Indicator, IndicatorTarget
 
@@ -47,7 +47,7 @@ def _clean_goal(data: dict, refs: MasterplanRefs, goal: Goal | None) -> dict:
 
 def create_goal(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> Goal:
     """Add a goal (sasaran) to a dimension, or to one of its sub-dimensions."""
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
+    refs = MasterplanRefs(open_draft(masterplan_id, "goal.create", actor=actor))
     goal = Goal(
         masterplan_id=masterplan_id,
         position=next_position(Goal, masterplan_id),
@@ -59,8 +59,8 @@ def create_goal(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> Goal:
 
 
 def update_goal(masterplan_id, goal_id, data: dict, *, actor: Actor) -> Goal:
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
     goal = get_part(Goal, masterplan_id, goal_id)
+    refs = MasterplanRefs(open_draft(masterplan_id, "goal.update", actor=actor, part=goal))
     apply(goal, _clean_goal(data, refs, goal))
     db.session.flush()
     return goal
@@ -68,8 +68,8 @@ def update_goal(masterplan_id, goal_id, data: dict, *, actor: Actor) -> Goal:
 
 def delete_goal(masterplan_id, goal_id, *, actor: Actor) -> None:
     """Remove a goal that has no indicators left (they would lose their yardstick silently)."""
-    editable_masterplan(masterplan_id, actor=actor)
     goal = get_part(Goal, masterplan_id, goal_id)
+    open_draft(masterplan_id, "goal.delete", actor=actor, part=goal)
     count = db.session.scalar(select(func.count()).where(Indicator.goal_id == goal.id))
     if count:
         raise Conflict(
@@ -176,7 +176,7 @@ def _set_targets(indicator: Indicator, targets: dict[int, float]) -> None:
 
 def create_indicator(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> Indicator:
     """Add an indicator to a goal: unit, polarity, accumulation, baseline, targets per year."""
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
+    refs = MasterplanRefs(open_draft(masterplan_id, "indicator.create", actor=actor))
     values = _clean_indicator(data, refs, None)
     targets = clean_targets(data.get("targets") or [])
     indicator = Indicator(
@@ -191,8 +191,8 @@ def create_indicator(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> I
 
 def update_indicator(masterplan_id, indicator_id, data: dict, *, actor: Actor) -> Indicator:
     """Change an indicator; ``targets``, when given, replaces all its yearly targets."""
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
     indicator = get_part(Indicator, masterplan_id, indicator_id)
+    refs = MasterplanRefs(open_draft(masterplan_id, "indicator.update", actor=actor, part=indicator))
     values = _clean_indicator(data, refs, indicator)
     targets = clean_targets(data["targets"] or []) if "targets" in data else None
     baseline = {
@@ -210,8 +210,8 @@ def update_indicator(masterplan_id, indicator_id, data: dict, *, actor: Actor) -
 
 def delete_indicator(masterplan_id, indicator_id, *, actor: Actor) -> None:
     """Remove an indicator with its yearly targets (they are part of it)."""
-    editable_masterplan(masterplan_id, actor=actor)
     indicator = get_part(Indicator, masterplan_id, indicator_id)
+    open_draft(masterplan_id, "indicator.delete", actor=actor, part=indicator)
     db.session.execute(delete(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id))
     db.session.delete(indicator)
     db.session.flush()

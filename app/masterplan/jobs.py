@@ -7,7 +7,7 @@ transaction or nothing, so a failed attempt may simply run again; the exports wr
 import uuid
 from io import BytesIO
 
-from flask import g
+from flask import current_app, g, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -20,7 +20,8 @@ from app.core.job_progress import report_progress
 from app.core.jobs import JobFailed, JobResult, job_kind
 from app.files import services as files
 from app.files.services import store_job_result
-from app.masterplan.common import editable_masterplan
+from app.masterplan import policy
+from app.masterplan.common import open_draft
 from app.masterplan.content import load_content
 from app.masterplan.exchange import document as documents
 from app.masterplan.exchange.importer import ImportCheck
@@ -32,7 +33,6 @@ from app.masterplan.exchange.services import (
     IMPORT_ROLES,
     WORKBOOK_KIND,
     file_stem,
-    page_path,
 )
 from app.masterplan.exchange.shape import SHEET_BY_KEY
 from app.masterplan.exchange.workbook import build_workbook
@@ -42,7 +42,7 @@ from app.masterplan.exchange.workbook import build_workbook
 def import_workbook(*, actor: Actor, masterplan_id: str, file_id: str) -> JobResult:
     """Check every row of the uploaded workbook; write them all, or nothing and a report of every problem."""
     report_progress(2, _("Reading the workbook"))
-    masterplan = editable_masterplan(uuid.UUID(masterplan_id), actor=actor)
+    masterplan = open_draft(uuid.UUID(masterplan_id), "masterplan.import", actor=actor)
     try:
         stored = files.get_file(uuid.UUID(file_id), actor=actor)
     except NotFound:
@@ -52,18 +52,19 @@ def import_workbook(*, actor: Actor, masterplan_id: str, file_id: str) -> JobRes
     except UnreadableWorkbook as error:
         raise JobFailed(str(error)) from None
     report_progress(20, _("Checking every row"))
-    content = load_content(masterplan.id)
+    content = load_content(masterplan.id, actor=actor)
     check = ImportCheck(content, sheets, problems)
     if not check.check():
         report_progress(80, _("Writing the report of problems"))
         report = store_job_result(
-            BytesIO(report_workbook(check.problems)), f"laporan-impor-{file_stem(masterplan)}.xlsx"
+            BytesIO(report_workbook(check.problems)),
+            f"laporan-impor-{file_stem(masterplan, actor=actor)}.xlsx",
         )
         problems, rows = len(check.problems), len({(p.sheet, p.row) for p in check.problems})
         return JobResult(
             file=report,
             refused=True,
-            url=page_path("masterplan.exchange", tenant=g.tenant.slug, masterplan_id=masterplan.id),
+            url=_page_path("masterplan.exchange", tenant=g.tenant.slug, masterplan_id=masterplan.id),
             message=_(
                 "Nothing was imported: %(problems)s in %(rows)s. Correct them (see the report) and import "
                 "the file again.",
@@ -89,7 +90,7 @@ def import_workbook(*, actor: Actor, masterplan_id: str, file_id: str) -> JobRes
         },
     )
     return JobResult(
-        url=page_path("masterplan.overview", tenant=g.tenant.slug, masterplan_id=masterplan.id),
+        url=_page_path("masterplan.overview", tenant=g.tenant.slug, masterplan_id=masterplan.id),
         message=ngettext(
             "Imported: %(created)s row added, %(updated)s changed, %(unchanged)s already as in the file.",
             "Imported: %(created)s rows added, %(updated)s changed, %(unchanged)s already as in the file.",
@@ -104,16 +105,16 @@ def import_workbook(*, actor: Actor, masterplan_id: str, file_id: str) -> JobRes
 @job_kind(WORKBOOK_KIND, label=_l("Masterplan to Excel"), roles=EXPORT_ROLES, retries=1)
 def export_workbook(*, actor: Actor, masterplan_id: str) -> JobResult:
     """The whole masterplan in the template's shape, ready to edit and import again."""
-    actor.require_member()
+    policy.require(actor, "masterplan.export")
     report_progress(5, _("Reading the masterplan"))
-    content = load_content(uuid.UUID(masterplan_id))
+    content = load_content(uuid.UUID(masterplan_id), actor=actor)
     masterplan = content.masterplan
 
     def on_sheet(index: int, total: int, title: str) -> None:
         report_progress(10 + 80 * index // total, _("Writing sheet %(name)s", name=title))
 
     data = build_workbook(masterplan, content.refs, g.tenant.name, content, on_sheet)
-    stored = store_job_result(BytesIO(data), f"{file_stem(masterplan)}.xlsx")
+    stored = store_job_result(BytesIO(data), f"{file_stem(masterplan, actor=actor)}.xlsx")
     record_event(
         "masterplan.exported",
         object_type="Masterplan",
@@ -128,14 +129,14 @@ def export_workbook(*, actor: Actor, masterplan_id: str) -> JobResult:
 @job_kind(DOCUMENT_KIND, label=_l("Masterplan document (PDF)"), roles=EXPORT_ROLES, retries=1)
 def build_document(*, actor: Actor, masterplan_id: str) -> JobResult:
     """The official document in Bahasa Indonesia, as a PDF."""
-    actor.require_member()
+    policy.require(actor, "masterplan.export")
     report_progress(5, _("Reading the masterplan"))
-    content = load_content(uuid.UUID(masterplan_id))
+    content = load_content(uuid.UUID(masterplan_id), actor=actor)
     masterplan = content.masterplan
     document = documents.build_document(content, g.tenant)
     steps = {"layout": _("Laying out the pages"), "write": _("Writing the PDF")}
     pdf = documents.render_pdf(document, lambda percent, step: report_progress(percent, steps[step]))
-    stored = store_job_result(BytesIO(pdf), f"{file_stem(masterplan)}.pdf")
+    stored = store_job_result(BytesIO(pdf), f"{file_stem(masterplan, actor=actor)}.pdf")
     record_event(
         "masterplan.exported",
         object_type="Masterplan",
@@ -146,3 +147,10 @@ def build_document(*, actor: Actor, masterplan_id: str) -> JobResult:
         file=stored,
         message=_("The document of masterplan %(version)s is ready.", version=masterplan.version_label),
     )
+
+
+def _page_path(endpoint: str, **values) -> str:
+    """A link to a page, from a request or from a job (which has no request to build it from)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)

@@ -16,7 +16,8 @@ from app.core.errors import Conflict, NotFound
 from app.extensions import db
 from app.files import services as files
 from app.files.models import StoredFile
-from app.masterplan.common import get_masterplan, require_editor
+from app.masterplan import policy
+from app.masterplan.common import find_masterplan
 from app.masterplan.models import SUPERSEDED, Masterplan
 
 OWNER_TYPE = "masterplan"
@@ -26,27 +27,25 @@ def attach_signed_document(
     masterplan_id: uuid.UUID, source: BinaryIO, filename: str | None, *, actor: Actor
 ) -> Masterplan:
     """Store the signed regulation for this version, replacing the one uploaded before."""
-    require_editor(actor)
-    masterplan = _open_for_document(masterplan_id)
+    masterplan = _open_for_document(masterplan_id, "masterplan.attach_document", actor)
     stored = files.store_upload(source, filename, purpose="legal", actor=actor)
     stored.owner_type, stored.owner_id = OWNER_TYPE, masterplan.id
     previous = masterplan.signed_document_id
     masterplan.signed_document_id = stored.id
     db.session.flush()
     if previous is not None:
-        files.release(previous, OWNER_TYPE, masterplan.id)
+        files.release(previous, OWNER_TYPE, masterplan.id, actor=actor)
     return masterplan
 
 
 def remove_signed_document(masterplan_id: uuid.UUID, *, actor: Actor) -> Masterplan:
-    require_editor(actor)
-    masterplan = _open_for_document(masterplan_id)
+    masterplan = _open_for_document(masterplan_id, "masterplan.remove_document", actor)
     previous = masterplan.signed_document_id
     if previous is None:
         raise NotFound(_l("this version has no signed document"))
     masterplan.signed_document_id = None
     db.session.flush()
-    files.release(previous, OWNER_TYPE, masterplan.id)
+    files.release(previous, OWNER_TYPE, masterplan.id, actor=actor)
     return masterplan
 
 
@@ -56,22 +55,23 @@ def signed_document(masterplan: Masterplan) -> StoredFile | None:
     return db.session.get(StoredFile, (masterplan.tenant_id, masterplan.signed_document_id))
 
 
-def release_with(masterplan: Masterplan) -> None:
-    """Before a draft is deleted: its document goes with it."""
+def release_with(masterplan: Masterplan, *, actor: Actor) -> None:
+    """Before a draft is deleted (by ``actor``, who may): its document goes with it."""
     if masterplan.signed_document_id is not None:
         previous, masterplan.signed_document_id = masterplan.signed_document_id, None
         db.session.flush()
-        files.release(previous, OWNER_TYPE, masterplan.id)
+        files.release(previous, OWNER_TYPE, masterplan.id, actor=actor)
 
 
 def can_read(masterplan_id: uuid.UUID, actor: Actor) -> bool:
-    """Files owned by a masterplan are read by every member of its tenant, as the masterplan is."""
-    found = db.session.scalar(select(Masterplan.id).where(Masterplan.id == masterplan_id))
-    return actor.tenant_role is not None and found is not None
+    """Files owned by a masterplan are read by whoever reads the masterplan."""
+    masterplan = db.session.scalar(select(Masterplan).where(Masterplan.id == masterplan_id))
+    return masterplan is not None and policy.can(actor, "masterplan.read", masterplan)
 
 
-def _open_for_document(masterplan_id: uuid.UUID) -> Masterplan:
-    masterplan = get_masterplan(masterplan_id)
+def _open_for_document(masterplan_id: uuid.UUID, action: str, actor: Actor) -> Masterplan:
+    masterplan = find_masterplan(masterplan_id)
+    policy.require(actor, action, masterplan)
     if masterplan.status == SUPERSEDED:
         raise Conflict(
             _l(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Row, delete, func, or_, select
 
 from app.core import bounds
 from app.core.auth import Actor
@@ -19,10 +19,10 @@ from app.masterplan.common import (
     clean_choice,
     clean_text,
     clean_year,
-    editable_masterplan,
     get_masterplan,
     get_part,
     next_position,
+    open_draft,
 )
 from app.masterplan.models import (
     BUDGET_STATUSES,
@@ -93,10 +93,10 @@ def suggest_strategy_code(
     return f"{prefix}.{_numbered(codes, prefix) + 1}"
 
 
-def next_strategy_codes(masterplan_id: uuid.UUID) -> list[dict]:
+def next_strategy_codes(masterplan_id: uuid.UUID, *, actor: Actor) -> list[dict]:
     """Where a strategy can go next and the code it would get: one row per sub-dimension (a top-level
     strategy) and one per existing strategy (a strategy beneath it)."""
-    refs = MasterplanRefs(get_masterplan(masterplan_id))
+    refs = MasterplanRefs(get_masterplan(masterplan_id, actor=actor))
     rows = []
     for dim in refs.dimensions:
         subs = [s for s in refs.sub_dimensions if s.dimension_id == dim.id] or [None]
@@ -178,7 +178,7 @@ def _ensure_strategy_code_free(refs: MasterplanRefs, code: str, except_id: uuid.
 
 def create_strategy(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> Strategy:
     """Add a strategy; without a code it gets the next one (S.1 under a sub-dimension, S.1.1 beneath S.1)."""
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
+    refs = MasterplanRefs(open_draft(masterplan_id, "strategy.create", actor=actor))
     values = _clean_strategy(data, refs, None)
     _ensure_strategy_code_free(refs, values["code"])
     strategy = Strategy(masterplan_id=masterplan_id, **values)
@@ -188,8 +188,8 @@ def create_strategy(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> St
 
 
 def update_strategy(masterplan_id, strategy_id, data: dict, *, actor: Actor) -> Strategy:
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
     strategy = get_part(Strategy, masterplan_id, strategy_id)
+    refs = MasterplanRefs(open_draft(masterplan_id, "strategy.update", actor=actor, part=strategy))
     values = _clean_strategy(data, refs, strategy)
     if "code" in values:
         _ensure_strategy_code_free(refs, values["code"], strategy.id)
@@ -204,8 +204,8 @@ def update_strategy(masterplan_id, strategy_id, data: dict, *, actor: Actor) -> 
 
 def delete_strategy(masterplan_id, strategy_id, *, actor: Actor) -> None:
     """Remove a strategy nothing points at: no strategy beneath it, no program serving it."""
-    editable_masterplan(masterplan_id, actor=actor)
     strategy = get_part(Strategy, masterplan_id, strategy_id)
+    open_draft(masterplan_id, "strategy.delete", actor=actor, part=strategy)
     children = db.session.scalars(select(Strategy.code).where(Strategy.parent_id == strategy.id)).all()
     if children:
         raise Conflict(
@@ -238,12 +238,13 @@ def delete_strategy(masterplan_id, strategy_id, *, actor: Actor) -> None:
 
 @dataclass
 class ProgramDetails:
-    """What a program holds besides its own row: served strategies, supporting OPDs, partners, budget."""
+    """What a program holds besides its own row: served strategies, supporting OPDs, partners (rows of
+    name and sector) and budget lines (rows of year, amount, funding source and status)."""
 
     strategy_ids: list[uuid.UUID] = field(default_factory=list)
     supporting_opd_ids: list[uuid.UUID] = field(default_factory=list)
-    partners: list[ProgramPartner] = field(default_factory=list)
-    budget_lines: list[BudgetLine] = field(default_factory=list)
+    partners: list[Row] = field(default_factory=list)
+    budget_lines: list[Row] = field(default_factory=list)
 
     @property
     def budget_total(self) -> int:
@@ -251,24 +252,30 @@ class ProgramDetails:
 
 
 def program_details(program_ids: list[uuid.UUID]) -> dict[uuid.UUID, ProgramDetails]:
-    """The details of many programs in four queries, whatever their number."""
+    """The details of many programs in four queries, whatever their number. Plain rows, read only:
+    a list shows them, and rows cost a fraction of loading objects."""
     details = {pid: ProgramDetails() for pid in program_ids}
     if not program_ids:
         return details
-    for link in db.session.scalars(
-        select(ProgramStrategy).where(ProgramStrategy.program_id.in_(program_ids))
+    for program_id, strategy_id in db.session.execute(
+        select(ProgramStrategy.program_id, ProgramStrategy.strategy_id).where(
+            ProgramStrategy.program_id.in_(program_ids)
+        )
     ):
-        details[link.program_id].strategy_ids.append(link.strategy_id)
-    for link in db.session.scalars(select(ProgramOpd).where(ProgramOpd.program_id.in_(program_ids))):
-        details[link.program_id].supporting_opd_ids.append(link.opd_id)
-    for partner in db.session.scalars(
-        select(ProgramPartner)
+        details[program_id].strategy_ids.append(strategy_id)
+    for program_id, opd_id in db.session.execute(
+        select(ProgramOpd.program_id, ProgramOpd.opd_id).where(ProgramOpd.program_id.in_(program_ids))
+    ):
+        details[program_id].supporting_opd_ids.append(opd_id)
+    for partner in db.session.execute(
+        select(ProgramPartner.program_id, ProgramPartner.name, ProgramPartner.sector)
         .where(ProgramPartner.program_id.in_(program_ids))
         .order_by(ProgramPartner.position, ProgramPartner.id)
     ):
         details[partner.program_id].partners.append(partner)
-    for line in db.session.scalars(
-        select(BudgetLine)
+    for line in db.session.execute(
+        select(BudgetLine.program_id, BudgetLine.year, BudgetLine.amount)
+        .add_columns(BudgetLine.funding_source, BudgetLine.status)
         .where(BudgetLine.program_id.in_(program_ids))
         .order_by(BudgetLine.year, BudgetLine.position, BudgetLine.id)
     ):
@@ -465,7 +472,7 @@ def save_program(masterplan_id: uuid.UUID, values: dict, program: Program | None
 
 def create_program(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> Program:
     """Add a program with the strategies it serves, its OPDs, partners, roadmap years and budget lines."""
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
+    refs = MasterplanRefs(open_draft(masterplan_id, "program.create", actor=actor))
     values = clean_program(data, refs)
     _ensure_program_code_free(masterplan_id, values["code"])
     return save_program(masterplan_id, values)
@@ -473,8 +480,8 @@ def create_program(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> Pro
 
 def update_program(masterplan_id, program_id, data: dict, *, actor: Actor) -> Program:
     """Change a program; each list given (strategies, supporting OPDs, partners, budget lines) is replaced."""
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
     program = get_part(Program, masterplan_id, program_id)
+    refs = MasterplanRefs(open_draft(masterplan_id, "program.update", actor=actor, part=program))
     values = clean_program(data, refs, program)
     if "code" in values:
         _ensure_program_code_free(masterplan_id, values["code"], program.id)
@@ -483,8 +490,8 @@ def update_program(masterplan_id, program_id, data: dict, *, actor: Actor) -> Pr
 
 def delete_program(masterplan_id, program_id, *, actor: Actor) -> None:
     """Remove a program with its own lists; refused while action plan items point at it."""
-    editable_masterplan(masterplan_id, actor=actor)
     program = get_part(Program, masterplan_id, program_id)
+    open_draft(masterplan_id, "program.delete", actor=actor, part=program)
     count = db.session.scalar(select(func.count()).where(ActionItem.program_id == program.id))
     if count:
         code = program.code  # read now: the message is rendered after the rollback
@@ -576,7 +583,7 @@ def clean_action_item(data: dict, refs: MasterplanRefs, item: ActionItem | None 
 def create_action_item(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> ActionItem:
     """Add a line to the action plan (rencana aksi): a program's activity, output, target, OPD and budget
     in one year."""
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
+    refs = MasterplanRefs(open_draft(masterplan_id, "action_item.create", actor=actor))
     values = clean_action_item(data, refs)
     item = ActionItem(
         masterplan_id=masterplan_id, position=next_position(ActionItem, masterplan_id), **values
@@ -587,14 +594,15 @@ def create_action_item(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) ->
 
 
 def update_action_item(masterplan_id, item_id, data: dict, *, actor: Actor) -> ActionItem:
-    refs = MasterplanRefs(editable_masterplan(masterplan_id, actor=actor))
     item = get_part(ActionItem, masterplan_id, item_id)
+    refs = MasterplanRefs(open_draft(masterplan_id, "action_item.update", actor=actor, part=item))
     apply(item, clean_action_item(data, refs, item))
     db.session.flush()
     return item
 
 
 def delete_action_item(masterplan_id, item_id, *, actor: Actor) -> None:
-    editable_masterplan(masterplan_id, actor=actor)
-    db.session.delete(get_part(ActionItem, masterplan_id, item_id))
+    part = get_part(ActionItem, masterplan_id, item_id)
+    open_draft(masterplan_id, "action_item.delete", actor=actor, part=part)
+    db.session.delete(part)
     db.session.flush()

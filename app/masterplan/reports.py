@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
 
+from app.core.auth import Actor
 from app.extensions import db
 from app.masterplan.common import MasterplanRefs, get_masterplan
 from app.masterplan.models import (
@@ -114,9 +115,9 @@ def outside_period(masterplan: Masterplan) -> dict[str, int]:
     return counts
 
 
-def overview(masterplan_id: uuid.UUID) -> Overview:
+def overview(masterplan_id: uuid.UUID, *, actor: Actor) -> Overview:
     """Programs, quick wins and budget per dimension, what each part holds, and what needs a look."""
-    masterplan = get_masterplan(masterplan_id)
+    masterplan = get_masterplan(masterplan_id, actor=actor)
     refs = MasterplanRefs(masterplan)
     tiles = {d.id: DimensionTile(d) for d in refs.dimensions}
     counts = db.session.execute(
@@ -178,12 +179,12 @@ class Tree:
     indicator_counts: dict[uuid.UUID, int]
 
 
-def tree(masterplan_id: uuid.UUID, dimension_code: str | None = None) -> Tree:
+def tree(masterplan_id: uuid.UUID, dimension_code: str | None = None, *, actor: Actor) -> Tree:
     """Dimension → sub-dimension → goals and strategies (nested) → the programs serving them.
 
     A program serving several strategies shows under each; one serving none shows under its
     sub-dimension."""
-    masterplan = get_masterplan(masterplan_id)
+    masterplan = get_masterplan(masterplan_id, actor=actor)
     refs = MasterplanRefs(masterplan)
     dims = [d for d in refs.dimensions if not dimension_code or d.code == dimension_code]
     branches: dict[tuple, BranchNode] = {}
@@ -275,10 +276,10 @@ class Roadmap:
         return sum(r.total for r in self.rows)
 
 
-def roadmap(masterplan_id: uuid.UUID, filters: ProgramFilters | None = None) -> Roadmap:
+def roadmap(masterplan_id: uuid.UUID, filters: ProgramFilters | None = None, *, actor: Actor) -> Roadmap:
     """Programs × years: when each program runs and what it costs each year, narrowed by OPD,
     dimension or funding source (then only that source's budget counts)."""
-    masterplan = get_masterplan(masterplan_id)
+    masterplan = get_masterplan(masterplan_id, actor=actor)
     refs = MasterplanRefs(masterplan)
     filters = filters or ProgramFilters()
     programs = list(db.session.scalars(programs_query(masterplan_id, filters, refs)))
@@ -319,9 +320,9 @@ class BudgetSummary:
         )
 
 
-def budget_summary(masterplan_id: uuid.UUID, status: str | None = None) -> BudgetSummary:
+def budget_summary(masterplan_id: uuid.UUID, status: str | None = None, *, actor: Actor) -> BudgetSummary:
     """Budget per year × dimension × funding source in one aggregate query (allocated, indicative or both)."""
-    masterplan = get_masterplan(masterplan_id)
+    masterplan = get_masterplan(masterplan_id, actor=actor)
     refs = MasterplanRefs(masterplan)
     stmt = (
         select(BudgetLine.year, Program.dimension_id, BudgetLine.funding_source, func.sum(BudgetLine.amount))

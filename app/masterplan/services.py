@@ -7,7 +7,9 @@ from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 
+from app.core.auth import Actor
 from app.extensions import db
+from app.masterplan import policy
 from app.masterplan.models import ENACTED, Masterplan, Program
 
 
@@ -29,11 +31,12 @@ class EnactedMasterplan:
     quick_win_count: int
 
 
-def enacted_masterplans_overview(tenant_ids: Iterable[uuid.UUID]) -> list[EnactedMasterplan]:
+def enacted_masterplans_overview(tenant_ids: Iterable[uuid.UUID], *, actor: Actor) -> list[EnactedMasterplan]:
     """The enacted version of each of ``tenant_ids`` that has one, with its program counts; never a
     draft, a version in review or an endorsed one (what a tenant has not enacted is not released).
 
     Reads across tenants only inside ``app.core.tenancy.ministry_read`` for those tenants; one query."""
+    policy.require(actor, "masterplan.read_enacted")
     programs = (
         select(
             Program.tenant_id,

@@ -17,7 +17,7 @@ from app.core.auth import Actor
 from app.core.db import new_id, utcnow
 from app.core.errors import Conflict, ValidationFailed
 from app.extensions import db
-from app.masterplan import frameworks, legal
+from app.masterplan import frameworks, legal, policy
 from app.masterplan.common import (
     MasterplanRefs,
     apply,
@@ -25,8 +25,7 @@ from app.masterplan.common import (
     clean_text,
     clean_year,
     ensure_draft,
-    get_masterplan,
-    require_editor,
+    find_masterplan,
 )
 from app.masterplan.content import read_parts
 from app.masterplan.models import (
@@ -57,17 +56,19 @@ LEGAL_FIELDS = ("legal_type", "legal_number", "legal_date")
 VERSION_LABEL_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,19}$")
 
 
-def masterplans_query():
+def masterplans_query(*, actor: Actor):
+    """The tenant's masterplan versions, newest period first."""
+    policy.require(actor, "masterplan.read")
     return select(Masterplan).order_by(Masterplan.period_start.desc(), Masterplan.created_at.desc())
 
 
-def list_masterplans() -> list[Masterplan]:
-    return list(db.session.scalars(masterplans_query()))
+def list_masterplans(*, actor: Actor) -> list[Masterplan]:
+    return list(db.session.scalars(masterplans_query(actor=actor)))
 
 
-def current_masterplan() -> Masterplan | None:
+def current_masterplan(*, actor: Actor) -> Masterplan | None:
     """The enacted version, or else the newest one: the one people mean by "our masterplan"."""
-    versions = list_masterplans()
+    versions = list_masterplans(actor=actor)
     return next((m for m in versions if m.status == ENACTED), versions[0] if versions else None)
 
 
@@ -162,7 +163,7 @@ def _ensure_label_free(label: str, except_id: uuid.UUID | None = None) -> None:
 
 def create_masterplan(data: dict, *, actor: Actor) -> Masterplan:
     """Start a masterplan version (a draft) following a published framework."""
-    require_editor(actor)
+    policy.require(actor, "masterplan.create")
     values = {**_clean_header(data, None), **_clean_legal(data)}
     _ensure_label_free(values["version_label"])
     masterplan = Masterplan(
@@ -180,8 +181,8 @@ def create_masterplan(data: dict, *, actor: Actor) -> Masterplan:
 
 def update_masterplan(masterplan_id: uuid.UUID, data: dict, *, actor: Actor) -> Masterplan:
     """Change a version's description; once in review or endorsed only its legal basis is completed."""
-    require_editor(actor)
-    masterplan = get_masterplan(masterplan_id)
+    masterplan = find_masterplan(masterplan_id)
+    policy.require(actor, "masterplan.update", masterplan)
     content_fields = [k for k in data if k not in LEGAL_FIELDS]
     if masterplan.status in (IN_REVIEW, ENDORSED) and content_fields:
         ensure_draft(masterplan)
@@ -225,8 +226,8 @@ def change_status(
 
     Enacting needs the legal basis (type, number, date; ``legal`` may complete it) and supersedes the
     version enacted before."""
-    require_editor(actor)
-    masterplan = get_masterplan(masterplan_id)
+    masterplan = find_masterplan(masterplan_id)
+    policy.require(actor, "masterplan.change_status", masterplan)
     if status not in TRANSITIONS[masterplan.status]:
         # The statuses are named by the codes the ``status`` field takes: what a client sends next.
         allowed = ", ".join(TRANSITIONS[masterplan.status]) or _l("none")
@@ -277,8 +278,8 @@ def start_revision(
     masterplan_id: uuid.UUID, *, actor: Actor, version_label: str | None = None, title: str | None = None
 ) -> Masterplan:
     """Copy a whole version (every part, budget line and target) into a new draft that revises it."""
-    require_editor(actor)
-    source = get_masterplan(masterplan_id)
+    source = find_masterplan(masterplan_id)
+    policy.require(actor, "masterplan.revise", source)
     label = version_label or next_free_version_label(source.version_label)
     values = _clean_header({"version_label": label, "title": title or source.title}, source)
     _ensure_label_free(values["version_label"])
@@ -343,8 +344,8 @@ def _parents_first(strategies: list[Strategy]) -> list[Strategy]:
 
 def delete_masterplan(masterplan_id: uuid.UUID, *, actor: Actor) -> None:
     """Discard a draft version with everything written in it (the page asks for confirmation)."""
-    require_editor(actor)
-    masterplan = get_masterplan(masterplan_id)
+    masterplan = find_masterplan(masterplan_id)
+    policy.require(actor, "masterplan.delete", masterplan)
     ensure_draft(masterplan)
     revision = db.session.scalar(
         select(Masterplan.version_label).where(Masterplan.revised_from_id == masterplan.id).limit(1)
@@ -353,7 +354,7 @@ def delete_masterplan(masterplan_id: uuid.UUID, *, actor: Actor) -> None:
         raise Conflict(
             _l("version %(version)s was revised from this draft: delete that version first", version=revision)
         )
-    legal.release_with(masterplan)
+    legal.release_with(masterplan, actor=actor)
     for model in reversed(PART_MODELS):
         if model is Strategy:
             # Children before parents: the strategy tree references itself.

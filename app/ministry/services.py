@@ -36,7 +36,7 @@ def reachable_tenants_query(actor: Actor) -> Select:
     if not reaches_tenants(actor):
         raise NotFound()
     assigned = actor.assigned_tenant_ids if actor.platform_role == EVALUATOR else None
-    return tenants.tenants_query(tenants.ACTIVE, ids=assigned)
+    return tenants.active_tenants_query(assigned, actor=actor)
 
 
 def enacted_masterplans(actor: Actor, tenant_list: list) -> list[TenantMasterplan]:
@@ -46,5 +46,6 @@ def enacted_masterplans(actor: Actor, tenant_list: list) -> list[TenantMasterpla
         return []
     ids: list[uuid.UUID] = [t.id for t in tenant_list]
     with ministry_read(actor, ids, ENACTED_MASTERPLANS_REASON):
-        found = {plan.tenant_id: plan for plan in masterplans.enacted_masterplans_overview(ids)}
+        enacted = masterplans.enacted_masterplans_overview(ids, actor=actor)
+        found = {plan.tenant_id: plan for plan in enacted}
     return [TenantMasterplan(tenant, found.get(tenant.id)) for tenant in tenant_list]

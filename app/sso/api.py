@@ -5,7 +5,6 @@ from flask import g
 from flask.views import MethodView
 
 from app.core.api import Blueprint, paginate_query
-from app.core.auth import TENANT_ADMIN
 from app.extensions import db
 from app.sso import services
 from app.sso.schemas import (
@@ -36,8 +35,7 @@ class Providers(MethodView):
     @tenant_blp.paginate()
     def get(self, pagination_parameters):
         """List the tenant's OpenID Connect providers"""
-        g.actor.require_tenant_role(TENANT_ADMIN)
-        return paginate_query(db.session, services.providers_query(), pagination_parameters)
+        return paginate_query(db.session, services.providers_query(actor=g.actor), pagination_parameters)
 
     @tenant_blp.arguments(ProviderCreateSchema)
     @tenant_blp.response(201, ProviderSchema)
@@ -54,16 +52,14 @@ class ProviderById(MethodView):
     @tenant_blp.response(200, ProviderSchema)
     def get(self, provider_id):
         """Show a provider's settings (never its client secret)"""
-        g.actor.require_tenant_role(TENANT_ADMIN)
-        return services.get_provider(provider_id)
+        return services.get_provider(provider_id, actor=g.actor)
 
     @tenant_blp.etag
     @tenant_blp.arguments(ProviderUpdateSchema)
     @tenant_blp.response(200, ProviderSchema)
     def patch(self, data, provider_id):
         """Change a provider's settings; a new issuer is checked first"""
-        g.actor.require_tenant_role(TENANT_ADMIN)
-        tenant_blp.check_etag(services.get_provider(provider_id), ProviderSchema)
+        tenant_blp.check_etag(services.get_provider(provider_id, actor=g.actor), ProviderSchema)
         provider = services.update_provider(provider_id, data, actor=g.actor)
         db.session.commit()
         return provider
@@ -72,8 +68,7 @@ class ProviderById(MethodView):
     @tenant_blp.response(204)
     def delete(self, provider_id):
         """Remove a provider (accounts it created stay)"""
-        g.actor.require_tenant_role(TENANT_ADMIN)
-        tenant_blp.check_etag(services.get_provider(provider_id), ProviderSchema)
+        tenant_blp.check_etag(services.get_provider(provider_id, actor=g.actor), ProviderSchema)
         services.delete_provider(provider_id, actor=g.actor)
         db.session.commit()
 
@@ -84,16 +79,14 @@ class LoginPolicy(MethodView):
     @tenant_blp.response(200, LoginPolicySchema)
     def get(self):
         """Show whether staff may log in with a password besides single sign-on"""
-        g.actor.require_tenant_role(TENANT_ADMIN)
-        return services.login_policy()
+        return services.login_policy(actor=g.actor)
 
     @tenant_blp.etag
     @tenant_blp.arguments(LoginPolicySchema)
     @tenant_blp.response(200, LoginPolicySchema)
     def patch(self, data):
         """Allow or forbid password login for staff (tenant admins keep theirs)"""
-        g.actor.require_tenant_role(TENANT_ADMIN)
-        tenant_blp.check_etag(services.login_policy(), LoginPolicySchema)
+        tenant_blp.check_etag(services.login_policy(actor=g.actor), LoginPolicySchema)
         policy = services.set_login_policy(actor=g.actor, **data)
         db.session.commit()
         return policy
@@ -105,8 +98,8 @@ class MinistryProviders(MethodView):
     @ministry_blp.paginate()
     def get(self, pagination_parameters):
         """List the ministry's OpenID Connect providers"""
-        g.actor.require_platform_admin()
-        return paginate_query(db.session, services.ministry_providers_query(), pagination_parameters)
+        stmt = services.ministry_providers_query(actor=g.actor)
+        return paginate_query(db.session, stmt, pagination_parameters)
 
     @ministry_blp.arguments(MinistryProviderCreateSchema)
     @ministry_blp.response(201, MinistryProviderSchema)
@@ -123,16 +116,15 @@ class MinistryProviderById(MethodView):
     @ministry_blp.response(200, MinistryProviderSchema)
     def get(self, provider_id):
         """Show a ministry provider's settings (never its client secret)"""
-        g.actor.require_platform_admin()
-        return services.get_ministry_provider(provider_id)
+        return services.get_ministry_provider(provider_id, actor=g.actor)
 
     @ministry_blp.etag
     @ministry_blp.arguments(MinistryProviderUpdateSchema)
     @ministry_blp.response(200, MinistryProviderSchema)
     def patch(self, data, provider_id):
         """Change a ministry provider's settings; a new issuer is checked first"""
-        g.actor.require_platform_admin()
-        ministry_blp.check_etag(services.get_ministry_provider(provider_id), MinistryProviderSchema)
+        provider = services.get_ministry_provider(provider_id, actor=g.actor)
+        ministry_blp.check_etag(provider, MinistryProviderSchema)
         provider = services.update_ministry_provider(provider_id, data, actor=g.actor)
         db.session.commit()
         return provider
@@ -141,7 +133,7 @@ class MinistryProviderById(MethodView):
     @ministry_blp.response(204)
     def delete(self, provider_id):
         """Remove a ministry provider (accounts it created stay)"""
-        g.actor.require_platform_admin()
-        ministry_blp.check_etag(services.get_ministry_provider(provider_id), MinistryProviderSchema)
+        provider = services.get_ministry_provider(provider_id, actor=g.actor)
+        ministry_blp.check_etag(provider, MinistryProviderSchema)
         services.delete_ministry_provider(provider_id, actor=g.actor)
         db.session.commit()

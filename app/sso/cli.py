@@ -32,7 +32,7 @@ def demo_provider(issuer, slugs):
     Start the test provider first: node tests/idp/idp.mjs --port 9000"""
     slugs = slugs or tuple(demo.DEMO_DOMAINS)
     try:
-        services.check_issuer(issuer, allow_local=True)  # the operator's own machine
+        services.check_issuer(issuer, actor=SYSTEM, allow_local=True)  # the operator's own machine
         for slug in slugs:
             _point_tenant(slug, issuer)
         if set(slugs) == set(demo.DEMO_DOMAINS):

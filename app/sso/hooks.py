@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from app.accounts.services import VIA_MINISTRY_SSO, VIA_SSO
 from app.accounts.session import current_login, logout_user
 from app.core.audit import record_event
-from app.core.auth import TENANT_ADMIN
+from app.core.auth import ANONYMOUS, TENANT_ADMIN
 from app.core.errors import NotFound, is_api_request
 from app.core.pages import safe_next
 from app.core.paths import is_public_view
+from app.core.reach import found
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.sso import flow, services
@@ -37,7 +38,7 @@ def require_sso_for_staff():
         return None
     if services.password_login_allowed(actor.tenant_role):
         return None
-    return render_template("sso/sso_required.html", providers=services.enabled_providers()), 403
+    return render_template("sso/sso_required.html", providers=services.enabled_providers(actor=actor)), 403
 
 
 def refuse_password_login_for_staff(response):
@@ -84,20 +85,20 @@ def refuse_password_token_for_staff():
         membership = tenants.membership_of(g.user.id)
         if membership is None or services.password_login_allowed(membership.role):
             return None
-        providers = services.enabled_providers()
+        providers = services.enabled_providers(actor=g.actor)
         return render_template(
-            "sso/sso_required.html", tenant=tenants.get_tenant(tenant_id), providers=providers
+            "sso/sso_required.html", tenant=found(tenants.find_tenant(tenant_id)), providers=providers
         ), 403
 
 
-def _provider_of(login):
+def _provider_of(login, actor):
     if login.via == VIA_MINISTRY_SSO:
-        return services.get_ministry_provider(login.provider_id), url_for(
+        return services.sign_in_ministry_provider(login.provider_id, actor=actor), url_for(
             "ministry_sso.ministry_login", _external=True
         )
-    tenant = tenants.get_tenant(login.scope_tenant_id)
+    tenant = found(tenants.find_tenant(login.scope_tenant_id))
     with tenant_context(tenant.id):
-        provider = services.get_provider(login.provider_id)
+        provider = services.sign_in_provider(login.provider_id, actor=actor)
     return provider, url_for("accounts.tenant_login", tenant=tenant.slug, _external=True)
 
 
@@ -110,7 +111,7 @@ def logout_at_provider():
     if login is None or login.via not in (VIA_SSO, VIA_MINISTRY_SSO) or login.provider_id is None:
         return None
     try:
-        provider, back_url = _provider_of(login)
+        provider, back_url = _provider_of(login, g.get("actor") or ANONYMOUS)
         url = flow.logout_url(services.client_settings(provider), back_url)
     except (NotFound, SecretUnreadable):
         url = None
@@ -130,18 +131,18 @@ def logout_at_provider():
 
 def login_options() -> dict:
     """The SSO buttons for the login page being shown (a tenant's, or a pointer to the ministry's)."""
-    tenant = g.get("tenant")
+    tenant, actor = g.get("tenant"), g.get("actor") or ANONYMOUS
     if tenant is not None:
         next_url = safe_next("") or None
         return {
             "buttons": [
                 {"label": p.label, "url": url_for("sso.login", provider_id=p.id, next=next_url)}
-                for p in services.enabled_providers()
+                for p in services.enabled_providers(actor=actor)
             ],
-            "password_for_staff": services.login_policy().password_login_for_staff,
+            "password_for_staff": services.password_login_allowed(None),
             "ministry_url": None,
         }
-    ministry = request.endpoint == "accounts.login" and services.enabled_ministry_providers()
+    ministry = request.endpoint == "accounts.login" and services.enabled_ministry_providers(actor=actor)
     return {
         "buttons": [],
         "password_for_staff": True,

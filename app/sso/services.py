@@ -26,10 +26,11 @@ from app.core.auth import (
     Actor,
 )
 from app.core.db import utcnow
-from app.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from app.core.errors import Conflict, DomainError, ValidationFailed
+from app.core.reach import found, one_or_404
 from app.core.tenancy import current_tenant_id
 from app.extensions import db
-from app.sso import discovery, secret_box
+from app.sso import discovery, policy, secret_box
 from app.sso.models import IdentityProvider, LoginPolicy, MinistryProvider
 from app.tenants import services as tenants
 from app.tenants.models import Opd
@@ -183,10 +184,15 @@ def _stored_fields(provider) -> tuple[str, ...]:
     return tuple(names)
 
 
-def check_issuer(issuer: str, *, allow_local: bool | None = None) -> dict:
+def check_issuer(issuer: str, *, actor: Actor, allow_local: bool | None = None) -> dict:
     """Fetch and check the provider's discovery document; a clear ``issuer`` error when it is unusable.
     A provider on a local or private address is refused unless allowed (by the operator's command line
     or SSO_ALLOW_LOCAL_ISSUERS)."""
+    policy.require(actor, "provider.check_issuer")
+    return _check_issuer(issuer, allow_local=allow_local)
+
+
+def _check_issuer(issuer: str, *, allow_local: bool | None = None) -> dict:
     issuer = discovery.normalize_issuer(issuer)
     if problem := discovery.issuer_problem(issuer):
         raise ValidationFailed.field("issuer", problem)
@@ -207,25 +213,40 @@ def check_issuer(issuer: str, *, allow_local: bool | None = None) -> dict:
 
 def _apply(provider, clean: dict, *, check: bool, issuer_changed: bool) -> None:
     if check and (issuer_changed or provider.enabled is False and clean.get("enabled")):
-        check_issuer(clean["issuer"])
+        _check_issuer(clean["issuer"])
     for key, value in clean.items():
         setattr(provider, key, value)
 
 
-def providers_query():
+def providers_query(*, actor: Actor):
+    policy.require(actor, "provider.list")
+    return _providers()
+
+
+def _providers():
     return select(IdentityProvider).order_by(IdentityProvider.label, IdentityProvider.id)
 
 
 def list_providers(*, actor: Actor) -> list[IdentityProvider]:
-    actor.require_tenant_role(TENANT_ADMIN)
-    return list(db.session.scalars(providers_query()))
+    return list(db.session.scalars(providers_query(actor=actor)))
 
 
-def get_provider(provider_id: uuid.UUID) -> IdentityProvider:
-    provider = db.session.scalar(select(IdentityProvider).where(IdentityProvider.id == provider_id))
-    if provider is None:
-        raise NotFound()
+def get_provider(provider_id: uuid.UUID, *, actor: Actor) -> IdentityProvider:
+    provider = _provider(provider_id)
+    policy.require(actor, "provider.read", provider)
     return provider
+
+
+def sign_in_provider(provider_id: uuid.UUID, *, actor: Actor) -> IdentityProvider:
+    """The provider a login (or a logout at the provider) goes through, enabled or not: the flow says
+    when it is switched off."""
+    provider = _provider(provider_id)
+    policy.require(actor, "provider.sign_in", provider)
+    return provider
+
+
+def _provider(provider_id: uuid.UUID) -> IdentityProvider:
+    return one_or_404(select(IdentityProvider).where(IdentityProvider.id == provider_id))
 
 
 def _ensure_unique(model, clean: dict, except_id=None) -> None:
@@ -242,7 +263,7 @@ def _ensure_unique(model, clean: dict, except_id=None) -> None:
 def create_provider(data: dict, *, actor: Actor, check: bool = True) -> IdentityProvider:
     """Add an OpenID provider to the current tenant. ``check``: read its discovery document first (the
     demo seed skips it, the provider need not run at seed time)."""
-    actor.require_tenant_role(TENANT_ADMIN)
+    policy.require(actor, "provider.create")
     clean = _clean_settings({"opd_claim": None, "opd_required": False, **data}, TENANT_ROLES)
     _ensure_unique(IdentityProvider, clean)
     provider = IdentityProvider()
@@ -253,8 +274,8 @@ def create_provider(data: dict, *, actor: Actor, check: bool = True) -> Identity
 
 
 def update_provider(provider_id: uuid.UUID, data: dict, *, actor: Actor, check: bool = True):
-    actor.require_tenant_role(TENANT_ADMIN)
-    provider = get_provider(provider_id)
+    provider = _provider(provider_id)
+    policy.require(actor, "provider.update", provider)
     clean = _clean_settings(data, TENANT_ROLES, existing=provider)
     _ensure_unique(IdentityProvider, clean, except_id=provider.id)
     _apply(provider, clean, check=check, issuer_changed=clean["issuer"] != provider.issuer)
@@ -265,37 +286,49 @@ def update_provider(provider_id: uuid.UUID, data: dict, *, actor: Actor, check: 
 
 def delete_provider(provider_id: uuid.UUID, *, actor: Actor) -> None:
     """Remove a provider. Identities it linked stay with their users (the same issuer may come back)."""
-    actor.require_tenant_role(TENANT_ADMIN)
-    db.session.delete(get_provider(provider_id))
+    provider = _provider(provider_id)
+    policy.require(actor, "provider.delete", provider)
+    db.session.delete(provider)
     db.session.flush()
 
 
-def enabled_providers() -> list[IdentityProvider]:
+def enabled_providers(*, actor: Actor) -> list[IdentityProvider]:
     """The current tenant's providers shown as login buttons."""
-    return list(db.session.scalars(providers_query().where(IdentityProvider.enabled.is_(True))))
+    policy.require(actor, "provider.sign_in")
+    return list(db.session.scalars(_providers().where(IdentityProvider.enabled.is_(True))))
 
 
 # --- the ministry's providers (platform admin) ------------------------------------------------
 
 
-def ministry_providers_query():
+def ministry_providers_query(*, actor: Actor):
+    policy.require(actor, "ministry_provider.list")
+    return _ministry_providers()
+
+
+def _ministry_providers():
     return select(MinistryProvider).order_by(MinistryProvider.label, MinistryProvider.id)
 
 
 def list_ministry_providers(*, actor: Actor) -> list[MinistryProvider]:
-    actor.require_platform_admin()
-    return list(db.session.scalars(ministry_providers_query()))
+    return list(db.session.scalars(ministry_providers_query(actor=actor)))
 
 
-def get_ministry_provider(provider_id: uuid.UUID) -> MinistryProvider:
-    provider = db.session.get(MinistryProvider, provider_id)
-    if provider is None:
-        raise NotFound()
+def get_ministry_provider(provider_id: uuid.UUID, *, actor: Actor) -> MinistryProvider:
+    provider = found(db.session.get(MinistryProvider, provider_id))
+    policy.require(actor, "ministry_provider.read", provider)
+    return provider
+
+
+def sign_in_ministry_provider(provider_id: uuid.UUID, *, actor: Actor) -> MinistryProvider:
+    """The ministry provider a login (or a logout at the provider) goes through, enabled or not."""
+    provider = found(db.session.get(MinistryProvider, provider_id))
+    policy.require(actor, "ministry_provider.sign_in", provider)
     return provider
 
 
 def create_ministry_provider(data: dict, *, actor: Actor, check: bool = True) -> MinistryProvider:
-    actor.require_platform_admin()
+    policy.require(actor, "ministry_provider.create")
     clean = _clean_settings(data, MINISTRY_ROLES)
     _ensure_unique(MinistryProvider, clean)
     provider = MinistryProvider()
@@ -306,8 +339,8 @@ def create_ministry_provider(data: dict, *, actor: Actor, check: bool = True) ->
 
 
 def update_ministry_provider(provider_id: uuid.UUID, data: dict, *, actor: Actor, check: bool = True):
-    actor.require_platform_admin()
-    provider = get_ministry_provider(provider_id)
+    provider = found(db.session.get(MinistryProvider, provider_id))
+    policy.require(actor, "ministry_provider.update", provider)
     clean = _clean_settings(data, MINISTRY_ROLES, existing=provider)
     _ensure_unique(MinistryProvider, clean, except_id=provider.id)
     _apply(provider, clean, check=check, issuer_changed=clean["issuer"] != provider.issuer)
@@ -317,42 +350,49 @@ def update_ministry_provider(provider_id: uuid.UUID, data: dict, *, actor: Actor
 
 
 def delete_ministry_provider(provider_id: uuid.UUID, *, actor: Actor) -> None:
-    actor.require_platform_admin()
-    db.session.delete(get_ministry_provider(provider_id))
+    provider = found(db.session.get(MinistryProvider, provider_id))
+    policy.require(actor, "ministry_provider.delete", provider)
+    db.session.delete(provider)
     db.session.flush()
 
 
-def enabled_ministry_providers() -> list[MinistryProvider]:
-    return list(db.session.scalars(ministry_providers_query().where(MinistryProvider.enabled.is_(True))))
+def enabled_ministry_providers(*, actor: Actor) -> list[MinistryProvider]:
+    """The ministry's providers shown as login buttons."""
+    policy.require(actor, "ministry_provider.sign_in")
+    return list(db.session.scalars(_ministry_providers().where(MinistryProvider.enabled.is_(True))))
 
 
 # --- the tenant's login policy ----------------------------------------------------------------
 
 
-def login_policy() -> LoginPolicy:
+def login_policy(*, actor: Actor) -> LoginPolicy:
     """The current tenant's policy (the default, unsaved, when the admin never changed it)."""
-    policy = db.session.scalar(select(LoginPolicy))
-    return policy or LoginPolicy(password_login_for_staff=True)
+    policy.require(actor, "login_policy.read")
+    return _login_policy()
+
+
+def _login_policy() -> LoginPolicy:
+    return db.session.scalar(select(LoginPolicy)) or LoginPolicy(password_login_for_staff=True)
 
 
 def set_login_policy(*, actor: Actor, password_login_for_staff: bool) -> LoginPolicy:
-    actor.require_tenant_role(TENANT_ADMIN)
-    policy = login_policy()
-    if password_login_for_staff is False and not enabled_providers():
+    policy.require(actor, "login_policy.update")
+    rule = _login_policy()
+    if password_login_for_staff is False and not enabled_providers(actor=actor):
         raise ValidationFailed.field(
             "password_login_for_staff", _l("add and enable a provider before switching password login off")
         )
-    policy.password_login_for_staff = bool(password_login_for_staff)
-    if policy.id is None:
-        db.session.add(policy)
-    policy.updated_at = utcnow()
+    rule.password_login_for_staff = bool(password_login_for_staff)
+    if rule.id is None:
+        db.session.add(rule)
+    rule.updated_at = utcnow()
     db.session.flush()
-    return policy
+    return rule
 
 
 def password_login_allowed(role: str | None) -> bool:
     """May a member with ``role`` use a password in the current tenant? Admins always may."""
-    return role == TENANT_ADMIN or login_policy().password_login_for_staff
+    return role == TENANT_ADMIN or _login_policy().password_login_for_staff
 
 
 # --- completing a login -----------------------------------------------------------------------
@@ -435,7 +475,7 @@ def _mapped_role(provider, claims: Claims, roles: tuple[str, ...]) -> str:
 
 def _mapped_opds(provider: IdentityProvider, claims: Claims) -> list[Opd]:
     codes = {code.upper() for code in claims.values(provider.opd_claim)}
-    opds = [o for o in tenants.list_opds() if o.code.upper() in codes] if codes else []
+    opds = [o for o in tenants.list_opds(actor=PROVISIONING) if o.code.upper() in codes] if codes else []
     if not opds and provider.opd_required:
         raise SsoRefused("opd_unknown", details={"opd": sorted(codes)})
     return opds
@@ -469,14 +509,14 @@ def _user_by_verified_email(provider, claims: Claims, may_link) -> User | None:
 
 
 def ensure_tenant_active(tenant_id: uuid.UUID) -> None:
-    if not tenants.get_tenant(tenant_id).is_active:
+    if not found(tenants.find_tenant(tenant_id)).is_active:
         raise SsoRefused("suspended")
 
 
 def complete_tenant_login(provider_id: uuid.UUID, claims: Claims) -> LoginOutcome:
     """Decide what a validated login at the current tenant's provider leads to. Refusals raise
     ``SsoRefused`` before anything is written."""
-    provider = get_provider(provider_id)
+    provider = _provider(provider_id)
     tenant_id = current_tenant_id()
     if not provider.enabled:
         raise SsoRefused("provider_disabled", status=404)
@@ -526,7 +566,7 @@ def _provision_member(provider: IdentityProvider, claims: Claims, user: User | N
 def complete_ministry_login(provider_id: uuid.UUID, claims: Claims) -> LoginOutcome:
     """Decide what a validated login at the ministry's provider leads to: only ministry_admin and
     evaluator accounts log in here."""
-    provider = get_ministry_provider(provider_id)
+    provider = found(db.session.get(MinistryProvider, provider_id))
     if not provider.enabled:
         raise SsoRefused("provider_disabled", status=404)
     _check_email_domain(provider, claims)

@@ -11,12 +11,13 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.services import VIA_MINISTRY_SSO, VIA_SSO
 from app.accounts.session import login_user
-from app.core.auth import TENANT_ADMIN, TENANT_ROLES
+from app.core.auth import TENANT_ROLES
 from app.core.errors import DomainError, NotFound, ValidationFailed
+from app.core.form_errors import form_errors
 from app.core.pages import is_htmx, platform_admin_required, safe_next
 from app.core.paths import public
 from app.extensions import db
-from app.sso import flow, services
+from app.sso import flow, policy, services
 from app.sso.secret_box import SecretUnreadable
 from app.sso.services import MINISTRY_ROLES, NO_LOGIN_STARTED, SsoRefused
 from app.tenants import services as tenants
@@ -189,7 +190,7 @@ def _welcome(user, role: str | None) -> None:
         flash(_("Welcome, %(name)s.", name=user.name), "success")
         return
     actor = tenants.actor_for(user)
-    opds = [o for o in tenants.list_opds() if o.id in actor.opd_ids]
+    opds = [o for o in tenants.list_opds(actor=actor) if o.id in actor.opd_ids]
     if opds:
         flash(
             _(
@@ -209,7 +210,7 @@ def _welcome(user, role: str | None) -> None:
 @bp.get("/<uuid:provider_id>/login")
 @public
 def login(provider_id):
-    provider = services.get_provider(provider_id)
+    provider = services.sign_in_provider(provider_id, actor=g.actor)
     retry = url_for("accounts.tenant_login")
     try:
         services.ensure_tenant_active(g.tenant.id)
@@ -225,7 +226,7 @@ def login(provider_id):
 @bp.get("/<uuid:provider_id>/callback")
 @public
 def callback(provider_id):
-    provider = services.get_provider(provider_id)
+    provider = services.sign_in_provider(provider_id, actor=g.actor)
     retry = url_for("accounts.tenant_login")
     try:
         services.ensure_tenant_active(g.tenant.id)
@@ -288,24 +289,19 @@ def _form_values(provider=None, form=None) -> dict:
     return values
 
 
-def _failed(error: DomainError) -> dict:
-    db.session.rollback()
-    return error.errors or {"_": [error.message or _("This change could not be saved.")]}
-
-
 @bp.get("/providers")
 def providers():
     return render_template(
         "sso/providers.html",
         providers=services.list_providers(actor=g.actor),
-        policy=services.login_policy(),
+        policy=services.login_policy(actor=g.actor),
         errors={},
     )
 
 
 @bp.route("/providers/new", methods=["GET", "POST"])
 def new_provider():
-    g.actor.require_tenant_role(TENANT_ADMIN)
+    policy.require(g.actor, "provider.create")
     errors = {}
     if request.method == "POST":
         try:
@@ -320,14 +316,13 @@ def new_provider():
             )
             return redirect(url_for("sso.providers"))
         except DomainError as error:
-            errors = _failed(error)
+            errors = form_errors(error)
     return _provider_form(None, errors)
 
 
 @bp.route("/providers/<uuid:provider_id>/edit", methods=["GET", "POST"])
 def edit_provider(provider_id):
-    g.actor.require_tenant_role(TENANT_ADMIN)
-    provider = services.get_provider(provider_id)
+    provider = services.get_provider(provider_id, actor=g.actor)
     errors = {}
     if request.method == "POST":
         try:
@@ -337,8 +332,8 @@ def edit_provider(provider_id):
             flash(_("%(label)s is saved.", label=data["label"]), "success")
             return redirect(url_for("sso.providers"))
         except DomainError as error:
-            errors = _failed(error)
-            provider = services.get_provider(provider_id)
+            errors = form_errors(error)
+            provider = services.get_provider(provider_id, actor=g.actor)
     return _provider_form(provider, errors)
 
 
@@ -373,11 +368,11 @@ def login_policy():
         db.session.commit()
         flash(_("The login policy is saved."), "success")
     except ValidationFailed as error:
-        errors = _failed(error)
+        errors = form_errors(error)
         return render_template(
             "sso/providers.html",
             providers=services.list_providers(actor=g.actor),
-            policy=services.login_policy(),
+            policy=services.login_policy(actor=g.actor),
             errors=errors,
         ), 422
     return redirect(url_for("sso.providers"))
@@ -386,13 +381,13 @@ def login_policy():
 @bp.post("/check-issuer")
 def check_issuer():
     """htmx: read the issuer's discovery document now and say whether it is usable."""
-    g.actor.require_tenant_role(TENANT_ADMIN)
+    policy.require(g.actor, "provider.create")
     return _issuer_check_fragment()
 
 
 def _issuer_check_fragment():
     try:
-        metadata = services.check_issuer(request.form.get("issuer", ""))
+        metadata = services.check_issuer(request.form.get("issuer", ""), actor=g.actor)
         result = {"ok": True, "issuer": metadata["issuer"]}
     except ValidationFailed as error:
         result = {"ok": False, "message": error.errors["issuer"][0]}
@@ -409,14 +404,14 @@ def _issuer_check_fragment():
 def ministry_login():
     return render_template(
         "sso/ministry_login.html",
-        ministry_providers=services.enabled_ministry_providers(),
+        ministry_providers=services.enabled_ministry_providers(actor=g.actor),
         login_action=url_for("accounts.login"),
     )
 
 
 @ministry_bp.get("/ministry/sso/<uuid:provider_id>/login")
 def ministry_start(provider_id):
-    provider = services.get_ministry_provider(provider_id)
+    provider = services.sign_in_ministry_provider(provider_id, actor=g.actor)
     try:
         if not provider.enabled:
             raise SsoRefused("provider_disabled", status=404)
@@ -429,7 +424,7 @@ def ministry_start(provider_id):
 
 @ministry_bp.get("/ministry/sso/<uuid:provider_id>/callback")
 def ministry_callback(provider_id):
-    provider = services.get_ministry_provider(provider_id)
+    provider = services.sign_in_ministry_provider(provider_id, actor=g.actor)
     try:
         claims = flow.finish(_settings_or_refuse(provider))
         outcome = services.complete_ministry_login(provider.id, claims)
@@ -469,14 +464,14 @@ def new_ministry_provider():
             )
             return redirect(url_for("ministry_sso.providers"))
         except DomainError as error:
-            errors = _failed(error)
+            errors = form_errors(error)
     return _ministry_form(None, errors)
 
 
 @ministry_bp.route("/admin/sso/ministry/<uuid:provider_id>/edit", methods=["GET", "POST"])
 @platform_admin_required
 def edit_ministry_provider(provider_id):
-    provider = services.get_ministry_provider(provider_id)
+    provider = services.get_ministry_provider(provider_id, actor=g.actor)
     errors = {}
     if request.method == "POST":
         try:
@@ -486,8 +481,8 @@ def edit_ministry_provider(provider_id):
             flash(_("%(label)s is saved.", label=data["label"]), "success")
             return redirect(url_for("ministry_sso.providers"))
         except DomainError as error:
-            errors = _failed(error)
-            provider = services.get_ministry_provider(provider_id)
+            errors = form_errors(error)
+            provider = services.get_ministry_provider(provider_id, actor=g.actor)
     return _ministry_form(provider, errors)
 
 

@@ -5,9 +5,7 @@ import uuid
 from flask import g
 from flask.views import MethodView
 
-from app.accounts import services as accounts
 from app.core.api import Blueprint, paginate_query
-from app.core.auth import TENANT_ADMIN
 from app.extensions import db
 from app.tenants import notices, services
 from app.tenants.schemas import (
@@ -49,8 +47,7 @@ class Regions(MethodView):
     @platform_blp.paginate()
     def get(self, args, pagination_parameters):
         """List the kabupaten/kota of the Kemendagri decree"""
-        g.actor.require_platform_admin()
-        regions = services.unassigned_regions() if args["unassigned"] else services.all_regions()
+        regions = (services.unassigned_regions if args["unassigned"] else services.all_regions)(actor=g.actor)
         if args.get("province_code"):
             regions = [r for r in regions if r.province_code == args["province_code"]]
         pagination_parameters.item_count = len(regions)
@@ -65,8 +62,8 @@ class Tenants(MethodView):
     @platform_blp.paginate()
     def get(self, args, pagination_parameters):
         """List tenants"""
-        g.actor.require_platform_admin()
-        return paginate_query(db.session, services.tenants_query(args.get("status")), pagination_parameters)
+        stmt = services.tenants_query(args.get("status"), actor=g.actor)
+        return paginate_query(db.session, stmt, pagination_parameters)
 
     @platform_blp.arguments(TenantCreateSchema)
     @platform_blp.response(201, TenantSchema)
@@ -83,16 +80,14 @@ class TenantById(MethodView):
     @platform_blp.response(200, TenantSchema)
     def get(self, tenant_id):
         """Show a tenant"""
-        g.actor.require_platform_admin()
-        return services.get_tenant(tenant_id)
+        return services.get_tenant(tenant_id, actor=g.actor)
 
     @platform_blp.etag
     @platform_blp.arguments(TenantUpdateSchema)
     @platform_blp.response(200, TenantSchema)
     def patch(self, data, tenant_id):
         """Rename, change time zone, suspend or reactivate a tenant"""
-        g.actor.require_platform_admin()
-        platform_blp.check_etag(services.get_tenant(tenant_id), TenantSchema)
+        platform_blp.check_etag(services.get_tenant(tenant_id, actor=g.actor), TenantSchema)
         status = data.pop("status", None)
         tenant = services.update_tenant(tenant_id, actor=g.actor, **data)
         if status:
@@ -109,7 +104,7 @@ class TenantAdminInvitations(MethodView):
         """Invite a tenant's first tenant admin by email"""
         invitation, token = services.invite_first_admin(tenant_id, data["email"], actor=g.actor)
         db.session.commit()
-        notices.send_invitation(services.get_tenant(tenant_id), invitation, token)
+        notices.send_invitation(services.get_tenant(tenant_id, actor=g.actor), invitation, token)
         return invitation
 
 
@@ -122,7 +117,7 @@ class Opds(MethodView):
     @opds_blp.paginate()
     def get(self, pagination_parameters):
         """List the tenant's OPDs"""
-        return paginate_query(db.session, services.opds_query(), pagination_parameters)
+        return paginate_query(db.session, services.opds_query(actor=g.actor), pagination_parameters)
 
     @opds_blp.arguments(OpdSchema)
     @opds_blp.response(201, OpdSchema)
@@ -139,14 +134,14 @@ class OpdById(MethodView):
     @opds_blp.response(200, OpdSchema)
     def get(self, opd_id):
         """Show an OPD"""
-        return services.get_opd(opd_id)
+        return services.get_opd(opd_id, actor=g.actor)
 
     @opds_blp.etag
     @opds_blp.arguments(OpdUpdateSchema)
     @opds_blp.response(200, OpdSchema)
     def patch(self, data, opd_id):
         """Change an OPD's code, name or acronym"""
-        opds_blp.check_etag(services.get_opd(opd_id), OpdSchema)
+        opds_blp.check_etag(services.get_opd(opd_id, actor=g.actor), OpdSchema)
         opd = services.update_opd(opd_id, data, actor=g.actor)
         db.session.commit()
         return opd
@@ -155,7 +150,7 @@ class OpdById(MethodView):
     @opds_blp.response(204)
     def delete(self, opd_id):
         """Remove an OPD nobody is bound to"""
-        opds_blp.check_etag(services.get_opd(opd_id), OpdSchema)
+        opds_blp.check_etag(services.get_opd(opd_id, actor=g.actor), OpdSchema)
         services.delete_opd(opd_id, actor=g.actor)
         db.session.commit()
 
@@ -176,9 +171,9 @@ def _member_dict(membership, user, opds) -> dict:
 
 
 def _member(membership_id: uuid.UUID) -> dict:
-    membership = services.get_membership(membership_id)
-    user = accounts.get_user(membership.user_id)
-    return _member_dict(membership, user, services.opds_by_membership([membership.id])[membership.id])
+    membership, user = services.get_member(membership_id, actor=g.actor)
+    opds = services.opds_by_membership([membership.id], actor=g.actor)
+    return _member_dict(membership, user, opds[membership.id])
 
 
 @members_blp.route("/members")
@@ -187,9 +182,9 @@ class Members(MethodView):
     @members_blp.paginate()
     def get(self, pagination_parameters):
         """List the tenant's members with their roles and OPDs"""
-        g.actor.require_tenant_role(TENANT_ADMIN)
-        rows = paginate_query(db.session, services.members_query(), pagination_parameters, rows=True)
-        opds = services.opds_by_membership([m.id for m, _ in rows])
+        stmt = services.members_query(actor=g.actor)
+        rows = paginate_query(db.session, stmt, pagination_parameters, rows=True)
+        opds = services.opds_by_membership([m.id for m, _ in rows], actor=g.actor)
         return [_member_dict(m, u, opds[m.id]) for m, u in rows]
 
 
@@ -199,7 +194,6 @@ class MemberById(MethodView):
     @members_blp.response(200, MemberSchema)
     def get(self, membership_id):
         """Show a member"""
-        g.actor.require_tenant_role(TENANT_ADMIN)
         return _member(membership_id)
 
     @members_blp.etag
@@ -227,8 +221,8 @@ class Invitations(MethodView):
     @members_blp.paginate()
     def get(self, pagination_parameters):
         """List the invitations not accepted yet, newest first; expired ones are flagged"""
-        g.actor.require_tenant_role(TENANT_ADMIN)
-        return paginate_query(db.session, services.pending_invitations_query(), pagination_parameters)
+        stmt = services.pending_invitations_query(actor=g.actor)
+        return paginate_query(db.session, stmt, pagination_parameters)
 
     @members_blp.arguments(InvitationCreateSchema)
     @members_blp.response(201, InvitationSchema)
@@ -249,15 +243,14 @@ class InvitationById(MethodView):
     @members_blp.response(200, InvitationSchema)
     def get(self, invitation_id):
         """Show an invitation that is not accepted yet"""
-        g.actor.require_tenant_role(TENANT_ADMIN)
-        return services.get_pending_invitation(invitation_id)
+        return services.get_pending_invitation(invitation_id, actor=g.actor)
 
     @members_blp.etag
     @members_blp.response(204)
     def delete(self, invitation_id):
         """Revoke an invitation: its link stops working"""
-        g.actor.require_tenant_role(TENANT_ADMIN)
-        members_blp.check_etag(services.get_pending_invitation(invitation_id), InvitationSchema)
+        invitation = services.get_pending_invitation(invitation_id, actor=g.actor)
+        members_blp.check_etag(invitation, InvitationSchema)
         services.revoke_invitation(invitation_id, actor=g.actor)
         db.session.commit()
 

@@ -11,17 +11,20 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.core.auth import EVALUATOR, OPD_OPERATOR, TENANT_ADMIN, TENANT_ROLES, Actor, evaluator_assignments
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound, TenantSuspended, ValidationFailed
+from app.core.reach import found, one_or_404
 from app.core.tenancy import current_tenant_id, own_memberships, tenant_context
 from app.extensions import db
+from app.tenants import policy
 from app.tenants.models import (
     ACTIVE,
     SUSPENDED,
@@ -44,7 +47,7 @@ _WIT_PROVINCES = {"81", "82", "91", "92", "93", "94", "95", "96"}
 # --- regions and tenants (platform) -------------------------------------------------------------
 
 
-def timezone_for_province(province_code: str) -> str:
+def _timezone_for_province(province_code: str) -> str:
     if province_code in _WIT_PROVINCES:
         return "Asia/Jayapura"
     if province_code in _WITA_PROVINCES:
@@ -52,13 +55,14 @@ def timezone_for_province(province_code: str) -> str:
     return "Asia/Jakarta"
 
 
-def default_slug(region: Region) -> str:
+def _default_slug(region: Region) -> str:
     words = region.name.lower().replace("kabupaten", "kab").split()
     return re.sub(r"[^a-z0-9-]", "", "-".join(words))[:63]
 
 
-def unassigned_regions() -> list[Region]:
+def unassigned_regions(*, actor: Actor) -> list[Region]:
     """Kabupaten/kota that no tenant holds yet, by province then name."""
+    policy.require(actor, "region.list")
     taken = select(Tenant.region_code)
     return list(
         db.session.scalars(
@@ -69,7 +73,8 @@ def unassigned_regions() -> list[Region]:
     )
 
 
-def all_regions() -> list[Region]:
+def all_regions(*, actor: Actor) -> list[Region]:
+    policy.require(actor, "region.list")
     return list(
         db.session.scalars(
             select(Region)
@@ -79,7 +84,7 @@ def all_regions() -> list[Region]:
     )
 
 
-def get_region(code: str) -> Region:
+def _region(code: str) -> Region:
     region = db.session.get(Region, code)
     if region is None or region.kind not in ("kota", "kabupaten"):
         raise ValidationFailed.field("region_code", _l("not a kabupaten/kota code of the Kemendagri list"))
@@ -87,18 +92,30 @@ def get_region(code: str) -> Region:
 
 
 def list_tenants(*, actor: Actor, status: str | None = None) -> list[Tenant]:
-    actor.require_platform_admin()
-    stmt = select(Tenant).order_by(Tenant.name)
-    if status:
-        stmt = stmt.where(Tenant.status == status)
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(tenants_query(status, actor=actor)))
 
 
 def tenants_query(
-    status: str | None = None, search: str | None = None, ids: Iterable[uuid.UUID] | None = None
+    status: str | None = None,
+    search: str | None = None,
+    ids: Iterable[uuid.UUID] | None = None,
+    *,
+    actor: Actor,
 ):
     """Tenants by name; optionally one status, or a name, province or slug containing ``search``, or
     only those of ``ids``."""
+    policy.require(actor, "tenant.list")
+    return _tenants(status, search, ids)
+
+
+def active_tenants_query(ids: Iterable[uuid.UUID] | None = None, *, actor: Actor):
+    """The active tenants by name (only those of ``ids`` when given): the ones a platform job fans out
+    to, or the ministry compares."""
+    policy.require(actor, "tenant.list_active")
+    return _tenants(ACTIVE, None, ids)
+
+
+def _tenants(status: str | None, search: str | None, ids: Iterable[uuid.UUID] | None):
     stmt = select(Tenant).order_by(Tenant.name)
     if status:
         stmt = stmt.where(Tenant.status == status)
@@ -122,15 +139,26 @@ def _contains(text: str) -> str:
     return f"%{escaped}%"
 
 
-def get_tenant(tenant_id: uuid.UUID) -> Tenant:
-    tenant = db.session.get(Tenant, tenant_id)
-    if tenant is None:
-        raise NotFound()
+def get_tenant(tenant_id: uuid.UUID, *, actor: Actor) -> Tenant:
+    tenant = found(find_tenant(tenant_id))
+    policy.require(actor, "tenant.read", tenant)
     return tenant
 
 
+def find_tenant(tenant_id: uuid.UUID) -> Tenant | None:
+    """The tenant with this id, for the plumbing that decides who acts where (the job runner, the SSO
+    hooks); services and pages read a tenant with ``get_tenant``."""
+    return db.session.get(Tenant, tenant_id)
+
+
 def find_tenant_by_slug(slug: str) -> Tenant | None:
-    return db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    return db.session.scalar(_tenant_by_slug(), {"slug": slug})
+
+
+@cache
+def _tenant_by_slug():
+    # Built once: every tenant request starts with it.
+    return select(Tenant).where(Tenant.slug == bindparam("slug"))
 
 
 def create_tenant(
@@ -141,12 +169,12 @@ def create_tenant(
     timezone: str | None = None,
     name: str | None = None,
 ) -> Tenant:
-    actor.require_platform_admin()
-    region = get_region(region_code)
-    slug = (slug or default_slug(region)).strip().lower()
+    policy.require(actor, "tenant.create")
+    region = _region(region_code)
+    slug = (slug or _default_slug(region)).strip().lower()
     if not SLUG_RE.match(slug):
         raise ValidationFailed.field("slug", _l("lowercase letters, digits and hyphens, 3 to 63 characters"))
-    timezone = timezone or timezone_for_province(region.province_code)
+    timezone = timezone or _timezone_for_province(region.province_code)
     if timezone not in TIMEZONES:
         raise ValidationFailed.field("timezone", _l("one of %(choices)s", choices=", ".join(TIMEZONES)))
     if db.session.scalar(select(Tenant.id).where(Tenant.region_code == region.code)):
@@ -170,8 +198,8 @@ def create_tenant(
 def update_tenant(
     tenant_id: uuid.UUID, *, actor: Actor, name: str | None = None, timezone: str | None = None
 ) -> Tenant:
-    actor.require_platform_admin()
-    tenant = get_tenant(tenant_id)
+    tenant = found(find_tenant(tenant_id))
+    policy.require(actor, "tenant.update", tenant)
     if name is not None:
         if not name.strip():
             raise ValidationFailed.field("name", _l("required"))
@@ -185,18 +213,18 @@ def update_tenant(
 
 def set_tenant_status(tenant_id: uuid.UUID, status: str, *, actor: Actor) -> Tenant:
     """Suspend or reactivate a tenant. Nothing is deleted: members see a notice until reactivation."""
-    actor.require_platform_admin()
+    tenant = found(find_tenant(tenant_id))
+    policy.require(actor, "tenant.set_status", tenant)
     if status not in (ACTIVE, SUSPENDED):
         raise ValidationFailed.field("status", _l("active or suspended"))
-    tenant = get_tenant(tenant_id)
     tenant.status = status
     tenant.suspended_at = utcnow() if status == SUSPENDED else None
     if status == SUSPENDED:
-        _end_members_sessions(tenant.id)
+        _end_members_sessions(tenant.id, actor)
     return tenant
 
 
-def _end_members_sessions(tenant_id: uuid.UUID) -> None:
+def _end_members_sessions(tenant_id: uuid.UUID, actor: Actor) -> None:
     """A suspension logs the tenant's people out at once (platform and ministry accounts stay)."""
     with tenant_context(tenant_id):
         user_ids = db.session.scalars(
@@ -204,10 +232,11 @@ def _end_members_sessions(tenant_id: uuid.UUID) -> None:
             .join(User, User.id == Membership.user_id)
             .where(User.platform_role.is_(None))
         ).all()
-    accounts.end_sessions(user_ids, "tenant_suspended")
+    accounts.end_sessions(user_ids, "tenant_suspended", actor=actor)
 
 
 def ensure_active(tenant: Tenant) -> None:
+    """Refuse work in a suspended tenant (the resolver's gate, before any view runs)."""
     if not tenant.is_active:
         raise TenantSuspended(_l("this tenant is suspended"))
 
@@ -227,13 +256,26 @@ def actor_for(user: User | None) -> Actor:
     if current_tenant_id() is None:
         assignments = evaluator_assignments(user.id) if user.platform_role == EVALUATOR else frozenset()
         return Actor(user_id=user.id, platform_role=user.platform_role, assignments=assignments)
-    membership = membership_of(user.id)
-    if membership is None:
+    rows = db.session.execute(_role_and_opds(), {"user_id": user.id}).all()
+    if not rows:
         return Actor(user_id=user.id, platform_role=user.platform_role)
-    opd_ids = db.session.scalars(
-        select(MembershipOpd.opd_id).where(MembershipOpd.membership_id == membership.id)
-    ).all()
-    return Actor(user.id, user.platform_role, membership.role, frozenset(opd_ids))
+    opd_ids = frozenset(opd_id for _role, opd_id in rows if opd_id is not None)
+    return Actor(user.id, user.platform_role, rows[0].role, opd_ids)
+
+
+@cache
+def _role_and_opds():
+    """The role and the OPDs of a member in the current tenant, one row per OPD (or one row without):
+    one query, built once (every tenant request asks it)."""
+    return (
+        select(Membership.role, MembershipOpd.opd_id)
+        .outerjoin(
+            MembershipOpd,
+            (MembershipOpd.tenant_id == Membership.tenant_id)
+            & (MembershipOpd.membership_id == Membership.id),
+        )
+        .where(Membership.user_id == bindparam("user_id"))
+    )
 
 
 def tenants_of_user(user_id: uuid.UUID) -> list[tuple[Tenant, str]]:
@@ -251,8 +293,9 @@ def tenants_of_user(user_id: uuid.UUID) -> list[tuple[Tenant, str]]:
 # --- OPDs -------------------------------------------------------------------------------------
 
 
-def opds_query(search: str | None = None):
+def opds_query(search: str | None = None, *, actor: Actor):
     """The tenant's OPDs by code, optionally those whose code, name or acronym contains ``search``."""
+    policy.require(actor, "opd.list")
     stmt = select(Opd).order_by(Opd.code)
     if search:
         pattern = _contains(search)
@@ -266,19 +309,23 @@ def opds_query(search: str | None = None):
     return stmt
 
 
-def list_opds() -> list[Opd]:
-    return list(db.session.scalars(opds_query()))
+def list_opds(*, actor: Actor) -> list[Opd]:
+    return list(db.session.scalars(opds_query(actor=actor)))
 
 
-def opd_count() -> int:
+def opd_count(*, actor: Actor) -> int:
+    policy.require(actor, "opd.list")
     return db.session.scalar(select(func.count()).select_from(Opd))
 
 
-def get_opd(opd_id: uuid.UUID) -> Opd:
-    opd = db.session.scalar(select(Opd).where(Opd.id == opd_id))
-    if opd is None:
-        raise NotFound()
+def get_opd(opd_id: uuid.UUID, *, actor: Actor) -> Opd:
+    opd = _opd(opd_id)
+    policy.require(actor, "opd.read", opd)
     return opd
+
+
+def _opd(opd_id: uuid.UUID) -> Opd:
+    return one_or_404(select(Opd).where(Opd.id == opd_id))
 
 
 def _clean_opd(data: dict) -> dict:
@@ -301,7 +348,7 @@ def _ensure_opd_code_free(code: str, except_id: uuid.UUID | None = None) -> None
 
 
 def create_opd(data: dict, *, actor: Actor) -> Opd:
-    actor.require_tenant_role(TENANT_ADMIN)
+    policy.require(actor, "opd.create")
     clean = _clean_opd(
         {"code": data.get("code", ""), "name": data.get("name", ""), "acronym": data.get("acronym")}
     )
@@ -313,8 +360,8 @@ def create_opd(data: dict, *, actor: Actor) -> Opd:
 
 
 def update_opd(opd_id: uuid.UUID, data: dict, *, actor: Actor) -> Opd:
-    actor.require_tenant_role(TENANT_ADMIN)
-    opd = get_opd(opd_id)
+    opd = _opd(opd_id)
+    policy.require(actor, "opd.update", opd)
     clean = _clean_opd({k: v for k, v in data.items() if k in ("code", "name", "acronym")})
     if "code" in clean:
         _ensure_opd_code_free(clean["code"], except_id=opd.id)
@@ -334,8 +381,8 @@ def register_opd_reference(check: Callable[[uuid.UUID], str | None]) -> None:
 
 
 def delete_opd(opd_id: uuid.UUID, *, actor: Actor) -> None:
-    actor.require_tenant_role(TENANT_ADMIN)
-    opd = get_opd(opd_id)
+    opd = _opd(opd_id)
+    policy.require(actor, "opd.delete", opd)
     bound = db.session.scalar(select(MembershipOpd.id).where(MembershipOpd.opd_id == opd.id).limit(1))
     if bound is not None:
         raise Conflict(_l("members are bound to this OPD; unbind them first"))
@@ -359,8 +406,9 @@ def _named_by_waiting_invitation(opd_id: uuid.UUID) -> bool:
 # --- members ----------------------------------------------------------------------------------
 
 
-def members_query(search: str | None = None, role: str | None = None):
+def members_query(search: str | None = None, role: str | None = None, *, actor: Actor):
     """Memberships with their users by name, optionally one role, or a name or email containing ``search``."""
+    policy.require(actor, "member.list")
     stmt = select(Membership, User).join(User, User.id == Membership.user_id).order_by(User.name)
     if role:
         stmt = stmt.where(Membership.role == _check_role(role))
@@ -370,8 +418,9 @@ def members_query(search: str | None = None, role: str | None = None):
     return stmt
 
 
-def opds_by_membership(membership_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Opd]]:
+def opds_by_membership(membership_ids: list[uuid.UUID], *, actor: Actor) -> dict[uuid.UUID, list[Opd]]:
     """The OPDs bound to each membership, in one query."""
+    policy.require(actor, "member.list")
     result: dict[uuid.UUID, list[Opd]] = {mid: [] for mid in membership_ids}
     if not membership_ids:
         return result
@@ -386,18 +435,21 @@ def opds_by_membership(membership_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[
     return result
 
 
-def member_count() -> int:
+def member_count(*, actor: Actor) -> int:
+    policy.require(actor, "member.list")
     return db.session.scalar(select(func.count()).select_from(Membership))
 
 
-def member_counts_by_role() -> dict[str, int]:
+def member_counts_by_role(*, actor: Actor) -> dict[str, int]:
     """How many members hold each tenant role (every role listed, zero included), in one query."""
+    policy.require(actor, "member.list")
     counts = dict(db.session.execute(select(Membership.role, func.count()).group_by(Membership.role)).all())
     return {role: counts.get(role, 0) for role in TENANT_ROLES}
 
 
-def admins() -> list[User]:
+def admins(*, actor: Actor) -> list[User]:
     """The current tenant's tenant_admin users."""
+    policy.require(actor, "member.list_admins")
     return list(
         db.session.scalars(
             select(User)
@@ -408,11 +460,20 @@ def admins() -> list[User]:
     )
 
 
-def get_membership(membership_id: uuid.UUID) -> Membership:
-    membership = db.session.scalar(select(Membership).where(Membership.id == membership_id))
-    if membership is None:
-        raise NotFound()
+def get_membership(membership_id: uuid.UUID, *, actor: Actor) -> Membership:
+    membership = _membership(membership_id)
+    policy.require(actor, "member.read", membership)
     return membership
+
+
+def get_member(membership_id: uuid.UUID, *, actor: Actor) -> tuple[Membership, User]:
+    """A member: their membership in the tenant and their account."""
+    membership = get_membership(membership_id, actor=actor)
+    return membership, db.session.get(User, membership.user_id)
+
+
+def _membership(membership_id: uuid.UUID) -> Membership:
+    return one_or_404(select(Membership).where(Membership.id == membership_id))
 
 
 def _check_role(role: str) -> str:
@@ -434,7 +495,7 @@ def _check_opds(opd_ids: list[uuid.UUID]) -> list[uuid.UUID]:
 def add_member(
     user_id: uuid.UUID, role: str, opd_ids: list[uuid.UUID] | None = None, *, actor: Actor
 ) -> Membership:
-    actor.require_tenant_role(TENANT_ADMIN)
+    policy.require(actor, "member.add")
     role = _check_role(role)
     opd_ids = _check_opds(opd_ids or [])
     if membership_of(user_id) is not None:
@@ -457,8 +518,8 @@ def _bind_opds(membership: Membership, opd_ids: list[uuid.UUID]) -> None:
 def update_member(
     membership_id: uuid.UUID, *, actor: Actor, role: str | None = None, opd_ids: list[uuid.UUID] | None = None
 ) -> Membership:
-    actor.require_tenant_role(TENANT_ADMIN)
-    membership = get_membership(membership_id)
+    membership = _membership(membership_id)
+    policy.require(actor, "member.update", membership)
     if role is not None:
         role = _check_role(role)
         if membership.role == TENANT_ADMIN and role != TENANT_ADMIN:
@@ -480,14 +541,14 @@ def _ensure_another_admin(membership: Membership) -> None:
 
 
 def remove_member(membership_id: uuid.UUID, *, actor: Actor) -> None:
-    actor.require_tenant_role(TENANT_ADMIN)
-    membership = get_membership(membership_id)
+    membership = _membership(membership_id)
+    policy.require(actor, "member.remove", membership)
     if membership.role == TENANT_ADMIN:
         _ensure_another_admin(membership)
     db.session.delete(membership)
     db.session.flush()
     # A copied cookie of the removed person must not outlive the removal, in this tenant or any other.
-    accounts.end_sessions([membership.user_id], "removed")
+    accounts.end_sessions([membership.user_id], "removed", actor=actor)
 
 
 # --- invitations ------------------------------------------------------------------------------
@@ -516,7 +577,7 @@ def invite_member(
     links with different roles.
 
     Returns the invitation and the one-time token for the acceptance link the caller mails."""
-    actor.require_tenant_role(TENANT_ADMIN)
+    policy.require(actor, "invitation.create")
     email = accounts.normalize_email(email)
     role = _check_role(role)
     opd_ids = _check_opds(opd_ids or [])
@@ -541,9 +602,10 @@ def _ensure_invitable(email: str) -> None:
         raise ValidationFailed.field("email", _l("already invited; resend it from the list"))
 
 
-def pending_invitations_query():
+def pending_invitations_query(*, actor: Actor):
     """Invitations not accepted yet, newest first. Expired ones stay listed: the admin resends or
     revokes them."""
+    policy.require(actor, "invitation.list")
     return (
         select(Invitation)
         .where(Invitation.accepted_at.is_(None))
@@ -551,26 +613,34 @@ def pending_invitations_query():
     )
 
 
-def pending_invitations_with_inviters_query():
+def pending_invitations_with_inviters_query(*, actor: Actor):
     """Rows of (invitation, the user who sent it or None), for a list in one query."""
-    return pending_invitations_query().add_columns(User).outerjoin(User, User.id == Invitation.invited_by)
-
-
-def get_pending_invitation(invitation_id: uuid.UUID) -> Invitation:
-    invitation = db.session.scalar(
-        select(Invitation).where(Invitation.id == invitation_id, Invitation.accepted_at.is_(None))
+    return (
+        pending_invitations_query(actor=actor)
+        .add_columns(User)
+        .outerjoin(User, User.id == Invitation.invited_by)
     )
-    if invitation is None:
-        raise NotFound(_l("this invitation is unknown or already accepted"))
+
+
+def get_pending_invitation(invitation_id: uuid.UUID, *, actor: Actor) -> Invitation:
+    invitation = _pending_invitation(invitation_id)
+    policy.require(actor, "invitation.list", invitation)
     return invitation
+
+
+def _pending_invitation(invitation_id: uuid.UUID) -> Invitation:
+    return one_or_404(
+        select(Invitation).where(Invitation.id == invitation_id, Invitation.accepted_at.is_(None)),
+        _l("this invitation is unknown or already accepted"),
+    )
 
 
 def resend_invitation(invitation_id: uuid.UUID, *, actor: Actor) -> tuple[Invitation, str]:
     """A new link and a new validity for a waiting invitation; the old link stops working.
 
     Returns the invitation and the token for the caller to mail."""
-    actor.require_tenant_role(TENANT_ADMIN)
-    invitation = get_pending_invitation(invitation_id)
+    invitation = _pending_invitation(invitation_id)
+    policy.require(actor, "invitation.resend", invitation)
     token = _issue_token(invitation)
     db.session.flush()
     return invitation, token
@@ -578,8 +648,8 @@ def resend_invitation(invitation_id: uuid.UUID, *, actor: Actor) -> tuple[Invita
 
 def revoke_invitation(invitation_id: uuid.UUID, *, actor: Actor) -> Invitation:
     """Withdraw a waiting invitation: the row goes (the audit log keeps its values), the link with it."""
-    actor.require_tenant_role(TENANT_ADMIN)
-    invitation = get_pending_invitation(invitation_id)
+    invitation = _pending_invitation(invitation_id)
+    policy.require(actor, "invitation.revoke", invitation)
     db.session.delete(invitation)
     db.session.flush()
     return invitation
@@ -588,7 +658,7 @@ def revoke_invitation(invitation_id: uuid.UUID, *, actor: Actor) -> Invitation:
 def purge_expired_invitations(older_than: timedelta, *, actor: Actor) -> int:
     """Remove the invitations nobody accepted whose link expired more than ``older_than`` ago: the admin
     did not resend them, and the list stays readable. Each removal is audited. Returns how many."""
-    actor.require_tenant_role(TENANT_ADMIN)
+    policy.require(actor, "invitation.purge")
     expired_before = utcnow() - older_than
     stale = db.session.scalars(
         select(Invitation).where(Invitation.accepted_at.is_(None), Invitation.expires_at < expired_before)
@@ -599,7 +669,9 @@ def purge_expired_invitations(older_than: timedelta, *, actor: Actor) -> int:
     return len(stale)
 
 
-def find_invitation(token: str) -> Invitation:
+def find_invitation(token: str, *, actor: Actor) -> Invitation:
+    """The waiting invitation behind a link: whoever holds the link may open it (anonymous included)."""
+    policy.require(actor, "invitation.open")
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _invitation_hash(token)))
     if invitation is None or invitation.accepted_at is not None or invitation.is_expired:
         raise NotFound(_l("this invitation is unknown, used or expired"))
@@ -607,13 +679,16 @@ def find_invitation(token: str) -> Invitation:
 
 
 def accept_invitation(
-    token: str, *, user_id: uuid.UUID | None = None, name: str | None = None, password: str | None = None
+    token: str, *, actor: Actor, name: str | None = None, password: str | None = None
 ) -> Membership:
-    """Accept as the logged-in user (whose email must match), or as a new user who sets a password.
+    """Accept as the logged-in ``actor`` (whose email must match), or, anonymous, as a new user who sets
+    a password.
 
     A suspended tenant takes nobody in: no account and no membership is created."""
-    invitation = find_invitation(token)
-    ensure_active(get_tenant(invitation.tenant_id))
+    invitation = find_invitation(token, actor=actor)
+    policy.require(actor, "invitation.accept", invitation)
+    ensure_active(found(find_tenant(invitation.tenant_id)))
+    user_id = actor.user_id
     user = accounts.find_user_by_email(invitation.email)
     if user_id is not None and (user is None or user.id != user_id):
         raise ValidationFailed.field("email", _l("this invitation was sent to another email address"))
@@ -631,8 +706,9 @@ def accept_invitation(
     return membership
 
 
-def seed_tenant_admin(tenant: Tenant, user: User) -> Membership:
+def seed_tenant_admin(tenant: Tenant, user: User, *, actor: Actor) -> Membership:
     """Give ``user`` the tenant_admin role in ``tenant`` (first admin, set by the platform operator)."""
+    policy.require(actor, "tenant.seed_admin", tenant)
     with tenant_context(tenant.id):
         existing = membership_of(user.id)
         if existing is not None:
@@ -647,8 +723,8 @@ def seed_tenant_admin(tenant: Tenant, user: User) -> Membership:
 @contextmanager
 def _as_platform_in(tenant_id: uuid.UUID, actor: Actor) -> Iterator[Actor]:
     """The platform operator acting in a tenant as its admin would (its first admin's invitations)."""
-    actor.require_platform_admin()
-    tenant = get_tenant(tenant_id)
+    tenant = found(find_tenant(tenant_id))
+    policy.require(actor, "tenant.invite_admin", tenant)
     with tenant_context(tenant.id):
         yield Actor(user_id=actor.user_id, platform_role=actor.platform_role, tenant_role=TENANT_ADMIN)
 

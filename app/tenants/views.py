@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 
 from app.accounts import services as accounts
 from app.accounts.session import login_user
-from app.core.auth import TENANT_ADMIN, TENANT_ROLES
+from app.core.auth import TENANT_ROLES
 from app.core.errors import DomainError, ValidationFailed
-from app.core.form_errors import check_form
+from app.core.form_errors import check_form, form_errors
 from app.core.pages import (
     form_uuids,
     is_htmx,
@@ -19,7 +19,7 @@ from app.core.pages import (
 from app.core.paths import public
 from app.core.tenancy import tenant_context
 from app.extensions import db
-from app.tenants import notices, services
+from app.tenants import notices, policy, services
 from app.tenants.models import ACTIVE, SUSPENDED, TIMEZONES
 from app.tenants.schemas import (
     InvitationAcceptanceSchema,
@@ -42,15 +42,6 @@ INVITATIONS_PAGE = "invitations_page"
 TENANT_TABLE = "tenant-table"
 
 
-def _failed(error: DomainError) -> dict:
-    """Roll back and turn a refused change into field errors for the form; access errors go to the
-    error page instead."""
-    db.session.rollback()
-    if error.status in (403, 404):
-        raise error
-    return error.errors or {"_": [error.message or _("This change could not be saved.")]}
-
-
 def _filters(**values) -> dict:
     """The filters to carry into pagination links: only those set."""
     return {key: value for key, value in values.items() if value}
@@ -58,12 +49,12 @@ def _filters(**values) -> dict:
 
 @bp.get("/")
 def dashboard():
-    is_admin = g.actor.has_tenant_role(TENANT_ADMIN)
+    is_admin = policy.can(g.actor, "member.list")
     return render_template(
         "tenants/dashboard.html",
-        opd_count=services.opd_count(),
-        member_count=services.member_count() if is_admin else None,
-        members_by_role=services.member_counts_by_role() if is_admin else None,
+        opd_count=services.opd_count(actor=g.actor),
+        member_count=services.member_count(actor=g.actor) if is_admin else None,
+        members_by_role=services.member_counts_by_role(actor=g.actor) if is_admin else None,
     )
 
 
@@ -82,9 +73,10 @@ def opds():
             flash(_("OPD %(code)s added.", code=opd.code), "success")
             return redirect(url_for("tenants.opds"))
         except DomainError as error:
-            errors, status = _failed(error), error.status
+            errors, status = form_errors(error), error.status
     search = search_arg()
-    context = {"page": paginate(services.opds_query(search)), "search": search, "params": _filters(q=search)}
+    page = paginate(services.opds_query(search, actor=g.actor))
+    context = {"page": page, "search": search, "params": _filters(q=search)}
     if wants_fragment(OPD_TABLE):
         return render_template("tenants/_opd_table.html", **context)
     return render_template("tenants/opds.html", errors=errors, form=form, **context), status
@@ -97,8 +89,8 @@ def _opd_row_target(opd_id) -> str:
 @bp.route("/opds/<uuid:opd_id>/edit", methods=["GET", "POST"])
 def edit_opd(opd_id):
     """Edit an OPD: a page of its own, or (with htmx) in place in its table row."""
-    g.actor.require_tenant_role(TENANT_ADMIN)
-    opd = services.get_opd(opd_id)
+    opd = services.get_opd(opd_id, actor=g.actor)
+    policy.require(g.actor, "opd.update", opd)
     inline = wants_fragment(_opd_row_target(opd_id))
     errors = {}
     if request.method == "POST":
@@ -111,8 +103,8 @@ def edit_opd(opd_id):
             flash(_("OPD %(code)s saved.", code=opd.code), "success")
             return redirect(url_for("tenants.opds"))
         except DomainError as error:
-            errors = _failed(error)
-            opd = services.get_opd(opd_id)
+            errors = form_errors(error)
+            opd = services.get_opd(opd_id, actor=g.actor)
     template = "tenants/_opd_row_edit.html" if inline else "tenants/opd_edit.html"
     return render_template(template, opd=opd, errors=errors, form=request.form), (422 if errors else 200)
 
@@ -122,7 +114,7 @@ def opd_row(opd_id):
     """An OPD's table row, for htmx to put back when an inline edit is cancelled."""
     if not is_htmx():
         return redirect(url_for("tenants.opds") + f"#{_opd_row_target(opd_id)}")
-    return render_template("tenants/_opd_row.html", opd=services.get_opd(opd_id))
+    return render_template("tenants/_opd_row.html", opd=services.get_opd(opd_id, actor=g.actor))
 
 
 @bp.post("/opds/<uuid:opd_id>/delete")
@@ -132,7 +124,7 @@ def delete_opd(opd_id):
         db.session.commit()
         flash(_("The OPD is removed."), "success")
     except DomainError as error:
-        _failed(error)
+        form_errors(error)
         flash(_("This OPD cannot be removed: %(reason)s.", reason=error.message), "danger")
     return redirect(url_for("tenants.opds"))
 
@@ -141,8 +133,8 @@ def delete_opd(opd_id):
 
 
 def _members_page(errors=None, form=None, status=422):
-    g.actor.require_tenant_role(TENANT_ADMIN)
-    opds = services.list_opds()
+    policy.require(g.actor, "member.list")
+    opds = services.list_opds(actor=g.actor)
     # An htmx swap of one list builds that list alone.
     if wants_fragment(INVITATION_TABLE):
         return render_template("tenants/_invitation_table.html", **_members_invitation_list(opds))
@@ -162,10 +154,10 @@ def _members_page(errors=None, form=None, status=422):
 
 def _member_list(opds) -> dict:
     search, role = search_arg(), request.args.get("role", "")
-    page = paginate(services.members_query(search, role), rows=True)
+    page = paginate(services.members_query(search, role, actor=g.actor), rows=True)
     return {
         "page": page,
-        "member_opds": services.opds_by_membership([m.id for m, _u in page.items]),
+        "member_opds": services.opds_by_membership([m.id for m, _u in page.items], actor=g.actor),
         "opds": opds,
         "opd_options": [(opd.id, opd.acronym or opd.code) for opd in opds],
         "roles": TENANT_ROLES,
@@ -188,7 +180,8 @@ def _invitation_url(action: str, invitation) -> str:
 def _invitation_list(opds, endpoint: str, params: dict, action_url) -> dict:
     """The waiting invitations, paged under their own query parameter, for ``_invitation_table.html``:
     the list lives at ``endpoint`` with ``params``; ``action_url(action, invitation)`` resends or revokes."""
-    page = paginate(services.pending_invitations_with_inviters_query(), rows=True, param=INVITATIONS_PAGE)
+    invitations = services.pending_invitations_with_inviters_query(actor=g.actor)
+    page = paginate(invitations, rows=True, param=INVITATIONS_PAGE)
     return {
         "invitations": page,
         "invitation_opds": {opd.id: opd.acronym or opd.code for opd in opds},
@@ -213,7 +206,7 @@ def invite():
         )
         db.session.commit()
     except DomainError as error:
-        return _members_page(_failed(error), form, error.status)
+        return _members_page(form_errors(error), form, error.status)
     notices.send_invitation(g.tenant, invitation, token)
     flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
     return redirect(url_for("tenants.members"))
@@ -256,7 +249,7 @@ def update_member(membership_id):
         db.session.commit()
         flash(_("The member is updated."), "success")
     except DomainError as error:
-        return _members_page(_failed(error), status=error.status)
+        return _members_page(form_errors(error), status=error.status)
     return redirect(url_for("tenants.members"))
 
 
@@ -267,14 +260,14 @@ def remove_member(membership_id):
         db.session.commit()
         flash(_("The member is removed from this tenant."), "success")
     except DomainError as error:
-        return _members_page(_failed(error), status=error.status)
+        return _members_page(form_errors(error), status=error.status)
     return redirect(url_for("tenants.members"))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @public
 def accept_invitation(token):
-    invitation = services.find_invitation(token)
+    invitation = services.find_invitation(token, actor=g.actor)
     # Only a valid link learns that its tenant is suspended; then nobody joins until it is reactivated.
     services.ensure_active(g.tenant)
     errors = {}
@@ -283,7 +276,7 @@ def accept_invitation(token):
             check_form(InvitationAcceptanceSchema(), request.form)
             services.accept_invitation(
                 token,
-                user_id=g.user.id if g.user else None,
+                actor=g.actor,
                 name=request.form.get("name"),
                 password=request.form.get("password"),
             )
@@ -293,8 +286,8 @@ def accept_invitation(token):
             flash(_("Welcome to %(tenant)s.", tenant=g.tenant.name), "success")
             return redirect(url_for("tenants.dashboard"))
         except DomainError as error:
-            errors = _failed(error)
-            invitation = services.find_invitation(token)
+            errors = form_errors(error)
+            invitation = services.find_invitation(token, actor=g.actor)
     existing = accounts.find_user_by_email(invitation.email)
     return render_template(
         "tenants/accept_invitation.html", invitation=invitation, existing=existing, errors=errors
@@ -312,7 +305,7 @@ def tenants():
         raise ValidationFailed.field("status", _("Choose active or suspended."))
     search = search_arg()
     context = {
-        "page": paginate(services.tenants_query(status or None, search)),
+        "page": paginate(services.tenants_query(status or None, search, actor=g.actor)),
         "status": status,
         "search": search,
         "params": _filters(q=search, status=status),
@@ -339,10 +332,10 @@ def new_tenant():
             flash(_("Tenant %(name)s created. Invite its first administrator.", name=tenant.name), "success")
             return redirect(url_for("admin.tenant", tenant_id=tenant.id))
         except DomainError as error:
-            errors = _failed(error)
+            errors = form_errors(error)
     return render_template(
         "tenants/admin_tenant_new.html",
-        regions=services.unassigned_regions(),
+        regions=services.unassigned_regions(actor=g.actor),
         timezones=TIMEZONES,
         errors=errors,
         form=form,
@@ -352,7 +345,7 @@ def new_tenant():
 @admin_bp.route("/tenants/<uuid:tenant_id>", methods=["GET", "POST"])
 @platform_admin_required
 def tenant(tenant_id):
-    tenant = services.get_tenant(tenant_id)
+    tenant = services.get_tenant(tenant_id, actor=g.actor)
     errors = {}
     if request.method == "POST":
         try:
@@ -365,9 +358,9 @@ def tenant(tenant_id):
             flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
             return redirect(url_for("admin.tenant", tenant_id=tenant_id))
         except DomainError as error:
-            errors = _failed(error)
+            errors = form_errors(error)
     with tenant_context(tenant.id):
-        admins = services.admins()
+        admins = services.admins(actor=g.actor)
         invitations = _tenant_invitation_list(tenant)
     if wants_fragment(INVITATION_TABLE):
         return render_template("tenants/_invitation_table.html", **invitations)
@@ -380,7 +373,9 @@ def _tenant_invitation_list(tenant) -> dict:
     def action_url(action, invitation):
         return url_for(f"admin.{action}_tenant_invitation", tenant_id=tenant.id, invitation_id=invitation.id)
 
-    return _invitation_list(services.list_opds(), "admin.tenant", {"tenant_id": tenant.id}, action_url)
+    return _invitation_list(
+        services.list_opds(actor=g.actor), "admin.tenant", {"tenant_id": tenant.id}, action_url
+    )
 
 
 @admin_bp.post("/tenants/<uuid:tenant_id>/invitations/<uuid:invitation_id>/resend")
@@ -388,7 +383,7 @@ def _tenant_invitation_list(tenant) -> dict:
 def resend_tenant_invitation(tenant_id, invitation_id):
     invitation, token = services.resend_tenant_invitation(tenant_id, invitation_id, actor=g.actor)
     db.session.commit()
-    notices.send_invitation(services.get_tenant(tenant_id), invitation, token)
+    notices.send_invitation(services.get_tenant(tenant_id, actor=g.actor), invitation, token)
     flash(_resent_message(invitation), "success")
     return redirect(url_for("admin.tenant", tenant_id=tenant_id))
 

@@ -10,7 +10,7 @@ from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.tenants import services as tenants
 from tests.conftest import csrf_token, form_post, login
-from tests.factories import PASSWORD, admin_actor, make_tenant
+from tests.factories import PASSWORD, admin_actor, make_tenant, person
 
 COOKIE = "kc_session"
 MEMBER = "staf@palopo.test"
@@ -119,7 +119,9 @@ def test_people_see_their_sessions_and_sign_out_one_or_everywhere(app, palopo):
     page = laptop.get("/account/sessions").get_data(as_text=True)
     assert page.count('/end"') == 2
     assert "Chrome di Android" in page or "Chrome on Android" in page
-    phone_session = next(s for s in accounts.active_sessions(_user_id()) if "Android" in (s.user_agent or ""))
+    phone_session = next(
+        s for s in accounts.active_sessions(actor=person(_user_id())) if "Android" in (s.user_agent or "")
+    )
 
     assert form_post(laptop, f"/account/sessions/{phone_session.id}/end").status_code == 302
     assert not _opens_the_tenant(phone)
@@ -127,14 +129,14 @@ def test_people_see_their_sessions_and_sign_out_one_or_everywhere(app, palopo):
 
     # Nobody ends another person's session: it is not found.
     admin = _browser(app, palopo.admin_email)
-    mine = accounts.active_sessions(_user_id())[0]
+    mine = accounts.active_sessions(actor=person(_user_id()))[0]
     assert form_post(admin, f"/account/sessions/{mine.id}/end").status_code == 404
     assert _opens_the_tenant(laptop)
 
     tablet = _browser(app)
     assert form_post(laptop, "/account/sessions/end-all").headers["Location"].startswith("/login")
     assert not _opens_the_tenant(laptop) and not _opens_the_tenant(tablet)
-    assert accounts.active_sessions(_user_id()) == []
+    assert accounts.active_sessions(actor=person(_user_id())) == []
 
 
 def _user_id():

@@ -5,7 +5,7 @@ import pytest
 
 from app.accounts import services as accounts
 from app.extensions import db
-from tests.factories import PASSWORD, add_opd, make_tenant
+from tests.factories import PASSWORD, add_opd, make_tenant, person
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_members_and_invitations_through_the_api(palopo, client):
 
 def test_platform_admin_creates_and_suspends_tenants_through_the_api(app_ctx, client):
     ops = accounts.create_user("ops@kotacerdas.test", "Ops", PASSWORD, platform_role="platform_admin")
-    _token, secret = accounts.create_api_token(ops.id, "ops", None)
+    _token, secret = accounts.create_api_token("ops", None, actor=person(ops.id))
     db.session.commit()
     headers = {"Authorization": f"Bearer {secret}"}
     created = client.post("/api/v1/tenants", json={"region_code": "64.09"}, headers=headers)

@@ -28,6 +28,7 @@ from app.accounts import services as accounts
 from app.core.auth import MINISTRY_ADMIN
 from app.demo import PLATFORM_ADMIN_EMAIL
 from app.extensions import db
+from tests.factories import person
 from tests.support.demo import DemoTenant, palopo  # noqa: F401 - fixture
 
 # Platform operations on one tenant (rename, suspend) act on another demo tenant, so Palopo stays open.
@@ -73,11 +74,11 @@ class DemoApi:
 def demo_api_values(app, palopo):  # noqa: F811 - fixture
     with app.app_context():
         platform_admin = accounts.find_user_by_email(PLATFORM_ADMIN_EMAIL)
-        _t, platform_secret = accounts.create_api_token(platform_admin.id, "fuzz", None)
+        _t, platform_secret = accounts.create_api_token("fuzz", None, actor=person(platform_admin.id))
         ministry_admin = accounts.create_user(
             MINISTRY_ADMIN_EMAIL, "Admin Kementerian", platform_role=MINISTRY_ADMIN
         )
-        _t, ministry_secret = accounts.create_api_token(ministry_admin.id, "fuzz", None)
+        _t, ministry_secret = accounts.create_api_token("fuzz", None, actor=person(ministry_admin.id))
         db.session.commit()
     demo = DemoApi(
         palopo,

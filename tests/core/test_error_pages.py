@@ -11,6 +11,7 @@ from app.core.auth import SYSTEM
 from app.extensions import db
 from app.tenants import services as tenants
 from tests.conftest import login
+from tests.factories import person
 from tests.support.pages import second_app
 
 
@@ -85,7 +86,7 @@ def test_api_errors_stay_english_json_while_pages_speak_indonesian(app, client, 
     with app.app_context():
         user = accounts.find_user_by_email("admin@kota-palopo.demo")
         tenant = tenants.find_tenant_by_slug("kota-palopo")
-        _t, secret = accounts.create_api_token(user.id, "test", tenant.id)
+        _t, secret = accounts.create_api_token("test", tenant.id, actor=person(user.id))
         db.session.commit()
     response = client.post(
         "/api/v1/t/kota-palopo/opds",

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from app.accounts import services as accounts
+from app.core.auth import SYSTEM
 from app.core.files import sniff, storage
 from app.extensions import db
 from app.files import services as files
@@ -49,7 +50,7 @@ def member(palopo):
     """A second OPD operator of Kota Palopo, who did not upload anything."""
     with palopo.inside():
         user = accounts.create_user("opd2@kota-palopo.demo", "Operator Dua", "a-long-password")
-        opd = tenants.list_opds()[0]
+        opd = tenants.list_opds(actor=SYSTEM)[0]
         tenants.add_member(user.id, "opd_operator", [opd.id], actor=palopo.actor)
         db.session.commit()
         return user.id

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.files.models import StoredFile
 from app.masterplan.models import Masterplan
 from tests.conftest import csrf_token, login
+from tests.factories import person
 
 BASE = "/api/v1/t/kota-palopo/files"
 MB = 1024 * 1024
@@ -231,7 +232,9 @@ def test_the_import_page_refuses_a_bomb_and_names_the_file_field(
 def test_the_import_job_checks_a_file_stored_before_the_limits(palopo, client, app, monkeypatch):
     draft, auth = _draft(palopo), palopo.token()
     with palopo.inside():
-        accounts.set_locale(palopo.admin_id, "en")  # the job writes its error in its requester's language
+        accounts.set_locale(
+            "en", actor=person(palopo.admin_id)
+        )  # the job writes its error in its requester's language
         db.session.commit()
     template = client.get(f"/api/v1/t/kota-palopo/masterplans/{draft}/workbook-template", headers=auth).data
     bomb = _with_shared_strings(template, 4 * MB)

@@ -14,6 +14,7 @@ from app.accounts import services as accounts
 from app.demo import seed_demo
 from app.extensions import db
 from app.tenants import services as tenants
+from tests.factories import person
 
 A, B = "kota-palopo", "kota-balikpapan"
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -27,7 +28,7 @@ def world(app_ctx, client):
     for slug in (A, B):
         tenant = tenants.find_tenant_by_slug(slug)
         admin = accounts.find_user_by_email(f"admin@{slug}.demo")
-        _t, tokens[slug] = accounts.create_api_token(admin.id, "walk", tenant.id)
+        _t, tokens[slug] = accounts.create_api_token("walk", tenant.id, actor=person(admin.id))
     db.session.commit()
     spec = client.get("/api/openapi.json").get_json()
     return {"spec": spec, "tokens": tokens}
@@ -137,7 +138,7 @@ def test_the_ministry_reads_through_its_own_paths_only(client, world):
     and reaches no tenant path; a tenant's token reaches no ministry path."""
     spec, tokens = world["spec"], world["tokens"]
     ministry = accounts.create_user("direktorat@kemendagri.test", "Direktorat", "x" * 12, "ministry_admin")
-    _t, ministry_token = accounts.create_api_token(ministry.id, "walk", None)
+    _t, ministry_token = accounts.create_api_token("walk", None, actor=person(ministry.id))
     db.session.commit()
     ministry_paths = [p for p in spec["paths"] if p.startswith("/api/v1/ministry/") and "/sso" not in p]
     assert "/api/v1/ministry/masterplans" in ministry_paths

@@ -53,7 +53,7 @@ def parent_finished(app, run_id, timeout: float = 60):
 
 def active_tenants(app) -> dict[str, uuid.UUID]:
     with app.app_context():
-        return {t.slug: t.id for t in db.session.scalars(tenants.tenants_query(status=ACTIVE))}
+        return {t.slug: t.id for t in db.session.scalars(tenants.tenants_query(status=ACTIVE, actor=SYSTEM))}
 
 
 def children(app, run_id) -> dict[str, tuple[str, str | None]]:
@@ -62,7 +62,7 @@ def children(app, run_id) -> dict[str, tuple[str, str | None]]:
     with app.app_context():
         rows = db.session.scalars(select(PlatformJobChild).where(PlatformJobChild.parent_id == run_id)).all()
         for row in rows:
-            tenant = tenants.get_tenant(row.child_tenant_id)
+            tenant = tenants.get_tenant(row.child_tenant_id, actor=SYSTEM)
             with tenant_context(tenant.id):
                 child = db.session.get(JobRun, (tenant.id, row.run_id))
                 assert (child.parent_id, child.requested_by, child.kind) == (run_id, None, "test_child")
@@ -183,7 +183,7 @@ def long_expired(palopo) -> dict[str, uuid.UUID]:
     """The demo's waiting invitation in each tenant, expired 40 days ago, except Kota Palopo's (10 days)."""
     ids = {}
     with palopo.app.app_context():
-        for tenant in db.session.scalars(tenants.tenants_query(status=ACTIVE)):
+        for tenant in db.session.scalars(tenants.tenants_query(status=ACTIVE, actor=SYSTEM)):
             with tenant_context(tenant.id):
                 invitation = db.session.scalar(select(Invitation).where(Invitation.accepted_at.is_(None)))
                 days = 10 if tenant.slug == "kota-palopo" else 40

@@ -10,6 +10,7 @@ from app.core.auth import MINISTRY_ADMIN, PLATFORM_ADMIN
 from app.extensions import db
 from app.masterplan.models import CodeListItem, Framework, FrameworkSubDimension
 from app.masterplan.reference import load_reference_data
+from tests.factories import person
 from tests.masterplan.conftest import page_login, page_post
 
 
@@ -17,7 +18,7 @@ from tests.masterplan.conftest import page_login, page_post
 def ministry(client, reference):
     """A ministry admin's platform token (no tenant)."""
     user = accounts.create_user("admin@komdigi.test", "Direktorat", "correct-horse-battery", MINISTRY_ADMIN)
-    _t, secret = accounts.create_api_token(user.id, "reference", None)
+    _t, secret = accounts.create_api_token("reference", None, actor=person(user.id))
     db.session.commit()
     return {"Authorization": f"Bearer {secret}"}
 

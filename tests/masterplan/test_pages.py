@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts import services as accounts
-from app.core.auth import VIEWER
+from app.core.auth import SYSTEM, VIEWER
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.masterplan.models import Strategy
@@ -26,7 +26,7 @@ def admin(client, city):
 
 def _opd_ids(city) -> dict:
     with tenant_context(city.tenant_id):
-        return {o.code: str(o.id) for o in tenants.list_opds()}
+        return {o.code: str(o.id) for o in tenants.list_opds(actor=SYSTEM)}
 
 
 def _location_id(response, kind: str) -> str:

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from app.core.auth import SYSTEM
 from tests.masterplan.conftest import make_masterplan
 
 
@@ -105,7 +106,7 @@ def test_indicators_check_their_values(api, mp, other_city):
     from app.tenants import services as tenants
 
     with tenant_context(other_city.tenant_id):
-        foreign_opd = tenants.list_opds()[0].id
+        foreign_opd = tenants.list_opds(actor=SYSTEM)[0].id
     foreign = api.post(f"{mp}/indicators", {**base, "responsible_opd_id": str(foreign_opd)})
     assert foreign.status_code == 422 and "responsible_opd_id" in foreign.get_json()["errors"]
     other_goal = make_masterplan(api.setup, version_label="9.9")

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
+from app.core.auth import SYSTEM
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.masterplan import goals, programs
@@ -51,8 +52,8 @@ def _add_programs(setup, masterplan_id, per_sub: int, years) -> None:
     """``per_sub`` programs in every sub-dimension, each with a budget line per year."""
     actor = admin_actor(setup)
     with tenant_context(setup.tenant_id):
-        opds = [o.id for o in tenants.list_opds()]
-        refs = MasterplanRefs(get_masterplan(masterplan_id))
+        opds = [o.id for o in tenants.list_opds(actor=SYSTEM)]
+        refs = MasterplanRefs(get_masterplan(masterplan_id, actor=SYSTEM))
         for sub in refs.sub_dimensions:
             strategy = programs.create_strategy(
                 masterplan_id, {"sub_dimension_code": sub.code, "text": sub.name_id}, actor=actor

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.masterplan.models import PART_MODELS, BudgetLine, Program
+from tests.factories import person
 from tests.masterplan.conftest import kominfo_id, make_masterplan
 
 LEGAL = {"legal_type": "PERWALI", "legal_number": "23 Tahun 2025", "legal_date": "2025-06-30"}
@@ -243,7 +244,7 @@ def test_readers_cannot_change_a_masterplan(client, city):
         user = accounts.create_user(f"{role}@palopo.test", role, "correct-horse-battery")
         with tenant_context(city.tenant_id):
             tenants.add_member(user.id, role, actor=admin_actor(city))
-        _t, secret = accounts.create_api_token(user.id, role, city.tenant_id)
+        _t, secret = accounts.create_api_token(role, city.tenant_id, actor=person(user.id))
         db.session.commit()
         headers = {"Authorization": f"Bearer {secret}"}
         url = f"/api/v1/t/{city.slug}/masterplans/{masterplan.id}"

@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from sqlalchemy import event, func, select
 
 from app.accounts import services as accounts
-from app.core.auth import TENANT_ADMIN, Actor
+from app.core.auth import SYSTEM, TENANT_ADMIN, Actor
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.masterplan import analysis, goals, programs, versions
@@ -33,7 +33,7 @@ from app.masterplan.models import PART_MODELS, Framework
 from app.masterplan.reference import load_reference_data
 from app.tenants import services as tenants
 from tests.conftest import login
-from tests.factories import PASSWORD, make_tenant
+from tests.factories import PASSWORD, make_tenant, person
 
 ROOT = Path(__file__).resolve().parents[2]
 JOB_RE = re.compile(r"/t/[a-z0-9-]+/jobs/([0-9a-f-]{36})")
@@ -92,7 +92,7 @@ class City:
 
     def token(self) -> dict:
         with self.inside():
-            _t, secret = accounts.create_api_token(self.admin_id, "tests", self.tenant_id)
+            _t, secret = accounts.create_api_token("tests", self.tenant_id, actor=person(self.admin_id))
             db.session.commit()
         return {"Authorization": f"Bearer {secret}"}
 
@@ -151,7 +151,7 @@ def city(app) -> City:
 
 def fill_masterplan(masterplan_id, actor: Actor, programs_count: int = 3) -> None:
     """Every part of a masterplan, written through the services: what a planner would enter."""
-    opd = {o.code: o.id for o in tenants.list_opds()}
+    opd = {o.code: o.id for o in tenants.list_opds(actor=SYSTEM)}
     mid = masterplan_id
     analysis.set_vision(mid, "Palopo kota cerdas yang melayani, terbuka dan berdaya saing", actor=actor)
     analysis.create_mission(

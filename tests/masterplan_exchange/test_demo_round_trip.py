@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import inspect, select
 
+from app.core.auth import SYSTEM
 from app.extensions import db
 from app.masterplan import versions
 from app.masterplan.models import PART_MODELS, BudgetLine, Masterplan
@@ -22,7 +23,7 @@ from tests.support.demo import demo_tenant, palopo  # noqa: F401 - fixture: the 
 def _draft(app, slug: str) -> City:
     demo = demo_tenant(app, slug)
     with demo.inside():
-        (draft,) = [m for m in versions.list_masterplans() if m.status == "draft"]
+        (draft,) = [m for m in versions.list_masterplans(actor=SYSTEM) if m.status == "draft"]
         draft_id = draft.id
     return City(app, slug, demo.tenant_id, demo.admin_id, f"admin@{slug}.demo", None, draft_id)
 

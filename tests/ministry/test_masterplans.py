@@ -26,7 +26,7 @@ from app.masterplan.models import ENACTED, Framework, Masterplan, Program
 from app.ministry.services import ENACTED_MASTERPLANS_REASON
 from app.tenants import services as tenants
 from tests.conftest import csrf_token, login
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, person
 
 DEMO_SLUGS = ("kota-palopo", "kota-balikpapan", "kab-penajam-paser-utara")
 DRAFT_ONLY = "kab-draft-only"
@@ -69,7 +69,7 @@ def _versions(tenant_id) -> list[Version]:
 
 
 def _draft_only_tenant() -> uuid.UUID:
-    region = tenants.unassigned_regions()[0]
+    region = tenants.unassigned_regions(actor=SYSTEM)[0]
     tenant = tenants.create_tenant(actor=SYSTEM, region_code=region.code, slug=DRAFT_ONLY)
     framework = db.session.scalar(select(Framework.id).where(Framework.state == "published"))
     with tenant_context(tenant.id):
@@ -106,7 +106,7 @@ def world(app_ctx, monkeypatch) -> World:
     assert {"kota-palopo", "kota-balikpapan", DRAFT_ONLY} <= set(unreleased)
     ministry = accounts.create_user(MINISTRY_EMAIL, "Direktorat", PASSWORD, MINISTRY_ADMIN)
     accounts.create_user(EVALUATOR_EMAIL, "Asesor", PASSWORD, EVALUATOR)
-    _token, secret = accounts.create_api_token(ministry.id, "ministry", None)
+    _token, secret = accounts.create_api_token("ministry", None, actor=person(ministry.id))
     db.session.commit()
     return World(tenant_ids, enacted, unreleased, ministry.id, secret)
 
@@ -171,7 +171,8 @@ def test_the_masterplan_service_returns_no_draft_even_for_a_tenant_the_read_open
     ministry = Actor(user_id=world.ministry_id, platform_role=MINISTRY_ADMIN)
     ids = list(world.tenant_ids.values())
     with ministry_read(ministry, ids, "test: enacted masterplans"):
-        found = {plan.masterplan_id for plan in masterplans.enacted_masterplans_overview(ids)}
+        enacted = masterplans.enacted_masterplans_overview(ids, actor=ministry)
+        found = {plan.masterplan_id for plan in enacted}
     assert found == {version.id for version in world.enacted.values()}
 
 
@@ -193,7 +194,7 @@ def test_an_evaluator_without_assignments_gets_nothing(client, world):
     assert "/ministry/masterplans" not in home and "Nothing to evaluate yet" in home
     with client.application.app_context():
         evaluator = accounts.find_user_by_email(EVALUATOR_EMAIL)
-        _token, secret = accounts.create_api_token(evaluator.id, "evaluation", None)
+        _token, secret = accounts.create_api_token("evaluation", None, actor=person(evaluator.id))
         db.session.commit()
     assert _api(client, secret).status_code == 404
     assert _reads() == []
@@ -216,7 +217,7 @@ def test_tenant_admins_and_the_operator_find_no_ministry_data(client, world):
         assert client.get(path).status_code == 404, path
     palopo = tenants.find_tenant_by_slug("kota-palopo")
     admin = accounts.find_user_by_email("admin@kota-palopo.demo")
-    _token, tenant_token = accounts.create_api_token(admin.id, "walk", palopo.id)
+    _token, tenant_token = accounts.create_api_token("walk", palopo.id, actor=person(admin.id))
     db.session.commit()
     assert _api(client, tenant_token).status_code in (401, 404)
     _logout(client)

@@ -4,6 +4,7 @@ nor breaks the login."""
 
 import json
 
+from app.core.auth import SYSTEM
 from app.core.tenancy import tenant_context
 from app.sso import flow, services
 from tests.sso.conftest import set_provider
@@ -26,14 +27,14 @@ def _discovery_with_extras(real: dict):
 
 def test_extra_discovery_fields_never_reach_the_client(palopo, idp):
     with tenant_context(palopo.setup.tenant_id):
-        settings = services.client_settings(services.get_provider(palopo.provider_id))
+        settings = services.client_settings(services.get_provider(palopo.provider_id, actor=SYSTEM))
     real = flow.client_for(settings)
     real.server_metadata = {}
     server = LocalServer(_discovery_with_extras(dict(real.load_server_metadata())))
     try:
         set_provider(palopo, issuer=server.url)
         with tenant_context(palopo.setup.tenant_id):
-            settings = services.client_settings(services.get_provider(palopo.provider_id))
+            settings = services.client_settings(services.get_provider(palopo.provider_id, actor=SYSTEM))
         client = flow.client_for(settings)
         client.server_metadata = {}
         metadata = client.load_server_metadata()

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from app.core.auth import SYSTEM
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.sso import discovery, flow, outbound, services
@@ -266,7 +267,7 @@ def test_key_set_userinfo_and_logout_calls_are_checked_when_made(palopo, app, mo
     """The key set, userinfo and end-session metadata calls go through the same guard: refused for the
     provider's 127.0.0.1 endpoints once local providers are not allowed, made again once they are."""
     with tenant_context(palopo.setup.tenant_id):
-        settings = services.client_settings(services.get_provider(palopo.provider_id))
+        settings = services.client_settings(services.get_provider(palopo.provider_id, actor=SYSTEM))
     client = flow.client_for(settings)
     client.server_metadata = {}
     metadata = client.load_server_metadata()

@@ -8,7 +8,7 @@ import pytest
 from app.accounts import services as accounts
 from app.core.auth import EVALUATOR, PLATFORM_ADMIN, VIEWER
 from app.extensions import db
-from tests.factories import PASSWORD, add_opd, make_tenant
+from tests.factories import PASSWORD, add_opd, make_tenant, person
 from tests.sso.conftest import logged_in, provider_settings
 from tests.support.idp import CLIENT_ID, CLIENT_SECRET, Person
 
@@ -34,7 +34,7 @@ def palopo(app_ctx, idp):
 @pytest.fixture
 def operator_headers(app_ctx) -> dict:
     ops = accounts.create_user("ops@kotacerdas.test", "Ops", PASSWORD, platform_role=PLATFORM_ADMIN)
-    _token, secret = accounts.create_api_token(ops.id, "ops", None)
+    _token, secret = accounts.create_api_token("ops", None, actor=person(ops.id))
     db.session.commit()
     return {"Authorization": f"Bearer {secret}"}
 

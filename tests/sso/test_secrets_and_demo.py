@@ -3,6 +3,7 @@
 import logging
 
 from app.accounts import services as accounts
+from app.core.auth import SYSTEM
 from app.core.tenancy import tenant_context
 from app.demo import seed_demo
 from app.sso import services
@@ -66,7 +67,7 @@ def test_no_secret_appears_in_any_page_api_answer_or_log_line(palopo, app, clien
 
 def palopo_issuer(tenant):
     with tenant_context(tenant.setup.tenant_id):
-        return services.get_provider(tenant.provider_id).issuer
+        return services.get_provider(tenant.provider_id, actor=SYSTEM).issuer
 
 
 def test_every_demo_tenant_has_a_provider_seeded_without_reaching_it(app_ctx):
@@ -74,9 +75,9 @@ def test_every_demo_tenant_has_a_provider_seeded_without_reaching_it(app_ctx):
     for slug in ("kota-palopo", "kota-balikpapan", "kab-penajam-paser-utara"):
         tenant = tenants.find_tenant_by_slug(slug)
         with tenant_context(tenant.id):
-            (provider,) = services.enabled_providers()
+            (provider,) = services.enabled_providers(actor=SYSTEM)
         assert provider.issuer == "http://127.0.0.1:9000" and provider.opd_claim == "opd"
-    assert len(services.enabled_ministry_providers()) == 1
+    assert len(services.enabled_ministry_providers(actor=SYSTEM)) == 1
 
 
 def test_the_documented_command_points_the_demo_at_a_local_provider(app_ctx, app, client, idp):
@@ -85,7 +86,7 @@ def test_the_documented_command_points_the_demo_at_a_local_provider(app_ctx, app
     assert result.exit_code == 0, result.output
     palopo = tenants.find_tenant_by_slug("kota-palopo")
     with tenant_context(palopo.id):
-        (provider,) = services.enabled_providers()
+        (provider,) = services.enabled_providers(actor=SYSTEM)
     assert provider.issuer == idp.issuer
     # The demo operator of DISDIK logs in with SSO and lands in Palopo bound to DISDIK only.
     response = Person(client).sso_login(f"/t/kota-palopo/sso/{provider.id}/login", "palopo-disdik")
@@ -94,7 +95,7 @@ def test_the_documented_command_points_the_demo_at_a_local_provider(app_ctx, app
     user = accounts.find_user_by_email("operator.disdik@palopo.go.id")
     with tenant_context(palopo.id):
         actor = tenants.actor_for(user)
-        opds = [o.code for o in tenants.list_opds() if o.id in actor.opd_ids]
+        opds = [o.code for o in tenants.list_opds(actor=SYSTEM) if o.id in actor.opd_ids]
     assert (actor.tenant_role, opds) == ("opd_operator", ["DISDIK"])
 
 

@@ -16,6 +16,7 @@ from app.sso import services
 from app.tenants import services as tenants
 from tests.conftest import form_post, login
 from tests.factories import PASSWORD, admin_actor
+from tests.factories import person as own_actor
 from tests.sso.conftest import (
     asks_for_login,
     counts,
@@ -65,7 +66,7 @@ def test_a_tenant_provider_cannot_open_another_tenant_of_the_same_person(two, ap
         browser.client, "/account/tokens", {"name": "x", "tenant_id": str(balikpapan.setup.tenant_id)}
     )
     assert refused.status_code == 422
-    assert accounts.list_api_tokens(person.id) == []
+    assert accounts.list_api_tokens(actor=own_actor(person.id)) == []
 
     # The person's own password login opens Balikpapan again, as before.
     own = app.test_client()
@@ -85,7 +86,7 @@ def test_a_tenant_provider_session_never_opens_the_platform_area(two, app):
     assert 'value=""' not in browser.client.get("/account/tokens").get_data(as_text=True)
 
     password = app.test_client()
-    accounts.set_password(user.id, PASSWORD)
+    accounts.set_password(PASSWORD, actor=own_actor(user.id))
     db.session.commit()
     login(password, user.email, PASSWORD)
     assert password.get("/admin/tenants").status_code == 200

@@ -8,7 +8,7 @@ from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.sso import discovery, services
 from tests.conftest import csrf_token, form_post, login
-from tests.factories import PASSWORD, add_opd, admin_actor, make_tenant
+from tests.factories import PASSWORD, add_opd, admin_actor, make_tenant, person
 from tests.sso.conftest import provider_settings
 from tests.support.idp import CLIENT_SECRET, Person
 from tests.support.services import free_port
@@ -129,7 +129,7 @@ def test_duplicate_stale_and_unauthorised_writes(tenant, client, idp):
     planner = accounts.create_user("perencana@palopo.go.id", "Perencana", PASSWORD)
     with tenant_context(tenant.tenant_id):
         tenants.add_member(planner.id, "planner", actor=admin_actor(tenant))
-    _t, secret = accounts.create_api_token(planner.id, "t", tenant.tenant_id)
+    _t, secret = accounts.create_api_token("t", tenant.tenant_id, actor=person(planner.id))
     db.session.commit()
     assert client.get(f"{API}/providers", headers={"Authorization": f"Bearer {secret}"}).status_code == 403
 
@@ -177,7 +177,7 @@ def test_the_login_policy_keeps_staff_on_sso_and_admins_on_passwords(tenant, cli
     # Nor does the password make an API token for the tenant, the API's way in.
     made = form_post(client, "/account/tokens", {"name": "export", "tenant_id": str(tenant.tenant_id)})
     assert made.status_code == 403 and "kc-sso-button" in made.get_data(as_text=True)
-    assert accounts.list_api_tokens(staff.id) == []
+    assert accounts.list_api_tokens(actor=person(staff.id)) == []
     # The admin keeps the password.
     client.delete_cookie("kc_session")
     token = csrf_token(client, "/t/kota-palopo/login")
@@ -197,7 +197,7 @@ def test_staff_logged_in_through_the_provider_make_api_tokens_when_passwords_are
     made = form_post(client, "/account/tokens", {"name": "export", "tenant_id": str(tenant.tenant_id)})
     assert made.status_code == 200 and 'id="new-token"' in made.get_data(as_text=True)
     staff = accounts.find_user_by_email("operator.disdik@palopo.go.id")
-    assert [t.name for t in accounts.list_api_tokens(staff.id)] == ["export"]
+    assert [t.name for t in accounts.list_api_tokens(actor=person(staff.id))] == ["export"]
 
 
 def _admin_session(client, tenant):

@@ -19,6 +19,7 @@ from app.core.tenancy import tenant_context
 from app.demo import seed_demo
 from app.extensions import db
 from app.tenants import services as tenants
+from tests.factories import person
 
 
 @dataclass
@@ -59,7 +60,9 @@ class DemoTenant:
     def token(self, user_id: uuid.UUID | None = None) -> dict:
         """Bearer headers for the admin (or another member) bound to this tenant."""
         with self.inside():
-            _token, secret = accounts.create_api_token(user_id or self.admin_id, "tests", self.tenant_id)
+            _token, secret = accounts.create_api_token(
+                "tests", self.tenant_id, actor=person(user_id or self.admin_id)
+            )
             db.session.commit()
         return {"Authorization": f"Bearer {secret}"}
 

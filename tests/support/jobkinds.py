@@ -9,7 +9,7 @@ import os
 import time
 from io import BytesIO
 
-from app.core.auth import TENANT_ADMIN
+from app.core.auth import SYSTEM, TENANT_ADMIN
 from app.core.job_progress import report_progress
 from app.core.jobs import JobResult, job_kind, scheduled
 from app.files.services import store_job_result
@@ -85,7 +85,7 @@ def _child(*, actor, signal: str | None = None, fail_in: str | None = None) -> J
     in the tenant whose slug is ``fail_in``."""
     from app.core.tenancy import current_tenant_id
 
-    tenant = tenants.get_tenant(current_tenant_id())
+    tenant = tenants.get_tenant(current_tenant_id(), actor=SYSTEM)
     report_progress(50, f"{FANNED_OUT} in {tenant.slug}")
     deadline = time.monotonic() + 60
     while signal and not os.path.exists(signal):

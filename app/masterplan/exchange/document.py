@@ -19,6 +19,7 @@ from datetime import date
 from flask import render_template
 from flask_babel import force_locale
 
+from app.core.auth import Actor
 from app.extensions import db
 from app.masterplan.content import MasterplanContent
 from app.masterplan.exchange.shape import FIXED_MEANINGS, natural_key
@@ -327,9 +328,9 @@ def render_pdf(document: Document, progress: Callable[[int, str], None] | None =
     return laid_out.write_pdf()
 
 
-def document_for(masterplan_id: uuid.UUID) -> Document:
+def document_for(masterplan_id: uuid.UUID, *, actor: Actor) -> Document:
     from app.masterplan.content import load_content
     from app.tenants import services as tenants
 
-    content = load_content(masterplan_id)
-    return build_document(content, tenants.get_tenant(content.masterplan.tenant_id))
+    content = load_content(masterplan_id, actor=actor)
+    return build_document(content, tenants.get_tenant(content.masterplan.tenant_id, actor=actor))

@@ -8,7 +8,6 @@ again when it runs, since the version may have moved on in the meantime.
 import uuid
 from typing import BinaryIO
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 
 from app.core.auth import TENANT_ROLES, Actor
@@ -17,7 +16,8 @@ from app.files import services as files
 from app.files.models import StoredFile
 from app.jobs import services as jobs
 from app.jobs.models import JobRun
-from app.masterplan.common import EDITORS, MasterplanRefs, editable_masterplan, get_masterplan
+from app.masterplan import policy
+from app.masterplan.common import EDITORS, MasterplanRefs, get_masterplan, open_draft
 from app.masterplan.exchange.workbook import build_workbook
 from app.masterplan.models import Masterplan
 from app.tenants import services as tenants
@@ -31,20 +31,20 @@ IMPORT_ROLES = EDITORS
 EXPORT_ROLES = TENANT_ROLES
 
 
-def file_stem(masterplan: Masterplan) -> str:
+def file_stem(masterplan: Masterplan, *, actor: Actor) -> str:
     """masterplan-kota-palopo-1.1: names the files of a version (labels hold only safe characters)."""
-    tenant = tenants.get_tenant(masterplan.tenant_id)
+    tenant = tenants.get_tenant(masterplan.tenant_id, actor=actor)
     return f"masterplan-{tenant.slug}-{masterplan.version_label}"
 
 
 def template_workbook(masterplan_id: uuid.UUID, *, actor: Actor) -> tuple[bytes, str]:
     """The empty workbook for this version: its framework's dimensions, the code lists, the tenant's OPDs
     and a target column per year of its period. Returns the bytes and a file name."""
-    actor.require_member()
-    masterplan = get_masterplan(masterplan_id)
-    tenant = tenants.get_tenant(masterplan.tenant_id)
+    masterplan = get_masterplan(masterplan_id, actor=actor)
+    policy.require(actor, "masterplan.export", masterplan)
+    tenant = tenants.get_tenant(masterplan.tenant_id, actor=actor)
     data = build_workbook(masterplan, MasterplanRefs(masterplan), tenant.name)
-    return data, f"templat-{file_stem(masterplan)}.xlsx"
+    return data, f"templat-{file_stem(masterplan, actor=actor)}.xlsx"
 
 
 def start_export(masterplan_id: uuid.UUID, file_format: str, *, actor: Actor, locale: str = "id") -> JobRun:
@@ -52,7 +52,7 @@ def start_export(masterplan_id: uuid.UUID, file_format: str, *, actor: Actor, lo
     kind = EXPORT_KINDS.get(file_format)
     if kind is None:
         raise ValidationFailed.field("format", _l("one of %(choices)s", choices=", ".join(EXPORT_KINDS)))
-    get_masterplan(masterplan_id)
+    policy.require(actor, "masterplan.export", get_masterplan(masterplan_id, actor=actor))
     return jobs.start_job(kind, actor=actor, locale=locale, masterplan_id=masterplan_id)
 
 
@@ -75,7 +75,7 @@ def _workbook_upload(file_id: uuid.UUID, actor: Actor, name: str = "file_id") ->
 def start_import(masterplan_id: uuid.UUID, file_id: uuid.UUID, *, actor: Actor, locale: str = "id") -> JobRun:
     """Import an uploaded workbook into a draft version, as a job: every row is checked, then all of it
     is written in one transaction, or nothing and a report of every wrong row."""
-    masterplan = editable_masterplan(masterplan_id, actor=actor)
+    masterplan = open_draft(masterplan_id, "masterplan.import", actor=actor)
     stored = _workbook_upload(file_id, actor)
     return jobs.start_job(
         IMPORT_KIND, actor=actor, locale=locale, masterplan_id=masterplan.id, file_id=stored.id
@@ -86,15 +86,8 @@ def upload_and_import(
     masterplan_id: uuid.UUID, source: BinaryIO, filename: str | None, *, actor: Actor, locale: str = "id"
 ) -> JobRun:
     """Store an uploaded workbook and start its import (the page's one-step form)."""
-    editable_masterplan(masterplan_id, actor=actor)  # refuse before storing anything
+    open_draft(masterplan_id, "masterplan.import", actor=actor)  # refuse before storing anything
     stored = files.store_upload(source, filename, purpose="import", actor=actor)
     if stored.kind != "xlsx":
         raise ValidationFailed.field("file", _l("an Excel workbook (.xlsx) made from the template is needed"))
     return start_import(masterplan_id, stored.id, actor=actor, locale=locale)
-
-
-def page_path(endpoint: str, **values) -> str:
-    """A link to a page, from a request or from a job (which has no request to build it from)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    return current_app.url_map.bind("localhost").build(endpoint, values)

@@ -6,16 +6,15 @@ navigation and inline edits quicker. Only tenant admins and planners see editing
 a draft version.
 """
 
-from flask import Blueprint, Flask, flash, g, redirect, render_template
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request
 from flask_babel import format_decimal, get_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.core.errors import DomainError
-from app.core.form_errors import field_label, page_message
+from app.core.form_errors import field_label, form_errors, page_message
 from app.core.i18n import format_date
 from app.extensions import db
-from app.masterplan.common import can_edit
+from app.masterplan import policy
 from app.masterplan.models import DRAFT, Masterplan
 
 bp = Blueprint("masterplan", __name__, url_prefix="/t/<tenant>/masterplans", template_folder="../templates")
@@ -98,7 +97,7 @@ def localized_name(obj) -> str:
 
 def render_page(template: str, masterplan: Masterplan, tab: str, status: int = 200, **context):
     """A page of one masterplan version, with its tabs and what the caller may do on it."""
-    editor = can_edit(g.actor)
+    editor = policy.can(g.actor, "masterplan.update", masterplan)
     return render_template(
         template,
         mp=masterplan,
@@ -110,6 +109,11 @@ def render_page(template: str, masterplan: Masterplan, tab: str, status: int = 2
     ), status
 
 
+def page_params(masterplan_id) -> dict:
+    """What a link to another page of a version's list keeps: the version and the filters (not the page)."""
+    return {"masterplan_id": masterplan_id, **{k: v for k, v in request.args.items() if k != "page"}}
+
+
 def attempt(action) -> tuple[dict, int]:
     """Run a service call and commit. On a domain error, roll back and return the errors to show on the
     form with the status to answer (422 invalid, 409 conflict); unreachable objects and refusals raise."""
@@ -118,10 +122,7 @@ def attempt(action) -> tuple[dict, int]:
         db.session.commit()
         return {}, 200
     except DomainError as error:
-        db.session.rollback()
-        if error.status in (403, 404):
-            raise
-        return error.errors or {"_": [error.message or _("This change could not be saved.")]}, error.status
+        return form_errors(error), error.status
 
 
 def flash_outcome(errors: dict, success: str) -> None:

@@ -1,9 +1,9 @@
 """Pages: the action plan (rencana aksi), filtered by program and year, paginated."""
 
-from flask import redirect, request, url_for
+from flask import g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from app.core.api import PaginationParameters, paginate_query
+from app.core.pages import paginate
 from app.extensions import db
 from app.masterplan import presenters, programs
 from app.masterplan.common import MasterplanRefs, get_masterplan
@@ -14,7 +14,7 @@ from app.masterplan.schemas import (
     ActionItemCreateSchema,
     ActionItemSchema,
 )
-from app.masterplan.views import bp, render_page
+from app.masterplan.views import bp, page_params, render_page
 from app.masterplan.views.editing import PartPage, action_item_fields, create_part, delete_part, edit_part
 from app.masterplan.views.forms import int_arg, uuid_arg
 
@@ -29,13 +29,10 @@ def _program_choices(masterplan_id) -> list[tuple[str, str]]:
 
 
 def _action_plan_page(masterplan_id, errors=None, status=200, form=None):
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     program_id, year = uuid_arg("program_id"), int_arg("year")
-    pagination = PaginationParameters(page=max(int_arg("page") or 1, 1), page_size=PAGE_SIZE)
-    items = paginate_query(
-        db.session, programs.action_items_query(masterplan_id, program_id, year), pagination
-    )
+    page = paginate(programs.action_items_query(masterplan_id, program_id, year), per_page=PAGE_SIZE)
     choices = _program_choices(masterplan_id)
     return render_page(
         "masterplan/action_plan.html",
@@ -43,8 +40,9 @@ def _action_plan_page(masterplan_id, errors=None, status=200, form=None):
         "masterplan.action_plan",
         status,
         refs=refs,
-        action_items=items,
-        pagination=pagination,
+        action_items=page.items,
+        page=page,
+        page_params=page_params(masterplan_id),
         program_names=dict(choices),
         program_choices=choices,
         program_id=program_id,
@@ -62,7 +60,7 @@ def action_plan(masterplan_id):
 
 @bp.post("/<uuid:masterplan_id>/action-plan")
 def add_action_item(masterplan_id):
-    refs = MasterplanRefs(get_masterplan(masterplan_id))
+    refs = MasterplanRefs(get_masterplan(masterplan_id, actor=g.actor))
     fields = action_item_fields(refs, _program_choices(masterplan_id))
     errors, status = create_part(programs.create_action_item, masterplan_id, fields, ActionItemCreateSchema())
     if errors:

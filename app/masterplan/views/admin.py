@@ -6,10 +6,9 @@ from functools import wraps
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.core.auth import MINISTRY_ADMIN, PLATFORM_ADMIN
 from app.core.pages import login_required
 from app.extensions import db
-from app.masterplan import frameworks
+from app.masterplan import frameworks, policy
 from app.masterplan.models import CODE_LISTS
 from app.masterplan.views import admin_bp, attempt, flash_outcome
 
@@ -21,7 +20,7 @@ def reference_admin_required(view):
     @wraps(view)
     @login_required
     def wrapper(*args, **kwargs):
-        if g.actor.platform_role not in (PLATFORM_ADMIN, MINISTRY_ADMIN):
+        if not policy.can(g.actor, "framework.manage"):
             abort(404)
         return view(*args, **kwargs)
 

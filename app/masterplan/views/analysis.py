@@ -51,7 +51,7 @@ MISSIONS = PartPage(
 
 
 def _vision_page(masterplan_id, errors=None, status=200, form=None):
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     missions = presenters.missions(list(db.session.scalars(analysis.missions_query(masterplan_id))), refs)
     return render_page(
@@ -82,7 +82,7 @@ def vision(masterplan_id):
 
 @bp.post("/<uuid:masterplan_id>/missions")
 def add_mission(masterplan_id):
-    refs = MasterplanRefs(get_masterplan(masterplan_id))
+    refs = MasterplanRefs(get_masterplan(masterplan_id, actor=g.actor))
     errors, status = create_part(
         analysis.create_mission, masterplan_id, mission_fields(refs), MissionCreateSchema()
     )
@@ -125,7 +125,7 @@ def _selected_dimension(refs: MasterplanRefs, counts: dict[str, int]):
 
 
 def _analysis_page(masterplan_id, errors=None, status=200, form=None, form_kind=None):
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     all_readiness = list(db.session.scalars(analysis.readiness_query(masterplan_id)))
     all_gaps = list(db.session.scalars(analysis.gaps_query(masterplan_id)))
@@ -168,7 +168,7 @@ def _analysis_redirect(masterplan_id, anchor: str):
 
 @bp.post("/<uuid:masterplan_id>/readiness")
 def add_readiness(masterplan_id):
-    refs = MasterplanRefs(get_masterplan(masterplan_id))
+    refs = MasterplanRefs(get_masterplan(masterplan_id, actor=g.actor))
     fields = readiness_fields(refs)
     errors, status = create_part(analysis.create_readiness, masterplan_id, fields, ReadinessCreateSchema())
     if errors:
@@ -178,7 +178,7 @@ def add_readiness(masterplan_id):
 
 @bp.post("/<uuid:masterplan_id>/gaps")
 def add_gap(masterplan_id):
-    refs = MasterplanRefs(get_masterplan(masterplan_id))
+    refs = MasterplanRefs(get_masterplan(masterplan_id, actor=g.actor))
     errors, status = create_part(analysis.create_gap, masterplan_id, gap_fields(refs), GapCreateSchema())
     if errors:
         return _analysis_page(masterplan_id, errors, status, request.form, "gap")
@@ -187,7 +187,7 @@ def add_gap(masterplan_id):
 
 @bp.post("/<uuid:masterplan_id>/swot")
 def add_swot(masterplan_id):
-    refs = MasterplanRefs(get_masterplan(masterplan_id))
+    refs = MasterplanRefs(get_masterplan(masterplan_id, actor=g.actor))
     errors, status = create_part(
         analysis.create_swot_item, masterplan_id, swot_fields(refs), SwotItemCreateSchema()
     )

@@ -169,7 +169,7 @@ class PartPage:
 
 
 def edit_part(page: PartPage, masterplan_id, part_id, title: str, data_hook=None):
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     obj = get_part(page.model, masterplan_id, part_id)
     fields = page.fields(refs, mp, obj)

@@ -9,8 +9,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.core.errors import DomainError
+from app.core.form_errors import form_errors
 from app.extensions import db
-from app.masterplan.common import can_edit, get_masterplan
+from app.masterplan import policy
+from app.masterplan.common import get_masterplan
 from app.masterplan.exchange import services
 from app.masterplan.exchange.shape import SHEETS
 from app.masterplan.exchange.workbook import XLSX_TYPE
@@ -18,7 +20,7 @@ from app.masterplan.views import bp, render_page
 
 
 def _page(masterplan_id, status: int = 200, errors: dict | None = None):
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     return render_page(
         "masterplan/exchange.html",
         mp,
@@ -26,7 +28,7 @@ def _page(masterplan_id, status: int = 200, errors: dict | None = None):
         status,
         sheets=SHEETS,
         errors=errors or {},
-        may_import=can_edit(g.actor),
+        may_import=policy.can(g.actor, "masterplan.import", mp),
     )
 
 
@@ -55,10 +57,7 @@ def _start(masterplan_id, action):
         run = action()
         db.session.commit()
     except DomainError as error:
-        db.session.rollback()
-        if error.status in (403, 404):
-            raise
-        messages = error.errors or {"_": [error.message or _("This could not be started.")]}
+        messages = form_errors(error, _("This could not be started."))
         return _page(masterplan_id, error.status, messages)
     return redirect(url_for("jobs.job", job_run_id=run.id), code=303)
 

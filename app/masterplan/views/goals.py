@@ -1,6 +1,6 @@
 """Pages: goals (sasaran) with their indicators, baselines and yearly targets."""
 
-from flask import redirect, request, url_for
+from flask import g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -40,7 +40,7 @@ def _goal_choices(refs: MasterplanRefs, goal_rows) -> list[tuple[str, str]]:
 
 
 def _goals_page(masterplan_id, errors=None, status=200, form=None):
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     dim_code = request.values.get("dimension")
     goal_rows = list(db.session.scalars(goals.goals_query(masterplan_id)))
@@ -75,7 +75,7 @@ def goals_page(masterplan_id):
 
 @bp.post("/<uuid:masterplan_id>/goals")
 def add_goal(masterplan_id):
-    refs = MasterplanRefs(get_masterplan(masterplan_id))
+    refs = MasterplanRefs(get_masterplan(masterplan_id, actor=g.actor))
     errors, status = create_part(goals.create_goal, masterplan_id, goal_fields(refs), GoalCreateSchema())
     if errors:
         return _goals_page(masterplan_id, errors, status, request.form)
@@ -135,7 +135,7 @@ def _indicator_values(indicator_dict: dict) -> dict:
 
 @bp.route("/<uuid:masterplan_id>/indicators/new", methods=["GET", "POST"])
 def new_indicator(masterplan_id):
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     fields = _indicator_fields(refs, mp)
     errors, status = {}, 200

@@ -6,13 +6,13 @@ import re
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from app.core.api import PaginationParameters, paginate_query
+from app.core.pages import paginate
 from app.extensions import db
 from app.masterplan import presenters, programs
 from app.masterplan.common import MasterplanRefs, get_masterplan, get_part
 from app.masterplan.models import BUDGET_STATUSES, PROGRAM_STATUSES, Program
 from app.masterplan.schemas import ProgramCreateSchema, ProgramSchema
-from app.masterplan.views import attempt, bp, flash_outcome, render_page
+from app.masterplan.views import attempt, bp, flash_outcome, page_params, render_page
 from app.masterplan.views.choices import (
     code_choices,
     dimension_choices,
@@ -21,7 +21,7 @@ from app.masterplan.views.choices import (
     strategy_choices,
     sub_choices,
 )
-from app.masterplan.views.forms import FormField, int_arg, read_form, rows_from_form, uuid_arg
+from app.masterplan.views.forms import FormField, read_form, rows_from_form, uuid_arg
 
 PAGE_SIZE = 50
 SPARE_ROWS = 3
@@ -129,20 +129,20 @@ def _form_page(mp, refs, *, values, errors, status, title, program=None):
 
 @bp.get("/<uuid:masterplan_id>/programs", endpoint="programs")
 def programs_page(masterplan_id):
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     filters = program_filters(refs)
-    pagination = PaginationParameters(page=max(int_arg("page") or 1, 1), page_size=PAGE_SIZE)
-    rows = paginate_query(db.session, programs.programs_query(masterplan_id, filters, refs), pagination)
+    page = paginate(programs.programs_query(masterplan_id, filters, refs), per_page=PAGE_SIZE)
     return render_page(
         "masterplan/programs.html",
         mp,
         "masterplan.programs",
         refs=refs,
-        programs=rows,
-        details=programs.program_details([p.id for p in rows]),
+        programs=page.items,
+        details=programs.program_details([p.id for p in page.items]),
         filters=filters,
-        pagination=pagination,
+        page=page,
+        page_params=page_params(masterplan_id),
         funding_sources=code_choices(refs, "funding_source"),
         opd_choices=opd_choices(refs),
     )
@@ -150,7 +150,7 @@ def programs_page(masterplan_id):
 
 @bp.route("/<uuid:masterplan_id>/programs/new", methods=["GET", "POST"])
 def new_program(masterplan_id):
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     errors, status = {}, 200
     if request.method == "POST":
@@ -180,7 +180,7 @@ def new_program(masterplan_id):
 
 @bp.get("/<uuid:masterplan_id>/programs/<uuid:program_id>")
 def program(masterplan_id, program_id):
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     row = get_part(Program, masterplan_id, program_id)
     actions = list(db.session.scalars(programs.action_items_query(masterplan_id, program_id)))
@@ -198,7 +198,7 @@ def program(masterplan_id, program_id):
 
 @bp.route("/<uuid:masterplan_id>/programs/<uuid:program_id>/edit", methods=["GET", "POST"])
 def edit_program(masterplan_id, program_id):
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     row = get_part(Program, masterplan_id, program_id)
     values = presenters.programs([row], refs)[0]

@@ -6,8 +6,8 @@ from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.core.pages import is_htmx
-from app.masterplan import goals, programs, reports
-from app.masterplan.common import MasterplanRefs, can_edit, get_masterplan, get_part
+from app.masterplan import goals, policy, programs, reports
+from app.masterplan.common import MasterplanRefs, get_masterplan, get_part
 from app.masterplan.models import BUDGET_STATUSES, DRAFT, PROGRAM_STATUSES, Goal, Program, Strategy
 from app.masterplan.schemas import GoalSchema, ProgramSchema, StrategySchema
 from app.masterplan.views import LABELS, attempt, bp, render_page
@@ -18,7 +18,7 @@ from app.masterplan.views.programs import program_filters
 
 @bp.get("/<uuid:masterplan_id>/tree")
 def tree(masterplan_id):
-    view = reports.tree(masterplan_id, request.args.get("dimension") or None)
+    view = reports.tree(masterplan_id, request.args.get("dimension") or None, actor=g.actor)
     context = {"view": view, "refs": view.refs, "dimension": request.args.get("dimension")}
     if is_htmx() and request.headers.get("HX-Target") == "tree":
         return render_template(
@@ -28,7 +28,7 @@ def tree(masterplan_id):
 
 
 def _editable(mp) -> bool:
-    return can_edit(g.actor) and mp.status == DRAFT
+    return policy.can(g.actor, "masterplan.update", mp) and mp.status == DRAFT
 
 
 # --- inline editing of a tree node -----------------------------------------------------------------
@@ -90,7 +90,7 @@ NODE_KINDS = {
 
 def _node(kind: str, masterplan_id, node_id, *, editing=False, errors=None):
     spec = NODE_KINDS[kind]
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     obj = get_part(spec.model, masterplan_id, node_id)
     if not is_htmx():
         # Without JavaScript the full edit page does the same job.
@@ -157,9 +157,9 @@ def tree_program_save(masterplan_id, program_id):
 
 @bp.get("/<uuid:masterplan_id>/roadmap")
 def roadmap(masterplan_id):
-    refs = MasterplanRefs(get_masterplan(masterplan_id))
+    refs = MasterplanRefs(get_masterplan(masterplan_id, actor=g.actor))
     filters = program_filters(refs)
-    view = reports.roadmap(masterplan_id, filters)
+    view = reports.roadmap(masterplan_id, filters, actor=g.actor)
     return render_page(
         "masterplan/roadmap.html",
         view.masterplan,
@@ -175,7 +175,7 @@ def roadmap(masterplan_id):
 @bp.get("/<uuid:masterplan_id>/budget")
 def budget(masterplan_id):
     status = request.args.get("status") if request.args.get("status") in BUDGET_STATUSES else None
-    view = reports.budget_summary(masterplan_id, status)
+    view = reports.budget_summary(masterplan_id, status, actor=g.actor)
     sources = {code: item for code, item in view.refs.code_lists.get("funding_source", {}).items()}
     return render_page(
         "masterplan/budget.html",

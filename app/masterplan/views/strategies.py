@@ -1,6 +1,6 @@
 """Pages: the coded strategies, with the next code suggested."""
 
-from flask import redirect, request, url_for
+from flask import g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -22,7 +22,7 @@ from app.masterplan.views.forms import uuid_arg
 
 @bp.get("/<uuid:masterplan_id>/strategies")
 def strategies(masterplan_id):
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     children, tops = {}, {}
     for strategy in db.session.scalars(programs.strategies_query(masterplan_id)):
@@ -43,7 +43,7 @@ def strategies(masterplan_id):
 
 @bp.route("/<uuid:masterplan_id>/strategies/new", methods=["GET", "POST"])
 def new_strategy(masterplan_id):
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     parent = refs.strategy_by_id.get(uuid_arg("parent"))
     sub = refs.sub_dimension_by_code.get(request.args.get("sub", ""))

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.masterplan import compare as comparing
-from app.masterplan import frameworks, legal, reports, versions
-from app.masterplan.common import MasterplanRefs, can_edit, get_masterplan
+from app.masterplan import frameworks, legal, policy, reports, versions
+from app.masterplan.common import MasterplanRefs, get_masterplan
 from app.masterplan.models import ENACTED, LEGAL_TYPES
 from app.masterplan.schemas import MasterplanCreateSchema, MasterplanUpdateSchema, TransitionSchema
 from app.masterplan.views import LABELS, attempt, bp, flash_outcome, render_page
@@ -84,7 +84,7 @@ def index():
                     "success",
                 )
                 return redirect(url_for("masterplan.overview", masterplan_id=created["m"].id))
-    masterplans = versions.list_masterplans()
+    masterplans = versions.list_masterplans(actor=g.actor)
     current = next((m for m in masterplans if m.status == ENACTED), None)
     defaults = {
         "title": _("Masterplan Smart City") + " " + g.tenant.name,
@@ -99,7 +99,7 @@ def index():
         fields=fields,
         form=form,
         errors=errors,
-        editor=can_edit(g.actor),
+        editor=policy.can(g.actor, "masterplan.create"),
     ), status
 
 
@@ -108,11 +108,11 @@ def index():
 
 @bp.get("/<uuid:masterplan_id>")
 def overview(masterplan_id):
-    view = reports.overview(masterplan_id)
+    view = reports.overview(masterplan_id, actor=g.actor)
     mp = view.masterplan
     chart = view.chart_data(_("Budget and programs per dimension"), (_("Budget (Rp)"), _("Programs")))
     framework = frameworks.get_framework(mp.framework_id)
-    revised_from = get_masterplan(mp.revised_from_id) if mp.revised_from_id else None
+    revised_from = get_masterplan(mp.revised_from_id, actor=g.actor) if mp.revised_from_id else None
     return render_page(
         "masterplan/overview.html",
         mp,
@@ -131,7 +131,7 @@ def _settings_fields(mp) -> list[FormField]:
 
 
 def _settings_page(masterplan_id, status: int = 200, errors=None, document_errors=None):
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     return render_page(
         "masterplan/settings.html",
         mp,
@@ -150,7 +150,7 @@ def _settings_page(masterplan_id, status: int = 200, errors=None, document_error
 def settings(masterplan_id):
     if request.method == "GET":
         return _settings_page(masterplan_id)
-    mp = get_masterplan(masterplan_id)
+    mp = get_masterplan(masterplan_id, actor=g.actor)
     data, errors = read_form(_settings_fields(mp), MasterplanUpdateSchema(), partial=True)
     if mp.status == "draft" and not errors:
         data["strategy_prefixes"] = {
@@ -244,12 +244,12 @@ def delete(masterplan_id):
 
 @bp.get("/<uuid:masterplan_id>/compare")
 def compare(masterplan_id):
-    mp = get_masterplan(masterplan_id)
-    others = [m for m in versions.list_masterplans() if m.id != mp.id]
+    mp = get_masterplan(masterplan_id, actor=g.actor)
+    others = [m for m in versions.list_masterplans(actor=g.actor) if m.id != mp.id]
     against = uuid_arg("against") or mp.revised_from_id
     if against is not None and against not in {m.id for m in others}:
         against = None
-    result = comparing.compare(against, mp.id) if against else None
+    result = comparing.compare(against, mp.id, actor=g.actor) if against else None
     return render_page(
         "masterplan/compare.html", mp, "masterplan.compare", others=others, against=against, result=result
     )
