@@ -247,7 +247,7 @@ def _palopo(spec: dict, extra: dict, framework_id, actor: Actor) -> None:
     spec_rev = extra["revision"]
     revision = versions.start_revision(masterplan.id, actor=actor, version_label=spec_rev["version"])
     versions.update_masterplan(revision.id, _period(spec_rev["period"], spec_rev["rpjmd"]), actor=actor)
-    for indicator in db.session.scalars(goals.indicators_query(revision.id)):
+    for indicator in db.session.scalars(goals.indicators_query(revision.id, actor=actor)):
         later = extra["indicator_details"].get(indicator.code, {}).get("revision_targets")
         if later:
             targets = [{"year": y, "value": v} for y, v in later.items()]

@@ -9,6 +9,7 @@ from app.core import bounds
 from app.core.auth import Actor
 from app.core.errors import Conflict, ValidationFailed
 from app.extensions import db
+from app.masterplan import policy
 from app.masterplan.common import (
     MasterplanRefs,
     apply,
@@ -40,7 +41,8 @@ def set_vision(masterplan_id: uuid.UUID, vision: str | None, *, actor: Actor) ->
     return masterplan
 
 
-def missions_query(masterplan_id: uuid.UUID):
+def missions_query(masterplan_id: uuid.UUID, *, actor: Actor):
+    policy.require(actor, "masterplan.read")
     return select(Mission).where(Mission.masterplan_id == masterplan_id).order_by(Mission.number)
 
 
@@ -141,7 +143,8 @@ def delete_mission(masterplan_id: uuid.UUID, mission_id: uuid.UUID, *, actor: Ac
 # --- readiness ---------------------------------------------------------------------------------------
 
 
-def readiness_query(masterplan_id: uuid.UUID):
+def readiness_query(masterplan_id: uuid.UUID, *, actor: Actor):
+    policy.require(actor, "masterplan.read")
     return (
         select(ReadinessEntry)
         .where(ReadinessEntry.masterplan_id == masterplan_id)
@@ -209,7 +212,8 @@ def delete_readiness(masterplan_id, entry_id, *, actor: Actor) -> None:
 # --- gap analysis ------------------------------------------------------------------------------------
 
 
-def gaps_query(masterplan_id: uuid.UUID):
+def gaps_query(masterplan_id: uuid.UUID, *, actor: Actor):
+    policy.require(actor, "masterplan.read")
     return (
         select(GapAnalysis)
         .where(GapAnalysis.masterplan_id == masterplan_id)
@@ -260,7 +264,8 @@ def delete_gap(masterplan_id, gap_id, *, actor: Actor) -> None:
 # --- SWOT --------------------------------------------------------------------------------------------
 
 
-def swot_query(masterplan_id: uuid.UUID):
+def swot_query(masterplan_id: uuid.UUID, *, actor: Actor):
+    policy.require(actor, "masterplan.read")
     return (
         select(SwotItem)
         .where(SwotItem.masterplan_id == masterplan_id)

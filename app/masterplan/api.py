@@ -495,7 +495,7 @@ def register_part(part: Part) -> None:
 
 
 def _all(query):
-    return lambda masterplan_id, args, refs: query(masterplan_id)
+    return lambda masterplan_id, args, refs: query(masterplan_id, actor=g.actor)
 
 
 register_part(
@@ -590,7 +590,9 @@ register_part(
         GoalSchema,
         GoalCreateSchema,
         presenters.goals,
-        lambda masterplan_id, args, refs: goals.goals_query(masterplan_id, args.get("dimension_code"), refs),
+        lambda masterplan_id, args, refs: goals.goals_query(
+            masterplan_id, args.get("dimension_code"), refs, actor=g.actor
+        ),
         goals.create_goal,
         goals.update_goal,
         goals.delete_goal,
@@ -612,7 +614,9 @@ register_part(
         IndicatorSchema,
         IndicatorCreateSchema,
         presenters.indicators,
-        lambda masterplan_id, args, refs: goals.indicators_query(masterplan_id, args.get("goal_id")),
+        lambda masterplan_id, args, refs: goals.indicators_query(
+            masterplan_id, args.get("goal_id"), actor=g.actor
+        ),
         goals.create_indicator,
         goals.update_indicator,
         goals.delete_indicator,
@@ -659,6 +663,7 @@ register_part(
             masterplan_id,
             programs.ProgramFilters(**{("search" if k == "q" else k): v for k, v in args.items()}),
             refs,
+            actor=g.actor,
         ),
         programs.create_program,
         programs.update_program,
@@ -684,7 +689,7 @@ register_part(
         ActionItemCreateSchema,
         presenters.action_items,
         lambda masterplan_id, args, refs: programs.action_items_query(
-            masterplan_id, args.get("program_id"), args.get("year")
+            masterplan_id, args.get("program_id"), args.get("year"), actor=g.actor
         ),
         programs.create_action_item,
         programs.update_action_item,

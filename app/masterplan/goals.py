@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 from app.core.auth import Actor
 from app.core.errors import Conflict, ValidationFailed
 from app.extensions import db
+from app.masterplan import policy
 from app.masterplan.common import (
     MasterplanRefs,
     apply,
@@ -27,8 +28,13 @@ BASELINE_INCOMPLETE = _l("a baseline needs both a value and a year")
 
 
 def goals_query(
-    masterplan_id: uuid.UUID, dimension_code: str | None = None, refs: MasterplanRefs | None = None
+    masterplan_id: uuid.UUID,
+    dimension_code: str | None = None,
+    refs: MasterplanRefs | None = None,
+    *,
+    actor: Actor,
 ):
+    policy.require(actor, "masterplan.read")
     stmt = select(Goal).where(Goal.masterplan_id == masterplan_id).order_by(Goal.position, Goal.id)
     if dimension_code and refs is not None:
         stmt = stmt.where(Goal.dimension_id == refs.dimension(dimension_code).id)
@@ -88,7 +94,8 @@ def delete_goal(masterplan_id, goal_id, *, actor: Actor) -> None:
 # --- indicators --------------------------------------------------------------------------------------
 
 
-def indicators_query(masterplan_id: uuid.UUID, goal_id: uuid.UUID | None = None):
+def indicators_query(masterplan_id: uuid.UUID, goal_id: uuid.UUID | None = None, *, actor: Actor):
+    policy.require(actor, "masterplan.read")
     stmt = (
         select(Indicator)
         .where(Indicator.masterplan_id == masterplan_id)

@@ -13,6 +13,7 @@ from app.core.auth import Actor
 from app.core.errors import Conflict, ValidationFailed
 from app.core.i18n import lazy_join
 from app.extensions import db
+from app.masterplan import policy
 from app.masterplan.common import (
     MasterplanRefs,
     apply,
@@ -57,12 +58,14 @@ def _clean_code(data: dict) -> str:
 # --- strategies --------------------------------------------------------------------------------------
 
 
-def strategies_query(masterplan_id: uuid.UUID):
+def strategies_query(masterplan_id: uuid.UUID, *, actor: Actor):
+    policy.require(actor, "masterplan.read")
     return select(Strategy).where(Strategy.masterplan_id == masterplan_id).order_by(Strategy.code)
 
 
-def serving_program_counts(masterplan_id: uuid.UUID) -> dict[uuid.UUID, int]:
+def serving_program_counts(masterplan_id: uuid.UUID, *, actor: Actor) -> dict[uuid.UUID, int]:
     """How many programs serve each strategy, in one query."""
+    policy.require(actor, "masterplan.read")
     rows = db.session.execute(
         select(ProgramStrategy.strategy_id, func.count())
         .where(ProgramStrategy.masterplan_id == masterplan_id)
@@ -295,10 +298,15 @@ class ProgramFilters:
 
 
 def programs_query(
-    masterplan_id: uuid.UUID, filters: ProgramFilters | None = None, refs: MasterplanRefs | None = None
+    masterplan_id: uuid.UUID,
+    filters: ProgramFilters | None = None,
+    refs: MasterplanRefs | None = None,
+    *,
+    actor: Actor,
 ):
     """Programs of a masterplan by code, narrowed by dimension, OPD (lead or supporting), funding source,
     quick win, status or a word in the code or name."""
+    policy.require(actor, "masterplan.read")
     stmt = select(Program).where(Program.masterplan_id == masterplan_id).order_by(Program.code)
     f = filters or ProgramFilters()
     if f.dimension_code and refs is not None:
@@ -323,8 +331,9 @@ def programs_query(
     return stmt
 
 
-def program_choices_query(masterplan_id: uuid.UUID):
+def program_choices_query(masterplan_id: uuid.UUID, *, actor: Actor):
     """Id, code and name of every program, for pickers."""
+    policy.require(actor, "masterplan.read")
     return (
         select(Program.id, Program.code, Program.name)
         .where(Program.masterplan_id == masterplan_id)
@@ -541,8 +550,9 @@ def opd_references(opd_id: uuid.UUID):
 
 
 def action_items_query(
-    masterplan_id: uuid.UUID, program_id: uuid.UUID | None = None, year: int | None = None
+    masterplan_id: uuid.UUID, program_id: uuid.UUID | None = None, year: int | None = None, *, actor: Actor
 ):
+    policy.require(actor, "masterplan.read")
     stmt = (
         select(ActionItem)
         .where(ActionItem.masterplan_id == masterplan_id)

@@ -218,7 +218,7 @@ def tree(masterplan_id: uuid.UUID, dimension_code: str | None = None, *, actor: 
             parent.children.append(node)
         elif branch := branch_of(node.strategy):
             branch.strategies.append(node)
-    programs = {p.id: p for p in db.session.scalars(programs_query(masterplan_id))}
+    programs = {p.id: p for p in db.session.scalars(programs_query(masterplan_id, actor=actor))}
     served = set()
     links = db.session.execute(
         select(ProgramStrategy.program_id, ProgramStrategy.strategy_id).where(
@@ -282,7 +282,7 @@ def roadmap(masterplan_id: uuid.UUID, filters: ProgramFilters | None = None, *, 
     masterplan = get_masterplan(masterplan_id, actor=actor)
     refs = MasterplanRefs(masterplan)
     filters = filters or ProgramFilters()
-    programs = list(db.session.scalars(programs_query(masterplan_id, filters, refs)))
+    programs = list(db.session.scalars(programs_query(masterplan_id, filters, refs, actor=actor)))
     budget: dict[uuid.UUID, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     stmt = select(BudgetLine.program_id, BudgetLine.year, func.sum(BudgetLine.amount)).where(
         BudgetLine.masterplan_id == masterplan_id

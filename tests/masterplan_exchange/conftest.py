@@ -257,7 +257,7 @@ def fill_masterplan(masterplan_id, actor: Actor, programs_count: int = 3) -> Non
             },
             actor=actor,
         )
-    first = programs.programs_query(mid)
+    first = programs.programs_query(mid, actor=SYSTEM)
     program_id = db.session.scalars(first).first().id
     for year, activity in ((2025, "Integrasi CCTV ke command center 112"), (2026, "Pelatihan operator 112")):
         programs.create_action_item(

@@ -24,7 +24,7 @@ PAGE_SIZE = 50
 
 
 def _program_choices(masterplan_id) -> list[tuple[str, str]]:
-    rows = db.session.execute(programs.program_choices_query(masterplan_id)).all()
+    rows = db.session.execute(programs.program_choices_query(masterplan_id, actor=g.actor)).all()
     return [(str(pid), f"{code} · {name[:80]}") for pid, code, name in rows]
 
 
@@ -32,7 +32,9 @@ def _action_plan_page(masterplan_id, errors=None, status=200, form=None):
     mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     program_id, year = uuid_arg("program_id"), int_arg("year")
-    page = paginate(programs.action_items_query(masterplan_id, program_id, year), per_page=PAGE_SIZE)
+    page = paginate(
+        programs.action_items_query(masterplan_id, program_id, year, actor=g.actor), per_page=PAGE_SIZE
+    )
     choices = _program_choices(masterplan_id)
     return render_page(
         "masterplan/action_plan.html",

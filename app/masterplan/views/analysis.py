@@ -53,7 +53,9 @@ MISSIONS = PartPage(
 def _vision_page(masterplan_id, errors=None, status=200, form=None):
     mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
-    missions = presenters.missions(list(db.session.scalars(analysis.missions_query(masterplan_id))), refs)
+    missions = presenters.missions(
+        list(db.session.scalars(analysis.missions_query(masterplan_id, actor=g.actor))), refs
+    )
     return render_page(
         "masterplan/vision.html",
         mp,
@@ -127,9 +129,9 @@ def _selected_dimension(refs: MasterplanRefs, counts: dict[str, int]):
 def _analysis_page(masterplan_id, errors=None, status=200, form=None, form_kind=None):
     mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
-    all_readiness = list(db.session.scalars(analysis.readiness_query(masterplan_id)))
-    all_gaps = list(db.session.scalars(analysis.gaps_query(masterplan_id)))
-    all_swot = list(db.session.scalars(analysis.swot_query(masterplan_id)))
+    all_readiness = list(db.session.scalars(analysis.readiness_query(masterplan_id, actor=g.actor)))
+    all_gaps = list(db.session.scalars(analysis.gaps_query(masterplan_id, actor=g.actor)))
+    all_swot = list(db.session.scalars(analysis.swot_query(masterplan_id, actor=g.actor)))
     counts = _entry_counts(refs, all_readiness, all_gaps, all_swot)
     dim = _selected_dimension(refs, counts)
     readiness = [r for r in all_readiness if dim and r.dimension_id == dim.id]

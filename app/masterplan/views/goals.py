@@ -43,9 +43,9 @@ def _goals_page(masterplan_id, errors=None, status=200, form=None):
     mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     dim_code = request.values.get("dimension")
-    goal_rows = list(db.session.scalars(goals.goals_query(masterplan_id)))
+    goal_rows = list(db.session.scalars(goals.goals_query(masterplan_id, actor=g.actor)))
     shown = [x for x in goal_rows if not dim_code or refs.dimension_by_id[x.dimension_id].code == dim_code]
-    indicator_rows = list(db.session.scalars(goals.indicators_query(masterplan_id)))
+    indicator_rows = list(db.session.scalars(goals.indicators_query(masterplan_id, actor=g.actor)))
     targets = goals.targets_by_indicator([i.id for i in indicator_rows])
     years = sorted(set(mp.years) | {y for t in targets.values() for y in t})
     by_goal = {}
@@ -104,7 +104,7 @@ def delete_goal(masterplan_id, goal_id):
 
 
 def _indicator_fields(refs: MasterplanRefs, mp, existing_years=()):
-    goal_rows = list(db.session.scalars(goals.goals_query(mp.id)))
+    goal_rows = list(db.session.scalars(goals.goals_query(mp.id, actor=g.actor)))
     years = sorted(set(mp.years) | set(existing_years))
     return indicator_fields(refs, _goal_choices(refs, goal_rows), years)
 

@@ -132,7 +132,7 @@ def programs_page(masterplan_id):
     mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     filters = program_filters(refs)
-    page = paginate(programs.programs_query(masterplan_id, filters, refs), per_page=PAGE_SIZE)
+    page = paginate(programs.programs_query(masterplan_id, filters, refs, actor=g.actor), per_page=PAGE_SIZE)
     return render_page(
         "masterplan/programs.html",
         mp,
@@ -183,7 +183,7 @@ def program(masterplan_id, program_id):
     mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     row = get_part(Program, masterplan_id, program_id)
-    actions = list(db.session.scalars(programs.action_items_query(masterplan_id, program_id)))
+    actions = list(db.session.scalars(programs.action_items_query(masterplan_id, program_id, actor=g.actor)))
     return render_page(
         "masterplan/program.html",
         mp,

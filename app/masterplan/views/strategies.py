@@ -25,7 +25,7 @@ def strategies(masterplan_id):
     mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     children, tops = {}, {}
-    for strategy in db.session.scalars(programs.strategies_query(masterplan_id)):
+    for strategy in db.session.scalars(programs.strategies_query(masterplan_id, actor=g.actor)):
         if strategy.parent_id:
             children.setdefault(strategy.parent_id, []).append(strategy)
         else:
@@ -37,7 +37,7 @@ def strategies(masterplan_id):
         refs=refs,
         children=children,
         tops=tops,
-        served=programs.serving_program_counts(masterplan_id),
+        served=programs.serving_program_counts(masterplan_id, actor=g.actor),
     )
 
 
