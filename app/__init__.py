@@ -95,7 +95,20 @@ def _sqlite_pragmas(engine) -> None:
 
 # Each domain package exposes init_app(app) registering its blueprints, API and CLI; order sets the menu's
 # tie-breaks only. Adding a domain is one line here.
-DOMAINS = ("accounts", "tenants", "sso", "files", "jobs", "audit", "masterplan", "ministry", "demo")
+DOMAINS = (
+    "accounts",
+    "tenants",
+    "reference",
+    "sso",
+    "files",
+    "jobs",
+    "audit",
+    "masterplan",
+    "reporting",
+    "council",
+    "ministry",
+    "demo",
+)
 
 
 def _register_domains(app: Flask) -> None:
