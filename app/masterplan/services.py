@@ -1,16 +1,35 @@
-"""The masterplan's interface for other packages: what they may read of a tenant's masterplans."""
+"""The masterplan's interface for other packages: what they may read of a tenant's masterplans.
+
+Progress reporting, the council, evaluation and the widgets call these functions and nothing else of the
+masterplan. Each takes the actor it reads for and answers frozen dataclasses, never ORM objects, so a
+caller can neither change a masterplan by accident nor trigger a lazy load; each list costs a fixed number
+of queries, whatever its size.
+"""
 
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from app.core.auth import Actor
+from app.core.reach import one_or_404
 from app.extensions import db
 from app.masterplan import policy
-from app.masterplan.models import ENACTED, Masterplan, Program
+from app.masterplan.models import (
+    ENACTED,
+    BudgetLine,
+    FrameworkDimension,
+    FrameworkSubDimension,
+    Goal,
+    Indicator,
+    IndicatorTarget,
+    Masterplan,
+    Program,
+    ProgramOpd,
+)
+from app.tenants import services as tenants
 
 
 @dataclass(frozen=True)
@@ -73,3 +92,300 @@ def enacted_masterplans_overview(tenant_ids: Iterable[uuid.UUID], *, actor: Acto
         )
         for plan, count, quick_wins in db.session.execute(stmt)
     ]
+
+
+# --- a tenant's current masterplan, its programs and OPDs --------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubDimension:
+    """A sub-dimension of the framework a masterplan follows."""
+
+    id: uuid.UUID
+    code: str
+    name_id: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A dimension of the framework a masterplan follows, with its sub-dimensions in order."""
+
+    id: uuid.UUID
+    code: str
+    name_id: str
+    name_en: str
+    position: int
+    sub_dimensions: tuple[SubDimension, ...]
+
+
+@dataclass(frozen=True)
+class MasterplanSummary:
+    """A version of the tenant's masterplan with its framework's dimensions."""
+
+    id: uuid.UUID
+    title: str
+    version_label: str
+    status: str
+    period_start: int
+    period_end: int
+    framework_id: uuid.UUID
+    dimensions: tuple[Dimension, ...]
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.period_start, self.period_end + 1))
+
+
+@dataclass(frozen=True)
+class OpdSummary:
+    """An OPD of the tenant."""
+
+    id: uuid.UUID
+    code: str
+    name: str
+    acronym: str | None
+
+
+@dataclass(frozen=True)
+class ProgramSummary:
+    """A program of a masterplan. ``lineage_id`` stays the same across the masterplan's versions (a
+    revision copies the program under a new id), so it is what a record kept over years points at;
+    ``code`` is the code people read, which a later version may change."""
+
+    id: uuid.UUID
+    lineage_id: uuid.UUID
+    masterplan_id: uuid.UUID
+    code: str
+    name: str
+    dimension_id: uuid.UUID
+    dimension_code: str
+    sub_dimension_id: uuid.UUID | None
+    lead_opd_id: uuid.UUID | None
+    lead_opd_name: str | None
+    supporting_opd_ids: tuple[uuid.UUID, ...]
+    quick_win: bool
+    status: str
+    years: tuple[int, ...]  # the roadmap: the years the program runs
+
+
+@dataclass(frozen=True)
+class YearTarget:
+    year: int
+    value: float
+
+
+@dataclass(frozen=True)
+class ProgramIndicator:
+    """A success indicator a program answers to, with its target for each year."""
+
+    id: uuid.UUID
+    lineage_id: uuid.UUID
+    code: str | None
+    name: str
+    unit: str
+    polarity: str  # higher_better, lower_better or neutral
+    accumulation: str  # cumulative, annual or fixed
+    baseline_value: float | None
+    baseline_year: int | None
+    responsible_opd_id: uuid.UUID | None
+    targets: tuple[YearTarget, ...]
+
+    def target(self, year: int) -> float | None:
+        return next((t.value for t in self.targets if t.year == year), None)
+
+
+@dataclass(frozen=True)
+class BudgetAmount:
+    """What a program plans to spend in one year from one funding source, in whole Rupiah."""
+
+    year: int
+    funding_source: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class ProgramDetail:
+    """A program with the indicators it answers to and its budget per year and funding source."""
+
+    program: ProgramSummary
+    indicators: tuple[ProgramIndicator, ...]
+    budget: tuple[BudgetAmount, ...]
+
+    def budget_for(self, year: int) -> int:
+        return sum(b.amount for b in self.budget if b.year == year)
+
+
+def current_masterplan(*, actor: Actor) -> MasterplanSummary | None:
+    """The tenant's masterplan as people mean it: the enacted version, else the newest one being
+    written; None while the tenant has none."""
+    policy.require(actor, "masterplan.read")
+    masterplan = db.session.scalar(
+        select(Masterplan)
+        .order_by(
+            (Masterplan.status == ENACTED).desc(),
+            Masterplan.period_start.desc(),
+            Masterplan.created_at.desc(),
+        )
+        .limit(1)
+    )
+    if masterplan is None:
+        return None
+    return MasterplanSummary(
+        id=masterplan.id,
+        title=masterplan.title,
+        version_label=masterplan.version_label,
+        status=masterplan.status,
+        period_start=masterplan.period_start,
+        period_end=masterplan.period_end,
+        framework_id=masterplan.framework_id,
+        dimensions=_dimensions(masterplan.framework_id),
+    )
+
+
+def _dimensions(framework_id: uuid.UUID) -> tuple[Dimension, ...]:
+    rows = db.session.execute(
+        select(FrameworkDimension, FrameworkSubDimension)
+        .outerjoin(FrameworkSubDimension, FrameworkSubDimension.dimension_id == FrameworkDimension.id)
+        .where(FrameworkDimension.framework_id == framework_id)
+        .order_by(FrameworkDimension.position, FrameworkSubDimension.position)
+    ).all()
+    subs: dict[uuid.UUID, list[SubDimension]] = {}
+    dims = {}
+    for dim, sub in rows:
+        dims[dim.id] = dim
+        if sub is not None:
+            subs.setdefault(dim.id, []).append(SubDimension(sub.id, sub.code, sub.name_id, sub.name_en))
+    return tuple(
+        Dimension(d.id, d.code, d.name_id, d.name_en, d.position, tuple(subs.get(d.id, ())))
+        for d in dims.values()
+    )
+
+
+def list_opds(*, actor: Actor) -> list[OpdSummary]:
+    """The tenant's OPDs by code."""
+    policy.require(actor, "masterplan.read")
+    return [OpdSummary(o.id, o.code, o.name, o.acronym) for o in tenants.list_opds(actor=actor)]
+
+
+def list_programs(
+    masterplan_id: uuid.UUID, *, actor: Actor, opd_ids: Iterable[uuid.UUID] | None = None
+) -> list[ProgramSummary]:
+    """The programs of a version of the tenant's masterplan by code; with ``opd_ids``, only those led or
+    supported by one of these OPDs. Four queries, whatever the number of programs."""
+    policy.require(actor, "masterplan.read")
+    stmt = select(Program).where(Program.masterplan_id == masterplan_id).order_by(Program.code)
+    if opd_ids is not None:
+        wanted = list(opd_ids)
+        supported = select(ProgramOpd.program_id).where(ProgramOpd.opd_id.in_(wanted))
+        stmt = stmt.where(or_(Program.lead_opd_id.in_(wanted), Program.id.in_(supported)))
+    found = list(db.session.scalars(stmt))
+    return _summaries(found, actor)
+
+
+def _summaries(found: list[Program], actor: Actor) -> list[ProgramSummary]:
+    if not found:
+        return []
+    ids = [p.id for p in found]
+    supporting: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for program_id, opd_id in db.session.execute(
+        select(ProgramOpd.program_id, ProgramOpd.opd_id)
+        .where(ProgramOpd.program_id.in_(ids))
+        .order_by(ProgramOpd.id)
+    ):
+        supporting.setdefault(program_id, []).append(opd_id)
+    dimension_codes = dict(
+        db.session.execute(
+            select(FrameworkDimension.id, FrameworkDimension.code).where(
+                FrameworkDimension.id.in_({p.dimension_id for p in found})
+            )
+        ).all()
+    )
+    opd_names = {o.id: o.name for o in tenants.list_opds(actor=actor)}
+    return [
+        ProgramSummary(
+            id=p.id,
+            lineage_id=p.lineage,
+            masterplan_id=p.masterplan_id,
+            code=p.code,
+            name=p.name,
+            dimension_id=p.dimension_id,
+            dimension_code=dimension_codes[p.dimension_id],
+            sub_dimension_id=p.sub_dimension_id,
+            lead_opd_id=p.lead_opd_id,
+            lead_opd_name=opd_names.get(p.lead_opd_id),
+            supporting_opd_ids=tuple(supporting.get(p.id, ())),
+            quick_win=p.quick_win,
+            status=p.status,
+            years=tuple(sorted(p.roadmap_years or ())),
+        )
+        for p in found
+    ]
+
+
+def get_program(program_id: uuid.UUID, *, actor: Actor) -> ProgramDetail:
+    """One program of the tenant's masterplan (404 for anything out of reach), with its indicators and
+    its budget per year and funding source.
+
+    A program's indicators are those of the goals of its dimension: the goals set for its sub-dimension,
+    or for the dimension as a whole (a program with no sub-dimension answers to every goal of its
+    dimension)."""
+    program = one_or_404(select(Program).where(Program.id == program_id))
+    policy.require(actor, "masterplan.read", program)
+    return ProgramDetail(
+        program=_summaries([program], actor)[0],
+        indicators=_indicators_of(program),
+        budget=_budget_of(program),
+    )
+
+
+def _indicators_of(program: Program) -> tuple[ProgramIndicator, ...]:
+    goals = select(Goal.id).where(
+        Goal.masterplan_id == program.masterplan_id, Goal.dimension_id == program.dimension_id
+    )
+    if program.sub_dimension_id is not None:
+        goals = goals.where(
+            or_(Goal.sub_dimension_id.is_(None), Goal.sub_dimension_id == program.sub_dimension_id)
+        )
+    rows = db.session.execute(
+        select(Indicator, IndicatorTarget.year, IndicatorTarget.value)
+        .outerjoin(
+            IndicatorTarget,
+            (IndicatorTarget.tenant_id == Indicator.tenant_id)
+            & (IndicatorTarget.indicator_id == Indicator.id),
+        )
+        .where(Indicator.masterplan_id == program.masterplan_id, Indicator.goal_id.in_(goals))
+        .order_by(Indicator.position, Indicator.id, IndicatorTarget.year)
+    ).all()
+    indicators: dict[uuid.UUID, Indicator] = {}
+    targets: dict[uuid.UUID, list[YearTarget]] = {}
+    for indicator, year, value in rows:
+        indicators[indicator.id] = indicator
+        if year is not None:
+            targets.setdefault(indicator.id, []).append(YearTarget(year, value))
+    return tuple(
+        ProgramIndicator(
+            id=i.id,
+            lineage_id=i.lineage,
+            code=i.code,
+            name=i.name,
+            unit=i.unit,
+            polarity=i.polarity,
+            accumulation=i.accumulation,
+            baseline_value=i.baseline_value,
+            baseline_year=i.baseline_year,
+            responsible_opd_id=i.responsible_opd_id,
+            targets=tuple(targets.get(i.id, ())),
+        )
+        for i in indicators.values()
+    )
+
+
+def _budget_of(program: Program) -> tuple[BudgetAmount, ...]:
+    rows = db.session.execute(
+        select(BudgetLine.year, BudgetLine.funding_source, func.sum(BudgetLine.amount))
+        .where(BudgetLine.program_id == program.id)
+        .group_by(BudgetLine.year, BudgetLine.funding_source)
+        .order_by(BudgetLine.year, BudgetLine.funding_source)
+    )
+    return tuple(BudgetAmount(year, source, int(amount)) for year, source, amount in rows)
