@@ -26,6 +26,10 @@ DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"))
+    # A pooled connection is tested before use: after the database restarts, no request fails on a dead one.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # While the database is down, pages and the API answer 503 with this Retry-After (seconds).
+    DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "30"))
     # Migrations run as the schema owner; the app itself connects as a role that cannot bypass RLS.
     DATABASE_OWNER_URL = _database_url(os.environ.get("DATABASE_OWNER_URL") or os.environ.get("DATABASE_URL"))
     DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE")

@@ -9,6 +9,7 @@ from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.tenancy import CrossTenantWrite
@@ -120,6 +121,7 @@ PAGE_TITLES = {
     422: _l("Some fields need attention"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
+    503: _l("The service is unavailable for a moment"),
 }
 
 
@@ -195,16 +197,47 @@ def handle_domain_error(error: DomainError):
 
 def handle_server_error(error: InternalServerError):
     """An unexpected failure (already logged by Flask): the error page, or JSON for the API."""
-    from app.extensions import db
-
     # The failed transaction must not leak into rendering the error page (or the next request).
-    db.session.rollback()
-    if is_api_request():
-        return api_error(500)
+    _roll_back_quietly()
     try:
+        if is_api_request():
+            return api_error(500)
         return page_error(500)
     except Exception:  # noqa: BLE001 - the layout itself failed; answer plainly rather than not at all
         return FALLBACK_500, 500, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def _roll_back_quietly() -> None:
+    """Roll the session back; on a dead connection that fails too, and an error handler must not raise."""
+    from app.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it
+        db.session.close()
+
+
+def handle_database_unavailable(error: Exception):
+    """The database does not answer (down, restarting, out of connections): 503 with Retry-After, JSON
+    for the API and, for pages, a page of its own in the reader's language that reads nothing from the
+    database. Never raises: whatever fails here falls back to a plain bilingual page."""
+    from flask import current_app
+
+    _roll_back_quietly()
+    headers = {"Retry-After": str(current_app.config.get("DATABASE_RETRY_AFTER_SECONDS", 30))}
+    try:
+        if is_api_request():
+            message = _l("The database is unavailable. Try again shortly.")
+            return api_error(503, message, headers=headers)
+        return render_template("errors/unavailable.html"), 503, headers
+    except Exception:  # noqa: BLE001 - answer plainly rather than not at all
+        return FALLBACK_503, 503, {**headers, "Content-Type": "text/html; charset=utf-8"}
+
+
+FALLBACK_503 = (
+    "<!doctype html><title>503</title><h1>Layanan sedang tidak tersedia / Service unavailable</h1>"
+    "<p>Coba lagi sebentar lagi. / Please try again shortly.</p>"
+)
 
 
 FALLBACK_500 = (
@@ -218,8 +251,14 @@ def handle_cross_tenant_write(error: CrossTenantWrite):
     return handle_domain_error(NotFound())
 
 
+# What SQLAlchemy raises when the database cannot be reached or a connection died under a request.
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InternalServerError, handle_server_error)
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, handle_database_unavailable)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(CrossTenantWrite, handle_cross_tenant_write)

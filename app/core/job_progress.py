@@ -5,6 +5,7 @@ the same session; it goes to Redis (shared by web and workers) or, for inline jo
 memory. The job run row keeps the progress at each change of status; pages overlay the live value.
 """
 
+import logging
 import threading
 import uuid
 from collections.abc import Iterator
@@ -13,10 +14,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from flask import current_app
+from redis.exceptions import RedisError
 
 from app.core.auth import Actor
 
 PROGRESS_TTL_SECONDS = 24 * 3600
+REDIS_TIMEOUT_SECONDS = 2
+log = logging.getLogger("kotacerdas.jobs")
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,11 @@ class RedisProgress:
         return f"kc:job-progress:{run_id}"
 
     def put(self, run_id: uuid.UUID, percent: int, message: str) -> None:
-        self.redis.set(self._key(run_id), f"{percent}|{message}", ex=PROGRESS_TTL_SECONDS)
+        try:
+            self.redis.set(self._key(run_id), f"{percent}|{message}", ex=PROGRESS_TTL_SECONDS)
+        except RedisError:
+            # Progress is a courtesy to whoever watches: a Redis outage must not fail the job itself.
+            log.warning("job progress not reported: Redis does not answer")
 
     def get_many(self, run_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, str]]:
         if not run_ids:
@@ -93,7 +101,10 @@ class RedisProgress:
         return result
 
     def forget(self, run_id: uuid.UUID) -> None:
-        self.redis.delete(self._key(run_id))
+        try:
+            self.redis.delete(self._key(run_id))
+        except RedisError:
+            log.warning("job progress not cleared: Redis does not answer (it expires by itself)")
 
 
 def redis_connection():
@@ -105,7 +116,10 @@ def redis_connection():
     if url not in clients:
         from redis import Redis
 
-        clients[url] = Redis.from_url(url)
+        # Bounded waits: a hung Redis makes a page wait this long, never for ever.
+        clients[url] = Redis.from_url(
+            url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
+        )
     return clients[url]
 
 

@@ -39,6 +39,9 @@ class RunState:
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
 
+    # Not stored: set when the live progress store (Redis) did not answer, so pages say what they show.
+    live_progress_unavailable = False
+
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED

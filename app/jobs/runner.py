@@ -244,9 +244,15 @@ def record_failure(
         retry = will_retry if will_retry is not None else run.attempts < run.max_attempts
         with force_locale(run.locale):
             run.error = str(error)[:2000]
-            again = _("Attempt %(n)s failed; trying again.", n=run.attempts)
+            # The message says what happens next: another attempt, or nothing more (never "trying again").
+            if retry:
+                run.message = _("Attempt %(n)s failed; trying again.", n=run.attempts)
+            else:
+                run.message = ngettext(
+                    "Failed after %(num)d attempt.", "Failed after %(num)d attempts.", max(run.attempts, 1)
+                )
         if retry:
-            run.status, run.message = QUEUED, again
+            run.status = QUEUED
         else:
             run.status = FAILED
             run.finished_at = utcnow()

@@ -14,6 +14,7 @@ from flask import after_this_request, current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from redis.exceptions import RedisError
 from sqlalchemy import Select, event, select, update
 from sqlalchemy.orm import Session
 
@@ -155,7 +156,14 @@ def with_live_progress(runs: list[JobRun], *, actor: Actor) -> list[JobRun]:
 
 def _with_live_progress(runs: list) -> list:
     running = [r for r in runs if not r.is_finished]
-    live = progress_store().get_many([r.id for r in running])
+    try:
+        live = progress_store().get_many([r.id for r in running])
+    except RedisError:
+        # Redis is down or hung: the runs are shown as last saved, and the page says so.
+        log.warning("live job progress unavailable: Redis does not answer")
+        for run in running:
+            run.live_progress_unavailable = True
+        return runs
     for run in running:
         if run.id in live:
             db.session.expunge(run)  # shown with live values, never written back
