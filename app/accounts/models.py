@@ -77,3 +77,22 @@ class UserSession(Base):
     expires_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[str | None] = mapped_column(String(20))
+
+
+class AccountLink(Base):
+    """A mailed link that acts on one account once: a password reset, or the confirmation of a new
+    email address (``new_email``). Only the SHA-256 of its secret is kept; it expires, and once used
+    (or replaced by a newer link of the same purpose) it opens nothing."""
+
+    __tablename__ = "account_links"
+    __table_args__ = (Index(None, "user_id"),)
+    __audit__ = False  # requests and uses are recorded as events; the link's bookkeeping is not
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    new_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

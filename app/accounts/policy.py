@@ -1,6 +1,7 @@
 """Who may do what with accounts, sessions and API tokens: the one table the accounts services check.
 
-A person manages their own account (language, password, sessions, tokens); a tenant administrator ends
+A person manages their own account (language, password, email, sessions, tokens); a mailed link
+(a password reset, an email confirmation) acts for whoever holds it; a tenant administrator ends
 the sessions of a member they remove (and reads members' accounts through the tenants services); the
 platform operator reads and suspends accounts and purges old sessions. Only platform roles hold tokens
 for the platform API.
@@ -9,7 +10,16 @@ for the platform API.
 from typing import Any
 
 from app.core.auth import PLATFORM_ROLES, TENANT_ADMIN, Actor
-from app.core.policy import Policy, any_of, concealed, person, platform_admin, platform_role, tenant_role
+from app.core.policy import (
+    Policy,
+    any_of,
+    anyone,
+    concealed,
+    person,
+    platform_admin,
+    platform_role,
+    tenant_role,
+)
 
 
 def _own_account(actor: Actor, user: Any = None) -> bool:
@@ -31,6 +41,8 @@ POLICY = Policy(
         "user.read": any_of(_own_account, platform_admin),
         "user.set_active": platform_admin,
         "account.update": _own_account,
+        # whoever holds a mailed link (or asks for a reset link) acts through it; the link says on whom
+        "account_link.use": anyone,
         "session.list": person,
         "session.end": concealed(_own_row),
         # one's own sessions everywhere; a removed member's; the people of a suspended tenant

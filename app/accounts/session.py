@@ -6,13 +6,17 @@ row, so the server ends a session by ending the row, and a copied cookie stops w
 
 import uuid
 
-from flask import current_app, g, request, session
+from flask import after_this_request, current_app, g, request, session
 
 from app.accounts import services
 from app.accounts.models import User, UserSession
 from app.extensions import db
 
 SESSION_SECRET_KEY = "sid"
+# The tenant whose sign-in service this browser used last: the login page offers it first. Not a
+# secret (a tenant id), kept a year, and outside the session so logging out does not forget it.
+LAST_SSO_COOKIE = "kc_last_sso"
+LAST_SSO_MAX_AGE = 365 * 24 * 3600
 
 
 def login_user(
@@ -43,7 +47,31 @@ def login_user(
     if locale:
         session["locale"] = locale
     g.login, g.user = login, user
+    if via == services.VIA_SSO and scope_tenant_id is not None:
+        _remember_sso_tenant(scope_tenant_id)
     return login
+
+
+def _remember_sso_tenant(tenant_id: uuid.UUID) -> None:
+    @after_this_request
+    def remember(response):
+        response.set_cookie(
+            LAST_SSO_COOKIE,
+            str(tenant_id),
+            max_age=LAST_SSO_MAX_AGE,
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
+
+def last_sso_tenant_id() -> uuid.UUID | None:
+    """The tenant whose sign-in service this browser used last, if it says one."""
+    try:
+        return uuid.UUID(request.cookies.get(LAST_SSO_COOKIE) or "")
+    except ValueError:
+        return None
 
 
 def _end_current(reason: str) -> None:

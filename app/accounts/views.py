@@ -1,4 +1,5 @@
-"""Pages: login, logout, the tenant picker, language switch and API tokens."""
+"""Pages: login, logout, the tenant picker, language switch, API tokens, and one's own account: sessions,
+password (changed, or reset by mail) and email address (confirmed from the new inbox)."""
 
 import uuid
 
@@ -6,11 +7,14 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.accounts import services
+from app.accounts import self_service, services
 from app.accounts.session import current_login, login_user, logout_user
 from app.core.audit import record_event
+from app.core.auth import ANONYMOUS, EVALUATOR, PLATFORM_ADMIN, Actor, evaluator_assignments
 from app.core.errors import DomainError
 from app.core.form_errors import form_errors
+from app.core.landing import has_start_page, start_page
+from app.core.mail import public_url, send_template
 from app.core.pages import login_required, safe_next
 from app.core.paths import memberships_of, public
 from app.extensions import db
@@ -19,12 +23,26 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 
 
 def _landing(user) -> str:
-    memberships = memberships_of(user.id)
-    if user.platform_role == "platform_admin":
+    """Where a person's work is: the operator on the tenants, a member of one tenant where their role
+    works there (``tenants.start`` decides), a ministry account on its own start page, anyone else on
+    the list of their tenants."""
+    if user.platform_role == PLATFORM_ADMIN:
         return url_for("admin.tenants")
+    memberships = memberships_of(user.id)
     if len(memberships) == 1:
-        return url_for("tenants.dashboard", tenant=memberships[0][0].slug)
+        return _tenant_landing(memberships[0][0].slug, memberships[0][1])
+    if not memberships and user.platform_role is not None:
+        assignments = evaluator_assignments(user.id) if user.platform_role == EVALUATOR else frozenset()
+        actor = Actor(user_id=user.id, platform_role=user.platform_role, assignments=assignments)
+        return start_page("platform", actor) or url_for("accounts.home")
     return url_for("accounts.home")
+
+
+def _tenant_landing(slug: str, role: str) -> str:
+    """A role with a start page of its own goes through ``tenants.start``; the others land on the
+    dashboard at once."""
+    endpoint = "tenants.start" if has_start_page("tenant", role) else "tenants.dashboard"
+    return url_for(endpoint, tenant=slug)
 
 
 def _do_login(template: str, **context):
@@ -47,7 +65,11 @@ def _do_login(template: str, **context):
         return render_template(template, error=_("Email or password is wrong."), email=email, **context), 401
     db.session.commit()
     login_user(user)
-    return redirect(safe_next(_landing(user)))
+    tenant = context.get("login_tenant")
+    # A tenant's own login page leads into that tenant when the person belongs to it.
+    role_here = next((role for t, role in memberships_of(user.id) if tenant and t.id == tenant.id), None)
+    landing = _tenant_landing(tenant.slug, role_here) if role_here else _landing(user)
+    return redirect(safe_next(landing))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -65,7 +87,7 @@ def tenant_login():
     if request.method == "POST":
         return _do_login("accounts/login.html", login_tenant=g.tenant)
     if g.user is not None and g.actor.tenant_role is not None:
-        return redirect(url_for("tenants.dashboard"))
+        return redirect(url_for("tenants.start"))
     return render_template("accounts/login.html", login_tenant=g.tenant)
 
 
@@ -221,3 +243,117 @@ def revoke_token(token_id):
     db.session.commit()
     flash(_("The token is revoked."), "success")
     return redirect(url_for("accounts.tokens"))
+
+
+# --- a forgotten password, a new email address: links sent by mail ------------------------------
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a password reset link. The answer is the same whether the address has an account."""
+    errors = {}
+    if request.method == "POST":
+        try:
+            issued = self_service.request_password_reset(request.form.get("email", ""), actor=ANONYMOUS)
+            db.session.commit()
+        except DomainError as error:
+            errors = form_errors(error, field="email")
+        else:
+            if issued is not None:
+                _send_reset_link(*issued)
+            return redirect(url_for("accounts.reset_link_sent"), code=303)
+    return render_template(
+        "accounts/forgot_password.html", errors=errors, email=request.form.get("email", "")
+    ), (422 if errors else 200)
+
+
+def _send_reset_link(user, secret: str) -> None:
+    # The link is built on PUBLIC_BASE_URL, never on the Host header the requester sent.
+    link = public_url("accounts.reset_password", token=secret)
+    hours = self_service.link_hours(self_service.PASSWORD_RESET)
+    send_template(user.email, "password_reset", locale=user.locale or "id", user=user, link=link, hours=hours)
+
+
+@bp.get("/password/forgot/sent")
+def reset_link_sent():
+    hours = self_service.link_hours(self_service.PASSWORD_RESET)
+    return render_template("accounts/reset_link_sent.html", hours=hours)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """Choose a new password through a mailed link (opening the link changes nothing; the form does)."""
+    link = self_service.open_link(token, self_service.PASSWORD_RESET, actor=ANONYMOUS)
+    errors = {}
+    if request.method == "POST":
+        try:
+            if request.form.get("new_password", "") != request.form.get("confirm_password", ""):
+                raise services.ValidationFailed.field("confirm_password", _("The two new passwords differ."))
+            self_service.reset_password(token, request.form.get("new_password", ""), actor=ANONYMOUS)
+            db.session.commit()
+        except DomainError as error:
+            errors = form_errors(error, field="new_password")
+            # The service names the password it checks "password"; on this form it is the new one.
+            if "password" in errors:
+                errors["new_password"] = errors.pop("password")
+        else:
+            if g.get("login") is not None:
+                logout_user()
+            flash(_("Your password is changed. Log in with it now."), "success")
+            return redirect(url_for("accounts.login"), code=303)
+    user = services.find_user(link.user_id)
+    return render_template("accounts/reset_password.html", account=user, errors=errors), (
+        422 if errors else 200
+    )
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@login_required
+def change_email():
+    """Use another email address: a link goes to the new address, and nothing changes until it is opened."""
+    errors = {}
+    if request.method == "POST":
+        try:
+            user, email, secret = self_service.request_email_change(
+                request.form.get("email", ""), request.form.get("current_password", ""), actor=g.actor
+            )
+            db.session.commit()
+        except DomainError as error:
+            errors = form_errors(error, field="email")
+        else:
+            link = public_url("accounts.confirm_email", token=secret)
+            hours = self_service.link_hours(self_service.EMAIL_CHANGE)
+            locale = user.locale or "id"
+            send_template(
+                email, "email_change", locale=locale, user=user, new_email=email, link=link, hours=hours
+            )
+            flash(
+                _("We sent a link to %(email)s. Open it to confirm the new address.", email=email), "success"
+            )
+            return redirect(url_for("accounts.change_email"), code=303)
+    return render_template(
+        "accounts/email.html",
+        errors=errors,
+        form=request.form,
+        pending=self_service.pending_email_change(actor=g.actor),
+    ), (422 if errors else 200)
+
+
+@bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token):
+    """Confirm a new email address from the link mailed to it (opening the link changes nothing; the
+    button does: mail scanners open links too)."""
+    link = self_service.open_link(token, self_service.EMAIL_CHANGE, actor=ANONYMOUS)
+    errors = {}
+    if request.method == "POST":
+        try:
+            user, old = self_service.confirm_email_change(token, actor=ANONYMOUS)
+            db.session.commit()
+        except DomainError as error:
+            errors = form_errors(error, field="email")
+        else:
+            locale = user.locale or "id"
+            send_template(old, "email_changed", locale=locale, user=user, new_email=user.email, old_email=old)
+            flash(_("Your account now uses %(email)s.", email=user.email), "success")
+            return redirect(url_for("accounts.home" if g.get("user") else "accounts.login"), code=303)
+    return render_template("accounts/confirm_email.html", link=link, errors=errors), (422 if errors else 200)

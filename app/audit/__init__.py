@@ -73,10 +73,99 @@ def _register_labels() -> None:
         register_object_label(object_type, label)
     for object_type in ("Membership", "Invitation"):
         register_value_label(object_type, "role", role_label)
+    register_value_label("User", "platform_role", role_label)
+    register_value_label("Tenant", "status", _tenant_status)
+    register_value_label("User", "locale", _language)
+    _register_readable_fields()
+
+
+def _tenant_status(code: str):
+    return {"active": _("active"), "suspended": _("suspended")}.get(code, code)
+
+
+def _language(code: str):
+    return {"id": "Bahasa Indonesia", "en": "English"}.get(code, code)
+
+
+# How the events of the foundation read (a later domain registers its own next to its code).
+EVENTS = {
+    "accounts.password_changed": _l("changed their password"),
+    "accounts.signed_out_everywhere": _l("signed out everywhere"),
+    "accounts.password_reset_requested": _l("asked for a password reset link"),
+    "accounts.password_reset": _l("set a new password from a reset link"),
+    "accounts.email_change_requested": _l("asked to change their email address"),
+    "sso.login": _l("logged in through single sign-on"),
+    "sso.linked": _l("linked a single sign-on identity"),
+    "sso.provisioned": _l("joined through single sign-on"),
+    "sso.logout": _l("logged out through single sign-on"),
+    "sso.refused": _l("single sign-on refused"),
+    "job.refused": _l("job refused"),
+    "ministry.read": _l("ministry read tenant data"),
+    "masterplan.exported": _l("exported the masterplan"),
+    "masterplan.imported": _l("imported a masterplan workbook"),
+}
+
+# Columns (and event details) as the audit page names them, whichever object holds them.
+FIELDS = {
+    "name": _l("Name"),
+    "email": _l("Email"),
+    "role": _l("Role"),
+    "code": _l("Code"),
+    "acronym": _l("Acronym"),
+    "status": _l("Status"),
+    "user_id": _l("Person"),
+    "opd_id": _l("OPD"),
+    "opd_ids": _l("OPDs"),
+    "membership_id": _l("Member"),
+    "invited_by": _l("Invited by"),
+    "expires_at": _l("Valid until"),
+    "accepted_at": _l("Accepted"),
+    "token_hash": _l("Secret"),
+    "password_hash": _l("Password"),
+    "platform_role": _l("Platform role"),
+    "locale": _l("Language"),
+    "is_active": _l("Active"),
+    "last_login_at": _l("Last login"),
+    "revoked_at": _l("Revoked"),
+    "scope_tenant_id": _l("For tenant"),
+    "prefix": _l("Starts with"),
+    "timezone": _l("Time zone"),
+    "suspended_at": _l("Suspended since"),
+    "sso_login": _l("Single sign-on on the login page"),
+    "slug": _l("Address"),
+    "region_code": _l("Kemendagri code"),
+    "province_name": _l("Province"),
+    "kind": _l("Kind"),
+    "label": _l("Label"),
+    "enabled": _l("Switched on"),
+    "issuer": _l("Issuer"),
+    "filename": _l("File name"),
+    "sessions": _l("Sessions"),
+    "reason": _l("Reason"),
+    "new_email": _l("New email address"),
+    "opds": _l("OPDs"),
+    "attempt": _l("Attempt"),
+    "at_provider": _l("At the provider too"),
+    "format": _l("Format"),
+    "file": _l("File"),
+    "lineage_id": _l("Copied from"),
+    "owner_id": _l("Belongs to"),
+}
+
+
+def _register_readable_fields() -> None:
+    from app.core.audit import register_event_label, register_field_label, register_reference
+
+    for action, label in EVENTS.items():
+        register_event_label(action, label)
+    for column, label in FIELDS.items():
+        register_field_label(column, label)
+    # The OPDs an invitation will bind are kept as one list of ids.
+    register_reference("Invitation", "opd_ids", "Opd")
 
 
 def init_app(app) -> None:
-    from app.audit import api, views
+    from app.audit import api, readable, views
     from app.audit.models import AuditEntry, PlatformAuditEntry
     from app.core import audit
     from app.core.api import register_api
@@ -89,6 +178,9 @@ def init_app(app) -> None:
         audit_origin=audit_origin,
         audit_shown=audit_shown,
         audit_title=audit_title,
+        audit_field=readable.field_name,
+        audit_action=readable.action_label,
+        audit_changes=readable.shown_changes,
     )
     app.jinja_env.filters["audit_value"] = audit_value
     app.register_blueprint(views.bp)

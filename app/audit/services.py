@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from app.accounts.models import User
 from app.audit import policy
 from app.audit.models import AuditEntry, PlatformAuditEntry
+from app.audit.readable import Names
 from app.core.auth import Actor
 from app.extensions import db
 
@@ -99,3 +100,24 @@ def _readable(log: str, actor: Actor):
 def _object_types(model) -> list[str]:
     stmt = select(model.object_type).where(model.object_type.is_not(None)).distinct()
     return sorted(db.session.scalars(stmt))
+
+
+def log_actions(log: str, *, actor: Actor) -> list[str]:
+    """The actions the log holds (writes and events), for the filter."""
+    model = _readable(log, actor)
+    return sorted(db.session.scalars(select(model.action).distinct()))
+
+
+def log_names(log: str, entries, *, actor: Actor) -> Names:
+    """The names of the people and objects these entries of the log mention, looked up together."""
+    return Names(_readable(log, actor)).load(entries)
+
+
+def log_export_rows(log: str, filters: AuditFilter, *, actor: Actor, limit: int, batch: int = 500):
+    """The newest ``limit`` entries of the filtered log, in batches of ``batch`` (entry, user) rows with
+    their names looked up, for the workbook."""
+    stmt = log_query(log, filters, actor=actor).limit(limit)
+    rows = db.session.execute(stmt).all()
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        yield chunk, log_names(log, [entry for entry, _user in chunk], actor=actor)

@@ -81,6 +81,44 @@ def value_label(object_type: str | None, column: str, value):
     return label(value) if label is not None and value is not None and value != "" else value
 
 
+_event_labels: dict[str, object] = {}
+_field_labels: dict[tuple[str | None, str], object] = {}
+_references: dict[tuple[str, str], str] = {}
+
+
+def register_event_label(action: str, label) -> None:
+    """How an event reads on the audit pages: ``register_event_label("sso.login", _l("signed in"))``."""
+    _event_labels[action] = label
+
+
+def event_label(action: str):
+    return _event_labels.get(action)
+
+
+def event_labels() -> dict[str, object]:
+    return dict(_event_labels)
+
+
+def register_field_label(column: str, label, object_type: str | None = None) -> None:
+    """How a column (of one object type, or of any) is named on the audit pages."""
+    _field_labels[(object_type, column)] = label
+
+
+def field_label_of(object_type: str | None, column: str):
+    """The audit pages' name for a column, or None when nobody named it."""
+    return _field_labels.get((object_type, column)) or _field_labels.get((None, column))
+
+
+def register_reference(object_type: str, column: str, target_type: str) -> None:
+    """A column that names another object without a foreign key (a list of ids in one column, an id
+    kept loose on purpose): the audit pages show that object's name instead of its id."""
+    _references[(object_type, column)] = target_type
+
+
+def registered_references() -> dict[tuple[str, str], str]:
+    return dict(_references)
+
+
 def current_actor() -> AuditActor:
     return _actor.get()
 

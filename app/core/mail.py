@@ -73,6 +73,12 @@ def external_url(endpoint: str, **values) -> str:
     """An absolute link for a mail: the request's host in a request, PUBLIC_BASE_URL in jobs and CLI."""
     if has_request_context():
         return url_for(endpoint, _external=True, **values)
+    return public_url(endpoint, **values)
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link on PUBLIC_BASE_URL, never on the host a request names: a link that carries a
+    secret (a password reset) must not go to whatever Host header the requester sent."""
     base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)

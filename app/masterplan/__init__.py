@@ -145,6 +145,39 @@ def _register_audit_labels() -> None:
         register_object_label(object_type, label)
 
 
+def _register_landing() -> None:
+    """An OPD operator starts on their OPD's programs; a tenant without a masterplan starts by making one."""
+    from flask import url_for
+
+    from app.core.auth import OPD_OPERATOR, PLANNER, TENANT_ADMIN
+    from app.core.landing import FirstStep, register_first_step, register_start_page
+    from app.masterplan import versions
+    from app.tenants import services as tenants
+
+    def operator_programs(actor):
+        current = versions.current_masterplan(actor=actor)
+        if current is None:
+            return None
+        own = [o for o in tenants.list_opds(actor=actor) if o.id in actor.opd_ids]
+        # The list filters by one OPD: an operator of several starts on the first by code.
+        first = own[0].id if own else None
+        return url_for("masterplan.programs", masterplan_id=current.id, opd_id=first)
+
+    register_start_page("tenant", (OPD_OPERATOR,), operator_programs, order=50)
+    register_first_step(
+        FirstStep(
+            "masterplan",
+            _l("Create the masterplan"),
+            _l("Start a draft from the national framework, or import a workbook your team filled in."),
+            lambda: url_for("masterplan.index"),
+            lambda actor: versions.current_masterplan(actor=actor) is not None,
+            (TENANT_ADMIN, PLANNER),
+            order=40,
+            essential=True,
+        )
+    )
+
+
 def init_app(app) -> None:
     from app.core.api import register_api
     from app.files.services import register_owner
@@ -161,3 +194,4 @@ def init_app(app) -> None:
     register_opd_reference(programs.opd_references)
     register_owner(legal.OWNER_TYPE, legal.can_read)
     _register_audit_labels()
+    _register_landing()

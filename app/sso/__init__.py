@@ -15,13 +15,14 @@ register_path_param("provider_id", IdentityProvider)
 
 def init_app(app) -> None:
     from app.core.api import register_api
-    from app.sso import api, cli, hooks, views
+    from app.sso import api, cli, directory, hooks, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.ministry_bp)
     register_api(app, *api.blueprints)
     app.cli.add_command(cli.sso_cli)
     hooks.init_app(app)
+    directory.init_app(app)
     _register_audit_labels()
 
 

@@ -270,6 +270,7 @@ def create_provider(data: dict, *, actor: Actor, check: bool = True) -> Identity
     _apply(provider, clean, check=check, issuer_changed=True)
     db.session.add(provider)
     db.session.flush()
+    _list_on_login_page(actor)
     return provider
 
 
@@ -281,6 +282,7 @@ def update_provider(provider_id: uuid.UUID, data: dict, *, actor: Actor, check: 
     _apply(provider, clean, check=check, issuer_changed=clean["issuer"] != provider.issuer)
     provider.updated_at = utcnow()
     db.session.flush()
+    _list_on_login_page(actor)
     return provider
 
 
@@ -290,6 +292,13 @@ def delete_provider(provider_id: uuid.UUID, *, actor: Actor) -> None:
     policy.require(actor, "provider.delete", provider)
     db.session.delete(provider)
     db.session.flush()
+    _list_on_login_page(actor)
+
+
+def _list_on_login_page(actor: Actor) -> None:
+    """The login page lists the tenant under "log in with your city's SSO" while a provider is on."""
+    enabled = select(IdentityProvider.id).where(IdentityProvider.enabled.is_(True)).limit(1)
+    tenants.set_sso_login(db.session.scalar(enabled) is not None, actor=actor)
 
 
 def enabled_providers(*, actor: Actor) -> list[IdentityProvider]:

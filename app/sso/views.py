@@ -14,6 +14,7 @@ from app.accounts.session import login_user
 from app.core.auth import TENANT_ROLES
 from app.core.errors import DomainError, NotFound, ValidationFailed
 from app.core.form_errors import form_errors
+from app.core.landing import has_start_page
 from app.core.pages import is_htmx, platform_admin_required, safe_next
 from app.core.paths import public
 from app.extensions import db
@@ -234,7 +235,8 @@ def callback(provider_id):
         outcome = services.complete_tenant_login(provider.id, claims)
     except SsoRefused as error:
         return _refused(error, tenant_id=g.tenant.id, provider_id=provider.id, retry_url=retry)
-    next_url = session.get(SESSION_NEXT) or url_for("tenants.dashboard")
+    landing = "tenants.start" if has_start_page("tenant", outcome.role) else "tenants.dashboard"
+    next_url = session.get(SESSION_NEXT) or url_for(landing)
     db.session.commit()
     login_user(outcome.user, via=VIA_SSO, scope_tenant_id=g.tenant.id, provider_id=provider.id)
     _welcome(outcome.user, outcome.role)

@@ -30,6 +30,50 @@ def _sole_tenant_timezone(user) -> str | None:
     return memberships[0][0].timezone if len(memberships) == 1 else None
 
 
+def _register_first_steps() -> None:
+    """A new tenant's first steps that the tenants domain knows about (the masterplan adds its own)."""
+    from flask import g, url_for
+
+    from app.core.landing import FirstStep, register_first_step
+    from app.extensions import db
+    from app.tenants import services
+
+    def invited_anyone(actor) -> bool:
+        waiting = services.pending_invitations_query(actor=actor).limit(1)
+        return services.member_count(actor=actor) > 1 or db.session.scalar(waiting) is not None
+
+    for step in (
+        FirstStep(
+            "opds",
+            _l("Add your OPDs"),
+            _l("Start with Diskominfo and Bappeda: programs, reports and members are tied to them."),
+            lambda: url_for("tenants.opds") + "#add-opd",
+            lambda actor: services.opd_count(actor=actor) > 0,
+            (TENANT_ADMIN,),
+            order=10,
+        ),
+        FirstStep(
+            "members",
+            _l("Invite your colleagues"),
+            _l("Bappeda planners, OPD operators, council members: each sees what their role allows."),
+            lambda: url_for("tenants.members") + "#invite",
+            invited_anyone,
+            (TENANT_ADMIN,),
+            order=20,
+        ),
+        FirstStep(
+            "sso",
+            _l("Connect your city's sign-in service (optional)"),
+            _l("OPD staff then log in with their office account."),
+            lambda: url_for("sso.providers"),
+            lambda actor: bool(g.tenant.sso_login),
+            (TENANT_ADMIN,),
+            order=30,
+        ),
+    ):
+        register_first_step(step)
+
+
 def init_app(app) -> None:
     from app.core.api import register_api
     from app.core.i18n import register_home_timezone
@@ -38,6 +82,7 @@ def init_app(app) -> None:
     from app.tenants.services import tenants_of_user
 
     register_home_timezone(_sole_tenant_timezone)
+    _register_first_steps()
     register_memberships_finder(tenants_of_user)
 
     app.register_blueprint(views.bp)

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, TenantOwned, Timestamps, as_utc, new_id, tenant_fk, utcnow
@@ -44,6 +44,8 @@ class Tenant(Timestamps, Base):
     timezone: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(12), default=ACTIVE)
     suspended_at: Mapped[datetime | None]
+    # The login page lists this tenant under "log in with your city's SSO" (kept by the SSO services).
+    sso_login: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @property
     def timezone_label(self) -> str:

@@ -33,6 +33,10 @@ POLICY = Policy(
         "tenant.set_status": platform_admin,
         "tenant.seed_admin": platform_admin,
         "tenant.invite_admin": platform_admin,
+        # the login page lists the tenants that offer single sign-on; their administrator's provider
+        # settings decide whether theirs is one of them
+        "tenant.list_sso": anyone,
+        "tenant.set_sso_login": admin,
         # OPDs (the operator's page of a tenant names the OPDs of its invitations)
         "opd.list": any_of(member, platform_admin),
         "opd.read": member,

@@ -235,6 +235,22 @@ def _end_members_sessions(tenant_id: uuid.UUID, actor: Actor) -> None:
     accounts.end_sessions(user_ids, "tenant_suspended", actor=actor)
 
 
+def sso_tenants_query(search: str | None = None, *, actor: Actor):
+    """The active tenants whose login page offers single sign-on, by name, optionally those whose name,
+    province or slug contains ``search``: the login page's "log in with your city's SSO"."""
+    policy.require(actor, "tenant.list_sso")
+    return _tenants(ACTIVE, search, None).where(Tenant.sso_login.is_(True))
+
+
+def set_sso_login(offered: bool, *, actor: Actor) -> None:
+    """Say whether the current tenant's login page offers single sign-on (kept by the SSO services
+    whenever a provider is added, switched on or off, or removed)."""
+    tenant = found(find_tenant(current_tenant_id()))
+    policy.require(actor, "tenant.set_sso_login", tenant)
+    if tenant.sso_login != offered:
+        tenant.sso_login = offered
+
+
 def ensure_active(tenant: Tenant) -> None:
     """Refuse work in a suspended tenant (the resolver's gate, before any view runs)."""
     if not tenant.is_active:
@@ -583,6 +599,9 @@ def invite_member(
     opd_ids = _check_opds(opd_ids or [])
     if opd_ids and role != OPD_OPERATOR:
         raise ValidationFailed.field("opd_ids", _l("only an OPD operator is bound to OPDs"))
+    if role == OPD_OPERATOR and not opd_ids:
+        # An operator bound to no OPD could report for none: their first day would be an empty page.
+        raise ValidationFailed.field("opd_ids", _l("Choose the OPDs this operator reports for."))
     _ensure_invitable(email)
     invitation = Invitation(
         email=email, role=role, opd_ids=",".join(str(i) for i in opd_ids), invited_by=actor.user_id

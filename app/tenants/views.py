@@ -8,6 +8,7 @@ from app.accounts.session import login_user
 from app.core.auth import TENANT_ROLES
 from app.core.errors import DomainError, ValidationFailed
 from app.core.form_errors import check_form, form_errors
+from app.core.landing import first_steps, has_start_page, start_page
 from app.core.pages import (
     form_uuids,
     is_htmx,
@@ -55,7 +56,15 @@ def dashboard():
         opd_count=services.opd_count(actor=g.actor),
         member_count=services.member_count(actor=g.actor) if is_admin else None,
         members_by_role=services.member_counts_by_role(actor=g.actor) if is_admin else None,
+        first_steps=first_steps(g.actor),
     )
+
+
+@bp.get("/start")
+def start():
+    """Where this member's work is, after logging in: the page a domain registered for their role (an
+    OPD operator's programs), else the dashboard (the secretariat's, with a new tenant's first steps)."""
+    return redirect(start_page("tenant", g.actor) or url_for("tenants.dashboard"))
 
 
 # --- OPDs -------------------------------------------------------------------------------------
@@ -284,7 +293,8 @@ def accept_invitation(token):
             db.session.commit()
             login_user(user)
             flash(_("Welcome to %(tenant)s.", tenant=g.tenant.name), "success")
-            return redirect(url_for("tenants.dashboard"))
+            landing = "tenants.start" if has_start_page("tenant", invitation.role) else "tenants.dashboard"
+            return redirect(url_for(landing))
         except DomainError as error:
             errors = form_errors(error)
             invitation = services.find_invitation(token, actor=g.actor)

@@ -76,6 +76,8 @@ EXPECTED = {
         tenant.set_status        nnn   nnn   nnn   nnn   nnn   YYY   nnn   nnn   nnn   nnn
         tenant.seed_admin        nnn   nnn   nnn   nnn   nnn   YYY   nnn   nnn   nnn   nnn
         tenant.invite_admin      nnn   nnn   nnn   nnn   nnn   YYY   nnn   nnn   nnn   nnn
+        tenant.list_sso          YYY   YYY   YYY   YYY   YYY   YYY   YYY   YYY   YYY   YYY
+        tenant.set_sso_login     YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
         opd.list                 YYn   YYn   YYn   YYn   YYn   YYY   nnn   nnn   nnn   YYn
         opd.read                 YYn   YYn   YYn   YYn   YYn   nnn   nnn   nnn   nnn   YYn
         opd.create               YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
@@ -99,6 +101,7 @@ EXPECTED = {
         user.read                nnn   nnn   YYn   nnn   nnn   YYY   nnn   nnn   nnn   nnn
         user.set_active          nnn   nnn   nnn   nnn   nnn   YYY   nnn   nnn   nnn   nnn
         account.update           YYn   YYn   YYn   YYn   YYn   YYn   YYn   YYn   nnn   nnn
+        account_link.use         YYY   YYY   YYY   YYY   YYY   YYY   YYY   YYY   YYY   YYY
         session.list             YYY   YYY   YYY   YYY   YYY   YYY   YYY   YYY   nnn   nnn
         session.end              YYn   YYn   YYn   YYn   YYn   YYn   YYn   YYn   nnn   nnn
         session.end_all          YYn   YYn   YYn   YYn   YYn   YYY   YYn   YYn   nnn   YYn
@@ -379,6 +382,7 @@ OBJECT_OF = {
     "tenant.set_status": "tenant",
     "tenant.seed_admin": "tenant",
     "tenant.invite_admin": "tenant",
+    "tenant.set_sso_login": "tenant",
     "opd.read": "opd",
     "opd.update": "opd",
     "opd.delete": "opd",

@@ -25,7 +25,10 @@ def test_an_opd_operator_is_provisioned_on_first_login_with_their_opd(palopo, pe
     response = person.sso_login(palopo.start_path, "palopo-disdik")
 
     assert response.status_code == 302
-    assert response.headers["Location"] == "/t/kota-palopo/"
+    # An OPD operator goes to the start page, which leads to their programs (here, with no masterplan
+    # yet, the dashboard).
+    assert response.headers["Location"] == "/t/kota-palopo/start"
+    assert person.client.get("/t/kota-palopo/start").headers["Location"] == "/t/kota-palopo/"
     dashboard = person.client.get("/t/kota-palopo/")
     page = dashboard.get_data(as_text=True)
     assert dashboard.status_code == 200

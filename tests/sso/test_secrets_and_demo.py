@@ -90,7 +90,7 @@ def test_the_documented_command_points_the_demo_at_a_local_provider(app_ctx, app
     assert provider.issuer == idp.issuer
     # The demo operator of DISDIK logs in with SSO and lands in Palopo bound to DISDIK only.
     response = Person(client).sso_login(f"/t/kota-palopo/sso/{provider.id}/login", "palopo-disdik")
-    assert response.headers["Location"] == "/t/kota-palopo/"
+    assert response.headers["Location"] == "/t/kota-palopo/start"
     assert logged_in(client, "kota-palopo")
     user = accounts.find_user_by_email("operator.disdik@palopo.go.id")
     with tenant_context(palopo.id):

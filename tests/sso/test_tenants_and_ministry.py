@@ -56,7 +56,7 @@ def test_each_tenant_lands_its_own_staff(two, app):
     Person(app.test_client()).sso_login(palopo.start_path, "palopo-disdik")
     budi = Person(app.test_client())
     response = budi.sso_login(balikpapan.start_path, "balikpapan-dlh")
-    assert response.headers["Location"] == "/t/kota-balikpapan/"
+    assert response.headers["Location"] == "/t/kota-balikpapan/start"
     assert logged_in(budi.client, "kota-balikpapan")
     assert asks_for_login(budi.client, "kota-palopo", "/t/kota-palopo/")
 
