@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
 from app.core.errors import ValidationFailed
+from app.core.numbers import NumberRefused, parse_decimal, parse_rupiah
 
 # --- numbers ----------------------------------------------------------------------------------------
 
@@ -160,9 +161,39 @@ class Date(fields.Date):
         super().__init__(validate=checks, **kwargs)
 
 
+class RupiahAmount(Integer):
+    """Whole Rupiah: a JSON integer as it is, text as people write it ("Rp 1.250.000.000,00", "2,5 miliar")
+    in the request's language (``app.core.numbers``)."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> int:
+        if isinstance(value, str):
+            try:
+                value = parse_rupiah(value)
+            except NumberRefused as refused:
+                raise ValidationError(refused.message) from None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def Rupiah(**kwargs) -> Integer:  # noqa: N802 - reads like the other field classes
     """An amount in whole Rupiah (a BigInteger column): from 0 to ``RUPIAH_MAX``."""
-    return Integer(minimum=0, maximum=RUPIAH_MAX, **kwargs)
+    return RupiahAmount(minimum=0, maximum=RUPIAH_MAX, **kwargs)
+
+
+class Number(fields.Float):
+    """A number (an indicator's baseline or target): a JSON number as it is, text as people write it in
+    the request's language ("1.250" is one thousand two hundred and fifty in Bahasa Indonesia), never
+    guessed (``app.core.numbers``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_nan=False, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> float:
+        if isinstance(value, str):
+            try:
+                value = float(parse_decimal(value))
+            except NumberRefused as refused:
+                raise ValidationError(refused.message) from None
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Numeric(fields.Decimal):

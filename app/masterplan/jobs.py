@@ -48,12 +48,12 @@ def import_workbook(*, actor: Actor, masterplan_id: str, file_id: str) -> JobRes
     except NotFound:
         raise JobFailed(_("The uploaded file is no longer there: upload it again.")) from None
     try:
-        sheets, problems = read_workbook(files.content_path(stored))
+        sheets, problems, language = read_workbook(files.content_path(stored))
     except UnreadableWorkbook as error:
         raise JobFailed(str(error)) from None
     report_progress(20, _("Checking every row"))
     content = load_content(masterplan.id, actor=actor)
-    check = ImportCheck(content, sheets, problems)
+    check = ImportCheck(content, sheets, problems, language)
     if not check.check():
         report_progress(80, _("Writing the report of problems"))
         report = store_job_result(

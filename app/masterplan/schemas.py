@@ -7,7 +7,7 @@ tenant (OPDs, goals, strategies, programs) by their ids.
 
 from marshmallow import Schema, fields, validate
 
-from app.core.bounds import SEARCH_MAX, Date, Integer, Line, Narrative, Rupiah
+from app.core.bounds import SEARCH_MAX, Date, Integer, Line, Narrative, Number, Rupiah
 from app.masterplan.common import MAX_YEAR, MIN_YEAR
 from app.masterplan.models import (
     ACCUMULATIONS,
@@ -319,7 +319,7 @@ class GoalQueryArgsSchema(Schema):
 
 class TargetSchema(Schema):
     year = _year(required=True)
-    value = fields.Float(required=True)
+    value = Number(required=True)
 
 
 class IndicatorSchema(Schema):
@@ -330,7 +330,7 @@ class IndicatorSchema(Schema):
     unit = Line(Indicator.unit, min_length=1)
     polarity = _choice(Indicator.polarity, POLARITIES)
     accumulation = _choice(Indicator.accumulation, ACCUMULATIONS)
-    baseline_value = fields.Float(allow_none=True)
+    baseline_value = Number(allow_none=True)
     baseline_year = _year(allow_none=True)
     data_source = Line(Indicator.data_source, allow_none=True)
     responsible_opd_id = fields.UUID(allow_none=True)

@@ -36,8 +36,8 @@ def test_exports_and_imports_take_as_many_queries_for_thirty_programs_as_for_thr
         path.write_bytes(data)
         draft = city.new_draft(label)
         with count_queries(app) as statements, city.inside(), force_locale("id"):
-            sheets, problems = read_workbook(path)
-            check = ImportCheck(load_content(draft, actor=SYSTEM), sheets, problems)
+            sheets, problems, language = read_workbook(path)
+            check = ImportCheck(load_content(draft, actor=SYSTEM), sheets, problems, language)
             assert check.check(), check.problems
             check.write()
             db.session.commit()

@@ -34,8 +34,9 @@ DATA_SHEETS = (
 )
 
 
-def _template(client, city, masterplan_id=None):
-    response = client.get(city.url(masterplan_id, "/template.xlsx"))
+def _template(client, city, masterplan_id=None, lang="id"):
+    """The template as a reader of ``lang`` downloads it (its hints and numbers in that language)."""
+    response = client.get(city.url(masterplan_id, f"/template.xlsx?lang={lang}"))
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -44,7 +45,7 @@ def _template(client, city, masterplan_id=None):
 
 def test_the_template_has_a_sheet_per_part_indonesian_headers_and_drop_downs(client, city):
     logged_in(client, city)
-    workbook = load_workbook(BytesIO(_template(client, city)))
+    workbook = load_workbook(BytesIO(_template(client, city, lang="en")))
 
     assert workbook.sheetnames == ["Petunjuk", *DATA_SHEETS, "Daftar Kode"]
     instructions = " ".join(str(c.value) for row in workbook["Petunjuk"].iter_rows() for c in row if c.value)
@@ -52,7 +53,7 @@ def test_the_template_has_a_sheet_per_part_indonesian_headers_and_drop_downs(cli
 
     programs = workbook["Program"]
     assert [c.value for c in programs[1]][:4] == ["Kode *", "Nama Program *", "Deskripsi", "Dimensi"]
-    assert programs["A2"].value == "Program code"  # the English hint row
+    assert programs["A2"].value == "Program code"  # the hint row, in the reader's language (English)
     assert programs.max_row == 2  # no data in the template
 
     # Each code column offers the codes of the list sheet as a drop-down.

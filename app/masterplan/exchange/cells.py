@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 
 from app.core import bounds
+from app.core.numbers import NumberRefused, as_decimal, as_rupiah
 from app.masterplan.common import MAX_YEAR, MIN_YEAR
 from app.masterplan.exchange.reading import Problem, SheetRows
 from app.masterplan.programs import CODE_RE, MAX_AMOUNT
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
 
 TRUE_WORDS = {"ya", "y", "yes", "true", "1", "x", "✓"}
 FALSE_WORDS = {"tidak", "t", "no", "n", "false", "0", "-"}
-NUMBER_RE = re.compile(r"^-?\d+(?:[.,]\d+)?$")
-GROUPED_RUPIAH_RE = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 YEAR_RANGE_RE = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
 
 
@@ -74,20 +73,15 @@ class Cells:
         return number
 
     def number(self, key) -> float | None:
+        """A number as the workbook's language writes it ("1.250,5"), or a number cell as it is."""
         value = self.cells.get(key)
         if value is None:
             return None
-        if isinstance(value, bool):
-            number = None
-        elif isinstance(value, int | float):
-            number = float(value)
-        elif isinstance(value, str) and NUMBER_RE.match(value.replace(" ", "")):
-            number = float(value.replace(" ", "").replace(",", "."))
-        else:
-            number = None
-        if number is None:
-            self.fail(key, _("A number (this is %(value)s).", value=_shown(value)))
-        return number
+        try:
+            return float(as_decimal(value, self.check.locale))
+        except NumberRefused as refused:
+            self.fail(key, str(refused.message))
+            return None
 
     def year(self, key, *, required: bool = False, in_period: bool = True, held=frozenset()) -> int | None:
         value = self.cells.get(key)
@@ -203,17 +197,18 @@ class Cells:
         return False
 
     def amount(self, key, *, required: bool = False) -> int | None:
+        """Whole Rupiah: a number cell, or text as people write it ("Rp 1.250.000.000,00", "2,5 miliar")."""
         value = self.cells.get(key)
         if value is None:
             if required:
                 self.fail(key, _("Required."))
             return None
-        if isinstance(value, str):
-            # People paste "Rp 1.250.000.000"; dots that group thousands are read as such.
-            text = value.replace("Rp", "").replace("rp", "").replace(" ", "").rstrip(",-")
-            value = text.replace(".", "") if GROUPED_RUPIAH_RE.match(text) else text
-        amount = as_int(value)
-        if amount is None or not 0 <= amount <= MAX_AMOUNT:
+        try:
+            amount = as_rupiah(value, self.check.locale)
+        except NumberRefused as refused:
+            self.fail(key, str(refused.message))
+            return None
+        if not 0 <= amount <= MAX_AMOUNT:
             self.fail(
                 key, _("An amount in whole Rupiah, not negative (this is %(value)s).", value=_shown(value))
             )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from app.core.numbers import number_locale
 from app.extensions import db
 from app.masterplan.content import MasterplanContent
 from app.masterplan.exchange.cells import Cells, as_int, parts
@@ -59,8 +60,16 @@ class Outcome:
 class ImportCheck:
     """Checks every row of a workbook against a masterplan; ``write`` then writes them (all or none)."""
 
-    def __init__(self, content: MasterplanContent, sheets: dict[str, SheetRows], problems: list[Problem]):
+    def __init__(
+        self,
+        content: MasterplanContent,
+        sheets: dict[str, SheetRows],
+        problems: list[Problem],
+        locale: str | None = None,
+    ):
         self.content, self.sheets, self.problems = content, sheets, problems
+        # Numbers typed as text are read as this language writes them (the importer's, in a job).
+        self.locale = number_locale(locale)
         self.refs = content.refs
         lists = code_lists(self.refs)
         self.choices = {key: {code.casefold(): code for code, _m in cl.entries} for key, cl in lists.items()}

@@ -17,7 +17,18 @@ from openpyxl.utils import get_column_letter
 from app.core.errors import DomainError
 from app.core.exports import append_row, imported_text, xlsx_cell
 from app.core.files import check_archive
-from app.masterplan.exchange.shape import HINT_ROW, SHEETS, TARGET_HEADER_RE, Sheet, normalise_header
+from app.masterplan.exchange.shape import (
+    DEFAULT_LANGUAGE,
+    HINT_ROW,
+    INSTRUCTIONS_SHEET,
+    LANGUAGE_LABEL,
+    LANGUAGES,
+    SHEETS,
+    TARGET_HEADER_RE,
+    Sheet,
+    hint_texts,
+    normalise_header,
+)
 
 # A sheet longer than this is refused: no masterplan needs it (a large city's 1,000 programs over five
 # years make 5,000 budget lines), and every row read and every problem found is held in memory: at this
@@ -49,11 +60,13 @@ class SheetRows:
 # --- reading --------------------------------------------------------------------------------------------
 
 
-def read_workbook(path: Path) -> tuple[dict[str, SheetRows], list[Problem]]:
-    """The template's sheets found in the file, with their non-empty rows, and problems of shape (a
-    missing column, too many rows). Sheets left out of the file are simply not imported."""
+def read_workbook(path: Path) -> tuple[dict[str, SheetRows], list[Problem], str]:
+    """The template's sheets found in the file, with their non-empty rows, problems of shape (a
+    missing column, too many rows) and the workbook's language (its numbers are written that way).
+    Sheets left out of the file are simply not imported."""
     problems: list[Problem] = []
     found: dict[str, SheetRows] = {}
+    language = DEFAULT_LANGUAGE
     try:
         check_archive(path)
     except DomainError as error:
@@ -66,6 +79,9 @@ def read_workbook(path: Path) -> tuple[dict[str, SheetRows], list[Problem]]:
             raise UnreadableWorkbook(_("The file could not be read as an Excel workbook.")) from error
         try:
             by_title = {normalise_header(ws.title): ws for ws in workbook.worksheets}
+            instructions = by_title.get(normalise_header(INSTRUCTIONS_SHEET))
+            if instructions is not None:
+                language = _language(instructions)
             for sheet in SHEETS:
                 ws = by_title.get(normalise_header(sheet.title))
                 if ws is not None:
@@ -86,7 +102,17 @@ def read_workbook(path: Path) -> tuple[dict[str, SheetRows], list[Problem]]:
                 names=names,
             )
         )
-    return found, problems
+    return found, problems, language
+
+
+def _language(ws) -> str:
+    """The language the workbook was written in, from its instructions sheet (Indonesian when not said:
+    the template's titles are Indonesian)."""
+    for row in ws.iter_rows(max_row=20, max_col=2, values_only=True):
+        if len(row) == 2 and normalise_header(row[0]) == normalise_header(LANGUAGE_LABEL):
+            stated = str(row[1] or "").strip()[:2].lower()
+            return stated if stated in LANGUAGES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
 
 
 def _clean_cell(value):
@@ -126,7 +152,7 @@ def _read_sheet(ws, sheet: Sheet, problems: list[Problem]) -> SheetRows | None:
         for title, index in positions.items():
             if match := TARGET_HEADER_RE.match(title):
                 targets[int(match.group(1))] = index
-    hints = {c.hint for c in sheet.columns}
+    hints = hint_texts(sheet)
     data = []
     for number, values in enumerate(rows, start=2):
         values = [_clean_cell(v) for v in values]

@@ -1,8 +1,9 @@
 """The masterplan workbook's shape: one sheet per part of a masterplan, each with fixed columns.
 
 The empty template, an export and an import share this shape, so an exported workbook can be edited and
-imported again. Row 1 holds the Indonesian column titles (a required column is marked ``*``), row 2 an
-English hint; data starts on row 3. Columns that take a code offer a drop-down fed by the code list sheet.
+imported again. Row 1 holds the Indonesian column titles (a required column is marked ``*``), row 2 a
+hint in the workbook's language; data starts on row 3. Columns that take a code offer a drop-down fed
+by the code list sheet.
 
 How a row is identified, so that importing the same workbook again changes nothing: strategies and
 programs by their code, missions by their number, readiness by dimension and aspect; the parts without a
@@ -13,6 +14,9 @@ program: a program listed on their sheet gets exactly the lines listed there.
 
 import re
 from dataclasses import dataclass
+
+from flask_babel import LazyString, force_locale
+from flask_babel import lazy_gettext as _l
 
 from app.masterplan.common import MasterplanRefs
 from app.masterplan.models import (
@@ -33,6 +37,11 @@ INSTRUCTIONS_SHEET = "Petunjuk"
 CODE_LIST_SHEET = "Daftar Kode"
 HEADER_ROW, HINT_ROW, FIRST_DATA_ROW = 1, 2, 3
 YES, NO = "Ya", "Tidak"
+# The workbook's language: its hint row and the way its numbers are written ("1.250,5" or "1,250.5"),
+# stated on the instructions sheet so that the import reads it as it was written, whoever imports it.
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+LANGUAGE_LABEL = "Bahasa"
 VISION, MISSION = "VISI", "MISI"
 TARGET_HEADER = "Target {year}"
 TARGET_HEADER_RE = re.compile(r"^target\s+(\d{4})$", re.IGNORECASE)
@@ -42,7 +51,7 @@ TARGET_HEADER_RE = re.compile(r"^target\s+(\d{4})$", re.IGNORECASE)
 class Column:
     key: str
     header: str  # Indonesian title, row 1
-    hint: str  # English hint, row 2
+    hint: LazyString | str  # a short hint, row 2, in the workbook's language
     width: int = 16
     choices: str | None = None  # the code list offered as a drop-down
     required: bool = False
@@ -68,7 +77,7 @@ def _c(key, header, hint, width=16, choices=None, required=False, kind="text") -
     return Column(key, header, hint, width, choices, required, kind)
 
 
-NO_COLUMN = _c("no", "No", "Order number: identifies the row", 6, required=True, kind="integer")
+NO_COLUMN = _c("no", "No", _l("Order number: identifies the row"), 6, required=True, kind="integer")
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet(
@@ -77,10 +86,10 @@ SHEETS: tuple[Sheet, ...] = (
         "Visi (satu baris VISI) dan misi bernomor, dengan dimensi yang dilayani setiap misi.",
         "Nomor misi",
         (
-            _c("kind", "Jenis", "VISI (one row) or MISI", 9, "vision_kind", True),
-            _c("number", "Nomor", "Mission number (empty for VISI)", 8, kind="integer"),
-            _c("text", "Teks", "Vision or mission text", 70, required=True, kind="long"),
-            _c("dimensions", "Dimensi", "Dimension codes the mission serves, comma-separated", 22),
+            _c("kind", "Jenis", _l("VISI (one row) or MISI"), 9, "vision_kind", True),
+            _c("number", "Nomor", _l("Mission number (empty for VISI)"), 8, kind="integer"),
+            _c("text", "Teks", _l("Vision or mission text"), 70, required=True, kind="long"),
+            _c("dimensions", "Dimensi", _l("Dimension codes the mission serves, comma-separated"), 22),
         ),
     ),
     Sheet(
@@ -89,10 +98,10 @@ SHEETS: tuple[Sheet, ...] = (
         "Analisis kesiapan per dimensi: struktur, infrastruktur, suprastruktur.",
         "Dimensi + Aspek",
         (
-            _c("dimension", "Dimensi", "Dimension code", 10, "dimension", True),
-            _c("aspect", "Aspek", "Aspect", 16, "readiness_aspect", True),
-            _c("level", "Tingkat", "Level: LOW, MEDIUM or HIGH", 10, "readiness_level"),
-            _c("condition", "Kondisi", "Condition found", 70, required=True, kind="long"),
+            _c("dimension", "Dimensi", _l("Dimension code"), 10, "dimension", True),
+            _c("aspect", "Aspek", _l("Aspect"), 16, "readiness_aspect", True),
+            _c("level", "Tingkat", _l("Level: LOW, MEDIUM or HIGH"), 10, "readiness_level"),
+            _c("condition", "Kondisi", _l("Condition found"), 70, required=True, kind="long"),
         ),
     ),
     Sheet(
@@ -102,10 +111,17 @@ SHEETS: tuple[Sheet, ...] = (
         "No",
         (
             NO_COLUMN,
-            _c("sub_dimension", "Sub-dimensi", "Sub-dimension code", 12, "sub_dimension", True),
-            _c("current_condition", "Kondisi Saat Ini", "Current condition", 40, required=True, kind="long"),
-            _c("future_condition", "Kondisi Masa Depan", "Future condition", 40, kind="long"),
-            _c("implication", "Implikasi", "Implication", 40, kind="long"),
+            _c("sub_dimension", "Sub-dimensi", _l("Sub-dimension code"), 12, "sub_dimension", True),
+            _c(
+                "current_condition",
+                "Kondisi Saat Ini",
+                _l("Current condition"),
+                40,
+                required=True,
+                kind="long",
+            ),
+            _c("future_condition", "Kondisi Masa Depan", _l("Future condition"), 40, kind="long"),
+            _c("implication", "Implikasi", _l("Implication"), 40, kind="long"),
         ),
     ),
     Sheet(
@@ -115,9 +131,16 @@ SHEETS: tuple[Sheet, ...] = (
         "No",
         (
             NO_COLUMN,
-            _c("dimension", "Dimensi", "Dimension code", 10, "dimension", True),
-            _c("quadrant", "Kuadran", "S, W, O or T", 9, "swot_quadrant", True),
-            _c("text", "Uraian", "Strength, weakness, opportunity or threat", 70, required=True, kind="long"),
+            _c("dimension", "Dimensi", _l("Dimension code"), 10, "dimension", True),
+            _c("quadrant", "Kuadran", _l("S, W, O or T"), 9, "swot_quadrant", True),
+            _c(
+                "text",
+                "Uraian",
+                _l("Strength, weakness, opportunity or threat"),
+                70,
+                required=True,
+                kind="long",
+            ),
         ),
     ),
     Sheet(
@@ -127,9 +150,9 @@ SHEETS: tuple[Sheet, ...] = (
         "No",
         (
             NO_COLUMN,
-            _c("dimension", "Dimensi", "Dimension code (or give the sub-dimension)", 10, "dimension"),
-            _c("sub_dimension", "Sub-dimensi", "Sub-dimension code", 12, "sub_dimension"),
-            _c("text", "Sasaran", "Goal", 70, required=True, kind="long"),
+            _c("dimension", "Dimensi", _l("Dimension code (or give the sub-dimension)"), 10, "dimension"),
+            _c("sub_dimension", "Sub-dimensi", _l("Sub-dimension code"), 12, "sub_dimension"),
+            _c("text", "Sasaran", _l("Goal"), 70, required=True, kind="long"),
         ),
     ),
     Sheet(
@@ -139,16 +162,23 @@ SHEETS: tuple[Sheet, ...] = (
         "No",
         (
             NO_COLUMN,
-            _c("goal", "No Sasaran", "The goal's No on the Sasaran sheet", 10, required=True, kind="integer"),
-            _c("code", "Kode", "Indicator code (optional)", 14),
-            _c("name", "Nama Indikator", "Indicator", 40, required=True, kind="long"),
-            _c("unit", "Satuan", "Unit", 12, required=True),
-            _c("polarity", "Polaritas", "Which way is better", 15, "polarity"),
-            _c("accumulation", "Akumulasi", "How yearly values add up", 13, "accumulation"),
-            _c("baseline_value", "Nilai Awal", "Baseline value", 11, kind="number"),
-            _c("baseline_year", "Tahun Awal", "Baseline year", 11, kind="year"),
-            _c("data_source", "Sumber Data", "Data source", 24),
-            _c("opd", "OPD Penanggung Jawab", "Responsible OPD code", 16, "opd"),
+            _c(
+                "goal",
+                "No Sasaran",
+                _l("The goal's No on the Sasaran sheet"),
+                10,
+                required=True,
+                kind="integer",
+            ),
+            _c("code", "Kode", _l("Indicator code (optional)"), 14),
+            _c("name", "Nama Indikator", _l("Indicator"), 40, required=True, kind="long"),
+            _c("unit", "Satuan", _l("Unit"), 12, required=True),
+            _c("polarity", "Polaritas", _l("Which way is better"), 15, "polarity"),
+            _c("accumulation", "Akumulasi", _l("How yearly values add up"), 13, "accumulation"),
+            _c("baseline_value", "Nilai Awal", _l("Baseline value"), 11, kind="number"),
+            _c("baseline_year", "Tahun Awal", _l("Baseline year"), 11, kind="year"),
+            _c("data_source", "Sumber Data", _l("Data source"), 24),
+            _c("opd", "OPD Penanggung Jawab", _l("Responsible OPD code"), 16, "opd"),
         ),
         yearly_targets=True,
     ),
@@ -158,11 +188,11 @@ SHEETS: tuple[Sheet, ...] = (
         "Strategi berkode (S.1, S.1.1); strategi di bawah strategi lain menyebut Kode Induk.",
         "Kode",
         (
-            _c("code", "Kode", "Strategy code, e.g. S.1.1", 12, required=True),
-            _c("dimension", "Dimensi", "Dimension code (or give the sub-dimension)", 10, "dimension"),
-            _c("sub_dimension", "Sub-dimensi", "Sub-dimension code", 12, "sub_dimension"),
-            _c("parent", "Kode Induk", "Code of the strategy it sits beneath", 12),
-            _c("text", "Strategi", "Strategy", 70, required=True, kind="long"),
+            _c("code", "Kode", _l("Strategy code, e.g. S.1.1"), 12, required=True),
+            _c("dimension", "Dimensi", _l("Dimension code (or give the sub-dimension)"), 10, "dimension"),
+            _c("sub_dimension", "Sub-dimensi", _l("Sub-dimension code"), 12, "sub_dimension"),
+            _c("parent", "Kode Induk", _l("Code of the strategy it sits beneath"), 12),
+            _c("text", "Strategi", _l("Strategy"), 70, required=True, kind="long"),
         ),
     ),
     Sheet(
@@ -171,19 +201,19 @@ SHEETS: tuple[Sheet, ...] = (
         "Program pengembangan: kelas, horizon, quick win, OPD, strategi yang dilayani, tahun peta jalan.",
         "Kode",
         (
-            _c("code", "Kode", "Program code", 14, required=True),
-            _c("name", "Nama Program", "Program name", 40, required=True, kind="long"),
-            _c("description", "Deskripsi", "Description", 40, kind="long"),
-            _c("dimension", "Dimensi", "Dimension code (or give the sub-dimension)", 10, "dimension"),
-            _c("sub_dimension", "Sub-dimensi", "Sub-dimension code", 12, "sub_dimension"),
-            _c("program_class", "Kelas", "Program class", 16, "program_class"),
-            _c("horizon", "Horizon", "Horizon", 12, "horizon"),
-            _c("quick_win", "Quick Win", "Ya or Tidak", 10, "yes_no"),
-            _c("lead_opd", "OPD Pengampu", "Lead OPD code", 16, "opd"),
-            _c("supporting_opds", "OPD Pendukung", "Supporting OPD codes, comma-separated", 22),
-            _c("strategies", "Strategi", "Codes of the strategies it serves, comma-separated", 18),
-            _c("roadmap_years", "Tahun Peta Jalan", "Years it runs, comma-separated", 22),
-            _c("status", "Status", "Program status", 13, "program_status"),
+            _c("code", "Kode", _l("Program code"), 14, required=True),
+            _c("name", "Nama Program", _l("Program name"), 40, required=True, kind="long"),
+            _c("description", "Deskripsi", _l("Description"), 40, kind="long"),
+            _c("dimension", "Dimensi", _l("Dimension code (or give the sub-dimension)"), 10, "dimension"),
+            _c("sub_dimension", "Sub-dimensi", _l("Sub-dimension code"), 12, "sub_dimension"),
+            _c("program_class", "Kelas", _l("Program class"), 16, "program_class"),
+            _c("horizon", "Horizon", _l("Horizon"), 12, "horizon"),
+            _c("quick_win", "Quick Win", _l("Ya or Tidak"), 10, "yes_no"),
+            _c("lead_opd", "OPD Pengampu", _l("Lead OPD code"), 16, "opd"),
+            _c("supporting_opds", "OPD Pendukung", _l("Supporting OPD codes, comma-separated"), 22),
+            _c("strategies", "Strategi", _l("Codes of the strategies it serves, comma-separated"), 18),
+            _c("roadmap_years", "Tahun Peta Jalan", _l("Years it runs, comma-separated"), 22),
+            _c("status", "Status", _l("Program status"), 13, "program_status"),
         ),
     ),
     Sheet(
@@ -192,11 +222,11 @@ SHEETS: tuple[Sheet, ...] = (
         "Anggaran program per tahun dan sumber dana, dalam rupiah.",
         "Kode Program (seluruh baris program itu)",
         (
-            _c("program", "Kode Program", "Program code", 14, required=True),
-            _c("year", "Tahun", "Year", 8, required=True, kind="year"),
-            _c("funding_source", "Sumber Dana", "Funding source", 14, "funding_source", True),
-            _c("amount", "Jumlah (Rp)", "Amount in whole Rupiah", 20, required=True, kind="amount"),
-            _c("status", "Status Anggaran", "indicative or allocated", 15, "budget_status"),
+            _c("program", "Kode Program", _l("Program code"), 14, required=True),
+            _c("year", "Tahun", _l("Year"), 8, required=True, kind="year"),
+            _c("funding_source", "Sumber Dana", _l("Funding source"), 14, "funding_source", True),
+            _c("amount", "Jumlah (Rp)", _l("Amount in whole Rupiah"), 20, required=True, kind="amount"),
+            _c("status", "Status Anggaran", _l("indicative or allocated"), 15, "budget_status"),
         ),
     ),
     Sheet(
@@ -205,9 +235,9 @@ SHEETS: tuple[Sheet, ...] = (
         "Mitra program di luar pemerintah daerah, dengan sektor pentahelix.",
         "Kode Program (seluruh baris program itu)",
         (
-            _c("program", "Kode Program", "Program code", 14, required=True),
-            _c("name", "Nama Mitra", "Partner", 40, required=True),
-            _c("sector", "Sektor Pentahelix", "Pentahelix sector", 18, "pentahelix", True),
+            _c("program", "Kode Program", _l("Program code"), 14, required=True),
+            _c("name", "Nama Mitra", _l("Partner"), 40, required=True),
+            _c("sector", "Sektor Pentahelix", _l("Pentahelix sector"), 18, "pentahelix", True),
         ),
     ),
     Sheet(
@@ -217,13 +247,13 @@ SHEETS: tuple[Sheet, ...] = (
         "No",
         (
             NO_COLUMN,
-            _c("program", "Kode Program", "Program code", 14, required=True),
-            _c("year", "Tahun", "Year", 8, required=True, kind="year"),
-            _c("activity", "Kegiatan", "Activity", 40, required=True, kind="long"),
-            _c("output", "Keluaran", "Output", 30, kind="long"),
-            _c("target", "Target", "Target", 16),
-            _c("opd", "OPD", "OPD code", 14, "opd"),
-            _c("budget", "Anggaran (Rp)", "Budget in whole Rupiah", 20, kind="amount"),
+            _c("program", "Kode Program", _l("Program code"), 14, required=True),
+            _c("year", "Tahun", _l("Year"), 8, required=True, kind="year"),
+            _c("activity", "Kegiatan", _l("Activity"), 40, required=True, kind="long"),
+            _c("output", "Keluaran", _l("Output"), 30, kind="long"),
+            _c("target", "Target", _l("Target"), 16),
+            _c("opd", "OPD", _l("OPD code"), 14, "opd"),
+            _c("budget", "Anggaran (Rp)", _l("Budget in whole Rupiah"), 20, kind="amount"),
         ),
     ),
 )
@@ -327,3 +357,12 @@ NATURAL_RE = re.compile(r"(\d+)")
 def natural_key(code: str) -> tuple:
     """S.2 before S.10, as people number them."""
     return tuple(int(part) if part.isdigit() else part for part in NATURAL_RE.split(code or ""))
+
+
+def hint_texts(sheet: Sheet) -> set[str]:
+    """A sheet's hints in every language a workbook is written in: the import skips a hint row in any."""
+    texts = set()
+    for language in LANGUAGES:
+        with force_locale(language):
+            texts |= {str(c.hint) for c in sheet.columns}
+    return texts

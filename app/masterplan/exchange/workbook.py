@@ -11,6 +11,8 @@ from collections.abc import Callable
 from datetime import date
 from io import BytesIO
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -18,12 +20,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.core.exports import append_row
 from app.core.exports import xlsx_cell as _cell
+from app.core.numbers import number_locale
 from app.masterplan.common import MasterplanRefs
 from app.masterplan.content import MasterplanContent
 from app.masterplan.exchange.shape import (
     CODE_LIST_SHEET,
     FIRST_DATA_ROW,
     INSTRUCTIONS_SHEET,
+    LANGUAGE_LABEL,
     MISSION,
     NO,
     SHEETS,
@@ -71,16 +75,24 @@ def build_workbook(
     content: MasterplanContent | None = None,
     on_sheet: Callable[[int, int, str], None] | None = None,
     rows: dict[str, list[list]] | None = None,
+    language: str | None = None,
 ) -> bytes:
-    """The workbook of ``masterplan``: empty (the template) or holding ``content`` (an export).
+    """The workbook of ``masterplan``: empty (the template) or holding ``content`` (an export), with its
+    hints in ``language`` (the reader's, by default), which the instructions sheet states.
 
     ``rows`` fills it with rows made elsewhere instead (the benchmark generates a large masterplan so)."""
+    language = number_locale(language)
+    with force_locale(language):
+        return _build(masterplan, refs, tenant_name, content, on_sheet, rows, language)
+
+
+def _build(masterplan, refs, tenant_name, content, on_sheet, rows, language: str) -> bytes:
     lists = code_lists(refs)
     years = target_years(masterplan, content)
     if rows is None:
         rows = sheet_rows(content, years) if content is not None else {}
     workbook = Workbook(write_only=True)
-    _instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), masterplan, tenant_name, refs, content)
+    _instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), masterplan, tenant_name, refs, content, language)
     ranges = _code_list_ranges(lists)
     for index, sheet in enumerate(SHEETS):
         if on_sheet:
@@ -105,7 +117,13 @@ def columns_of(sheet: Sheet, years: list[int]) -> list[Column]:
     columns = list(sheet.columns)
     if sheet.yearly_targets:
         columns += [
-            Column(f"target_{y}", TARGET_HEADER.format(year=y), f"Target for {y}", 12, kind="number")
+            Column(
+                f"target_{y}",
+                TARGET_HEADER.format(year=y),
+                _("Target for %(year)s", year=y),
+                12,
+                kind="number",
+            )
             for y in years
         ]
     return columns
@@ -135,7 +153,7 @@ def _data_sheet(workbook, sheet: Sheet, rows: list[list], years, masterplan, ran
             for c in columns
         ],
     )
-    append_row(ws, [_cell(ws, c.hint, HINT_FONT, HINT_FILL, WRAP) for c in columns])
+    append_row(ws, [_cell(ws, str(c.hint), HINT_FONT, HINT_FILL, WRAP) for c in columns])
     amounts = [i for i, c in enumerate(columns) if c.kind == "amount"]
     for row in rows:
         for i in amounts:
@@ -165,16 +183,6 @@ def _validation(column: Column, ranges: dict[str, str], masterplan: Masterplan) 
             showErrorMessage=True,
             errorTitle="Tahun di luar periode",
             error=f"Tahun harus dalam periode masterplan {start}–{end}.",
-        )
-    if column.kind == "amount":
-        return DataValidation(
-            type="whole",
-            operator="greaterThanOrEqual",
-            formula1="0",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Jumlah tidak sah",
-            error="Tulis jumlah rupiah sebagai angka bulat, tanpa Rp dan tanpa titik.",
         )
     return None
 
@@ -215,7 +223,7 @@ def _code_list_sheet(ws, lists: dict[str, CodeList]) -> None:
 
 INSTRUCTIONS = (
     "Setiap lembar memuat satu bagian masterplan. Baris 1 adalah judul kolom (jangan diubah), baris 2 "
-    "petunjuk dalam bahasa Inggris; isi data mulai baris 3. Kolom bertanda * wajib diisi.",
+    "petunjuk singkat; isi data mulai baris 3. Kolom bertanda * wajib diisi.",
     "Pilih kode dari daftar tarik-turun (drop-down). Daftar lengkap beserta artinya ada di lembar "
     f"{CODE_LIST_SHEET}.",
     "Kolom yang memuat beberapa kode (Dimensi pada misi, OPD Pendukung, Strategi, Tahun Peta Jalan) "
@@ -223,7 +231,10 @@ INSTRUCTIONS = (
     "Tahun anggaran, rencana aksi, target dan peta jalan harus berada dalam periode masterplan "
     "({start}–{end}). Tahun nilai awal indikator boleh sebelum periode. Tahun di luar periode yang sudah "
     "tersimpan pada baris itu (misalnya dari versi yang direvisi) tetap diterima.",
-    "Jumlah rupiah ditulis sebagai angka bulat tanpa Rp dan tanpa titik, misalnya 1250000000.",
+    "Angka ditulis sebagai angka sel, atau sebagai teks dengan cara penulisan bahasa berkas ini (baris "
+    "Bahasa di atas): untuk id titik memisahkan ribuan dan koma menandai desimal, misalnya 1.250,5; "
+    "jumlah rupiah boleh ditulis Rp 1.250.000.000,00, 1,25 M, Rp 2,5 miliar atau 2,5 juta (sen selain ,00 "
+    "tidak diterima). Penulisan yang dapat dibaca dua cara ditolak dengan penjelasan.",
     "Baris dikenali dari kodenya: Kode untuk strategi dan program, Nomor untuk misi, Dimensi dan Aspek "
     "untuk kesiapan, No untuk bagian lain. Baris yang sudah ada diperbarui, baris baru ditambahkan. Baris "
     "yang dihapus dari berkas tidak menghapus data di aplikasi.",
@@ -239,7 +250,9 @@ INSTRUCTIONS = (
 )
 
 
-def _instructions(ws, masterplan: Masterplan, tenant_name: str, refs: MasterplanRefs, content) -> None:
+def _instructions(
+    ws, masterplan: Masterplan, tenant_name: str, refs: MasterplanRefs, content, language
+) -> None:
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 110
     bold = Font(bold=True)
@@ -253,6 +266,7 @@ def _instructions(ws, masterplan: Masterplan, tenant_name: str, refs: Masterplan
         ("Dimensi", ", ".join(d.code for d in refs.dimensions) or "–"),
         ("Isi", "Ekspor data masterplan" if content is not None else "Templat kosong"),
         ("Dibuat", date.today().isoformat()),
+        (LANGUAGE_LABEL, language),
     )
     for label, value in facts:
         append_row(ws, [_cell(ws, label, bold), value])

@@ -3,6 +3,7 @@
 from flask import g, redirect, request, url_for
 from flask_babel import gettext as _
 
+from app.core.numbers import NumberRefused, input_text, parse_decimal
 from app.extensions import db
 from app.masterplan import goals, presenters
 from app.masterplan.common import MasterplanRefs, get_masterplan
@@ -115,21 +116,25 @@ def _read_targets(data: dict, fields) -> dict:
     for f in fields:
         if not f.name.startswith("target-"):
             continue
-        raw = request.form.get(f.name, "").strip().replace(",", ".")
+        raw = request.form.get(f.name, "").strip()
         if not raw:
             continue
         try:
-            targets.append({"year": int(f.name.removeprefix("target-")), "value": float(raw)})
-        except ValueError:
-            errors[f.name] = [_("Not a valid number.")]
+            value = float(parse_decimal(raw))  # as the page's language writes numbers: 1.250 or 1,25
+        except NumberRefused as refused:
+            errors[f.name] = [str(refused.message)]
+            continue
+        targets.append({"year": int(f.name.removeprefix("target-")), "value": value})
     data["targets"] = targets
     return errors
 
 
 def _indicator_values(indicator_dict: dict) -> dict:
+    """The form's values, numbers written as the page's language writes them (200,5 in Indonesian)."""
     values = dict(indicator_dict)
+    values["baseline_value"] = input_text(indicator_dict.get("baseline_value"))
     for target in indicator_dict.get("targets", []):
-        values[f"target-{target['year']}"] = f"{target['value']:g}"
+        values[f"target-{target['year']}"] = input_text(target["value"])
     return values
 
 

@@ -1,8 +1,6 @@
 """Pages: the program list (filtered, paginated), a program's page, and its form with strategies, OPDs,
 partners, roadmap years and budget lines."""
 
-import re
-
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
@@ -74,23 +72,11 @@ def program_fields(refs: MasterplanRefs, years: list[int]) -> list[FormField]:
     ]
 
 
-_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+")
-
-
-def _amount(raw: str) -> str:
-    """Rupiah as typed: 'Rp 450.000.000', '450,000,000' or '450000000' all mean the same. Anything else
-    ('1.5 M', '1.250.000,50') is passed on as typed, so the schema refuses it rather than guessing."""
-    text = re.sub(r"^rp\.?\s*", "", (raw or "").strip(), flags=re.IGNORECASE)
-    return re.sub(r"[., ]", "", text) if _GROUPED.fullmatch(text) else raw
-
-
 def _lists_from_form() -> dict:
+    # An amount is read by the schema, as the page's language writes it ("Rp 450.000.000", "2,5 miliar").
     budget = rows_from_form(
         "budget", ("year", "amount", "funding_source", "status"), ("year", "amount", "funding_source")
     )
-    for row in budget:
-        if "amount" in row:
-            row["amount"] = _amount(row["amount"])
     return {"budget_lines": budget, "partners": rows_from_form("partner", ("name", "sector"))}
 
 
