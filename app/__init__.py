@@ -6,8 +6,9 @@ from flask import Flask
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: configuration, extensions, tenancy hooks, blueprints, error handlers and CLI."""
     from app.config import Config
+    from app.core.application import App
 
-    app = Flask(__name__, instance_path=Config.INSTANCE_DIR, instance_relative_config=False)
+    app = App(__name__, instance_path=Config.INSTANCE_DIR, instance_relative_config=False)
     app.config.from_object(Config)
     if config:
         app.config.update(config)

@@ -4,11 +4,12 @@ import hashlib
 import secrets
 import uuid
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from app.accounts import policy, throttle
 from app.accounts.models import ApiToken, User, UserSession
@@ -174,21 +175,37 @@ def revoke_api_token(token_id: uuid.UUID, *, actor: Actor) -> None:
     token.revoked_at = utcnow()
 
 
+@cache
+def _token_with_user():
+    # Built once: every API request reads its token.
+    return (
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == bindparam("h"))
+    )
+
+
+def _live_token_with_user(secret: str) -> tuple[ApiToken, User] | None:
+    """The unrevoked token with this secret and its active user, read together in one query."""
+    row = db.session.execute(_token_with_user(), {"h": _token_hash(secret)}).first()
+    if row is None:
+        return None
+    token, user = row
+    return (token, user) if token.revoked_at is None and user.is_active else None
+
+
 def live_token(secret: str) -> ApiToken | None:
     """The unrevoked token with this secret whose user is active."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(secret)))
-    if token is None or token.revoked_at is not None:
-        return None
-    user = db.session.get(User, token.user_id)
-    return token if user is not None and user.is_active else None
+    pair = _live_token_with_user(secret)
+    return pair[0] if pair else None
 
 
 def user_for_token(secret: str, scope_tenant_id: uuid.UUID | None) -> User | None:
     """The active user behind a bearer token, if the token is live and bound to this scope."""
-    token = live_token(secret)
-    if token is None or token.scope_tenant_id != scope_tenant_id:
+    pair = _live_token_with_user(secret)
+    if pair is None or pair[0].scope_tenant_id != scope_tenant_id:
         return None
-    user = db.session.get(User, token.user_id)
+    token, user = pair
     now = utcnow()
     # Reads stay reads: the token's last use is written at most once a minute (the caller commits it).
     if token.last_used_at is None or now - as_utc(token.last_used_at) >= TOKEN_USE_STEP:
@@ -235,13 +252,19 @@ def open_session(
     return login, secret
 
 
-def live_session(secret: str) -> tuple[UserSession, User] | None:
-    """The session this secret opens, with its user: not ended, not expired, the user active."""
-    row = db.session.execute(
+@cache
+def _session_with_user():
+    # Built once: every page request reads its session.
+    return (
         select(UserSession, User)
         .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _token_hash(secret))
-    ).first()
+        .where(UserSession.token_hash == bindparam("h"))
+    )
+
+
+def live_session(secret: str) -> tuple[UserSession, User] | None:
+    """The session this secret opens, with its user: not ended, not expired, the user active."""
+    row = db.session.execute(_session_with_user(), {"h": _token_hash(secret)}).first()
     if row is None:
         return None
     login, user = row

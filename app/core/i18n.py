@@ -7,16 +7,18 @@ in. Numbers, Rupiah and dates follow the chosen language; times show in the curr
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from babel.dates import get_date_format, get_datetime_format, get_time_format
-from babel.numbers import format_compact_decimal
+from babel.numbers import LC_NUMERIC, NumberPattern, format_compact_decimal, parse_pattern
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import LazyString, format_decimal, get_locale, get_timezone, gettext
+from flask_babel import LazyString, get_locale, get_timezone, get_translations, gettext
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
-from flask_babel import format_percent as babel_format_percent
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from app.core.pages import local_path, safe_next
 from app.extensions import babel
@@ -138,24 +140,33 @@ def format_rupiah(amount: int | float | Decimal | None, compact: bool = False) -
     if compact:
         digits = format_compact_decimal(abs(value), fraction_digits=2, locale=get_locale())
     else:
-        digits = format_decimal(abs(value).quantize(Decimal(1)), format="#,##0")
+        digits = _formatted_number(abs(value).quantize(Decimal(1)), "#,##0")
     # Indonesian writes the sign before the currency: -Rp 5.000.
     return f"{sign}Rp {digits}"
+
+
+@lru_cache(maxsize=32)
+def _number_pattern(pattern: str) -> NumberPattern:
+    # Parsed once: a page formats dozens of figures with the same few patterns.
+    return parse_pattern(pattern)
+
+
+def _formatted_number(value, pattern: str) -> str:
+    """``value`` in the locale's digits and separators, as Flask-Babel's format_decimal formats it."""
+    return _number_pattern(pattern).apply(value, get_locale() or LC_NUMERIC)
 
 
 def format_number(value, digits: int = 0) -> str:
     if value is None:
         return EMPTY
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern)
+    return _formatted_number(value, "#,##0" + ("." + "0" * digits if digits else ""))
 
 
 def format_percent(value, digits: int = 0) -> str:
     """A share (0.456) as a percentage for the locale: 45,6% (id) or 45.6% (en) with digits=1."""
     if value is None:
         return EMPTY
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return babel_format_percent(value, format=pattern)
+    return _formatted_number(value, "#,##0" + ("." + "0" * digits if digits else "") + "%")
 
 
 def format_file_size(size: int | None) -> str:
@@ -192,8 +203,49 @@ def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
     return f"{babel_format_datetime(value, pattern)} {zone_label()}"
 
 
+# --- translations in templates -----------------------------------------------------------------------
+
+CATALOGUE = "_catalogue"
+
+
+def _catalogue(context):
+    """The catalogue a template translates with: the one render_template put in its context (looked up
+    once per render, in the language then in force, a forced one included), else looked up now (a macro
+    imported without context, a template rendered outside render_template)."""
+    catalogue = context.get(CATALOGUE)
+    return catalogue if catalogue is not None else get_translations()
+
+
+def _formatted(context, text: str, variables: dict):
+    # As Jinja's "newstyle" gettext: marked safe under autoescape (so the variables are escaped), and
+    # always a format string, even without variables ("100%%" shows "100%").
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
+@pass_context
+def _template_gettext(context, message: str, **variables):
+    return _formatted(context, _catalogue(context).ugettext(message), variables)
+
+
+@pass_context
+def _template_ngettext(context, singular: str, plural: str, num: int, **variables):
+    variables.setdefault("num", num)
+    return _formatted(context, _catalogue(context).ungettext(singular, plural, num), variables)
+
+
+def _install_template_translations(app: Flask) -> None:
+    """A page calls gettext a hundred times; Flask-Babel's callables look the language and the catalogue
+    up on every call (a tenth of a page's time). These behave as Jinja's newstyle ones and take the
+    catalogue that render_template looked up once."""
+    app.context_processor(lambda: {CATALOGUE: get_translations()})
+    app.jinja_env.globals.update(gettext=_template_gettext, _=_template_gettext, ngettext=_template_ngettext)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    _install_template_translations(app)
     app.jinja_env.filters.update(
         rupiah=format_rupiah,
         number=format_number,

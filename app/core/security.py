@@ -5,6 +5,8 @@ styles, no eval. Templates pass data to scripts in data attributes or ``<script 
 blocks (which the browser never executes), and style with classes, never ``style="..."``.
 """
 
+from functools import lru_cache
+
 from flask import Flask, current_app, request
 
 # Swagger UI's page boots with an inline script and inline styles; only that page allows them.
@@ -12,8 +14,14 @@ _INLINE_ALLOWED = ("/api/docs",)
 
 
 def content_security_policy(path: str, dev_server: str | None = None) -> str:
+    return _policy(path in _INLINE_ALLOWED, dev_server)
+
+
+@lru_cache(maxsize=8)
+def _policy(inline_allowed: bool, dev_server: str | None) -> str:
+    """The policy text, built once per kind of page (it is sent with every response)."""
     dev = dev_server.rstrip("/") if dev_server else ""
-    inline = "'unsafe-inline'" if path in _INLINE_ALLOWED else ""
+    inline = "'unsafe-inline'" if inline_allowed else ""
     # The Vite dev server injects its styles as <style> elements and reloads over a WebSocket.
     dev_style = f"{dev} 'unsafe-inline'" if dev else ""
     dev_connect = f"{dev} {dev.replace('http', 'ws', 1)}" if dev else ""

@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import event, false, inspect
@@ -221,9 +222,14 @@ def _scope_to_tenant(state: ORMExecuteState) -> None:
     if tenant_id is None and _tenant_mappers(state):
         raise TenantContextMissing("a tenant-owned query ran outside a tenant context")
     # Added even with no tenant set, so a tenant table reached through a join matches nothing.
-    state.statement = state.statement.options(
-        with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
-    )
+    state.statement = state.statement.options(_tenant_criteria(tenant_id))
+
+
+@lru_cache(maxsize=1024)
+def _tenant_criteria(tenant_id: uuid.UUID | None):
+    """The criteria option of one tenant, built once per tenant: building it for every statement cost
+    about a fifth of a simple query's time. The lambda's closure holds this tenant only."""
+    return with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
 
 
 def _own_rows_criteria(person: uuid.UUID) -> list:

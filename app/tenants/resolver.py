@@ -60,12 +60,22 @@ def _leave(exc=None) -> None:
 
 
 def _tenant_url_default(endpoint, values) -> None:
-    if "tenant" in values or not g.get("tenant"):
+    if "tenant" in values:
         return
+    tenant = g.get("tenant")
+    if tenant and _expects_tenant(endpoint):
+        values["tenant"] = tenant.slug
+
+
+def _expects_tenant(endpoint: str) -> bool:
+    """Whether the endpoint's URL names a tenant; asked for every link a page builds, so the answer
+    (which walks the endpoint's rules) is kept per endpoint."""
     from flask import current_app
 
-    if current_app.url_map.is_endpoint_expecting(endpoint, "tenant"):
-        values["tenant"] = g.tenant.slug
+    known = current_app.extensions.setdefault("endpoints_expecting_tenant", {})
+    if endpoint not in known:
+        known[endpoint] = current_app.url_map.is_endpoint_expecting(endpoint, "tenant")
+    return known[endpoint]
 
 
 def init_app(app: Flask) -> None:

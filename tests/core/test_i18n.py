@@ -233,3 +233,40 @@ def test_the_switch_returns_to_the_same_list_without_the_lang_override(client, d
     )
     assert back.headers["Location"] == "/t/kota-palopo/opds?q=dinas"
     assert "Cari kode" in client.get(back.headers["Location"]).get_data(as_text=True)
+
+
+TRANSLATED_TEMPLATE = "|".join(
+    (
+        '{{ _("Save") }}',
+        '{{ _("Progress: 100%%") }}',
+        '{{ _("Hello %(name)s", name=who) }}',
+        '{{ ngettext("%(num)d program", "%(num)d programs", 3) }}',
+        '{{ ngettext("%(num)d program", "%(num)d programs", 1) }}',
+        "{% trans count=2 %}{{ count }} file{% pluralize %}{{ count }} files{% endtrans %}",
+        "{% trans %}Save{% endtrans %}",
+        '{{ gettext("Save") }}',
+    )
+)
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_templates_translate_exactly_as_jinjas_own_gettext(app, locale):
+    """Pages translate through the catalogue looked up once per render; what they show is what Jinja's
+    newstyle gettext shows: translated, variables escaped, "%%" read as "%", plural forms."""
+    from flask import render_template_string
+    from flask_babel import force_locale, get_translations
+    from jinja2 import Environment
+
+    ctx = _in(app, "id")
+    try:
+        with force_locale(locale):
+            shown = render_template_string(TRANSLATED_TEMPLATE, who="<b>Palopo</b>")
+            catalogue = get_translations()
+        reference = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+        reference.install_gettext_translations(catalogue, newstyle=True)
+        expected = reference.from_string(TRANSLATED_TEMPLATE).render(who="<b>Palopo</b>")
+    finally:
+        ctx.pop()
+    assert shown == expected
+    assert "Hello &lt;b&gt;Palopo&lt;/b&gt;" in shown and "Progress: 100%|" in shown
+    assert shown.startswith("Simpan|" if locale == "id" else "Save|")
