@@ -4,8 +4,9 @@ the tree, the roadmap and the budget summary. Each runs a fixed number of querie
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from app.core.auth import Actor
 from app.extensions import db
@@ -86,33 +87,61 @@ COUNTED_PARTS = {
 }
 
 
-def part_counts(masterplan_id: uuid.UUID) -> dict[str, int]:
-    return {
-        name: db.session.scalar(
-            select(func.count()).select_from(model).where(model.masterplan_id == masterplan_id)
-        )
-        for name, model in COUNTED_PARTS.items()
-    }
+YEAR_BOUND_PARTS = {"budget_lines": BudgetLine, "targets": IndicatorTarget, "action_items": ActionItem}
 
 
-def outside_period(masterplan: Masterplan) -> dict[str, int]:
-    """How many year-bound entries fall outside the version's period (a revision for a new period
-    starts with the old years; they are flagged, never dropped)."""
-    counts = {}
-    for name, model in (
-        ("budget_lines", BudgetLine),
-        ("targets", IndicatorTarget),
-        ("action_items", ActionItem),
-    ):
-        counts[name] = db.session.scalar(
-            select(func.count())
-            .select_from(model)
-            .where(
-                model.masterplan_id == masterplan.id,
-                (model.year < masterplan.period_start) | (model.year > masterplan.period_end),
-            )
+def _count(model, *where):
+    return select(func.count()).select_from(model).where(*where).scalar_subquery()
+
+
+@cache
+def _counts_statement():
+    """What each part holds and the year-bound entries outside the period: one statement, built once
+    (building it cost more than running it)."""
+    masterplan_id, start, end = bindparam("masterplan_id"), bindparam("start"), bindparam("end")
+    held = [_count(m, m.masterplan_id == masterplan_id).label(name) for name, m in COUNTED_PARTS.items()]
+    outside = [
+        _count(m, m.masterplan_id == masterplan_id, (m.year < start) | (m.year > end)).label(f"out {name}")
+        for name, m in YEAR_BOUND_PARTS.items()
+    ]
+    return select(*held, *outside)
+
+
+def part_counts(masterplan: Masterplan) -> tuple[dict[str, int], dict[str, int]]:
+    """How many entries each part holds, and how many year-bound entries fall outside the version's
+    period (a revision for a new period starts with the old years; they are flagged, never dropped)."""
+    row = db.session.execute(
+        _counts_statement(),
+        {"masterplan_id": masterplan.id, "start": masterplan.period_start, "end": masterplan.period_end},
+    ).one()
+    counts = row._asdict()
+    return (
+        {name: counts[name] for name in COUNTED_PARTS},
+        {name: counts[f"out {name}"] for name in YEAR_BOUND_PARTS},
+    )
+
+
+@cache
+def _tiles_statement():
+    """Programs, quick wins and budget per dimension, in one statement built once."""
+    masterplan_id = bindparam("masterplan_id")
+    budgets = (
+        select(BudgetLine.tenant_id, BudgetLine.program_id, func.sum(BudgetLine.amount).label("amount"))
+        .where(BudgetLine.masterplan_id == masterplan_id)
+        .group_by(BudgetLine.tenant_id, BudgetLine.program_id)
+        .subquery()
+    )
+    return (
+        select(
+            Program.dimension_id,
+            func.count(),
+            func.sum(case((Program.quick_win, 1), else_=0)),
+            func.sum(budgets.c.amount),
         )
-    return counts
+        .outerjoin(budgets, (budgets.c.tenant_id == Program.tenant_id) & (budgets.c.program_id == Program.id))
+        .where(Program.masterplan_id == masterplan_id)
+        .group_by(Program.dimension_id)
+    )
 
 
 def overview(masterplan_id: uuid.UUID, *, actor: Actor) -> Overview:
@@ -120,24 +149,13 @@ def overview(masterplan_id: uuid.UUID, *, actor: Actor) -> Overview:
     masterplan = get_masterplan(masterplan_id, actor=actor)
     refs = MasterplanRefs(masterplan)
     tiles = {d.id: DimensionTile(d) for d in refs.dimensions}
-    counts = db.session.execute(
-        select(Program.dimension_id, func.count(), func.sum(case((Program.quick_win, 1), else_=0)))
-        .where(Program.masterplan_id == masterplan_id)
-        .group_by(Program.dimension_id)
-    )
-    for dimension_id, programs, quick_wins in counts:
-        tiles[dimension_id].programs, tiles[dimension_id].quick_wins = programs, int(quick_wins or 0)
-    budgets = db.session.execute(
-        select(Program.dimension_id, func.sum(BudgetLine.amount))
-        .join(Program, (Program.id == BudgetLine.program_id) & (Program.tenant_id == BudgetLine.tenant_id))
-        .where(BudgetLine.masterplan_id == masterplan_id)
-        .group_by(Program.dimension_id)
-    )
-    for dimension_id, amount in budgets:
-        tiles[dimension_id].budget = int(amount or 0)
-    return Overview(
-        masterplan, refs, list(tiles.values()), part_counts(masterplan_id), outside_period(masterplan)
-    )
+    for dimension_id, programs, quick_wins, budget in db.session.execute(
+        _tiles_statement(), {"masterplan_id": masterplan_id}
+    ):
+        tile = tiles[dimension_id]
+        tile.programs, tile.quick_wins, tile.budget = programs, int(quick_wins or 0), int(budget or 0)
+    held, outside = part_counts(masterplan)
+    return Overview(masterplan, refs, list(tiles.values()), held, outside)
 
 
 # --- tree --------------------------------------------------------------------------------------------
