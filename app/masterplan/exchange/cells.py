@@ -14,6 +14,7 @@ from app.core import bounds
 from app.core.numbers import NumberRefused, as_decimal, as_rupiah
 from app.masterplan.common import MAX_YEAR, MIN_YEAR
 from app.masterplan.exchange.reading import Problem, SheetRows
+from app.masterplan.exchange.shape import find_choice
 from app.masterplan.programs import CODE_RE, MAX_AMOUNT
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ class Cells:
         value = self.text(key, required=required)
         if value is None:
             return None
-        found = self.check.choices[list_key].get(value.casefold())
+        found = find_choice(self.check.choices[list_key], value)
         if found is None:
             self.fail(
                 key,
@@ -169,7 +170,7 @@ class Cells:
             return []
         found, unknown = [], []
         for part in parts(value):
-            code = self.check.choices[list_key].get(part.casefold())
+            code = find_choice(self.check.choices[list_key], part)
             (found if code else unknown).append(code or part)
         if unknown:
             self.fail(

@@ -12,6 +12,7 @@ The masterplan is read whole once (``load_content``); new rows are inserted in b
 whose values differ are updated, so the query count does not grow with the size of the workbook.
 """
 
+import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -23,9 +24,12 @@ from app.extensions import db
 from app.masterplan.content import MasterplanContent
 from app.masterplan.exchange.cells import Cells, as_int, parts
 from app.masterplan.exchange.reading import Problem, SheetRows
-from app.masterplan.exchange.shape import MISSION, VISION, code_lists
+from app.masterplan.exchange.shape import MISSION, VISION, choice_table, code_lists
 from app.masterplan.exchange.writing import Writer
 from app.masterplan.models import PART_MODELS, ActionItem, Goal, Indicator, Program, Strategy
+
+# A strategy code's first part, before its first dot or dash, is its dimension's prefix.
+STRATEGY_PREFIX_RE = re.compile(r"[.-]")
 
 # --- checking the whole workbook --------------------------------------------------------------------------
 
@@ -72,14 +76,16 @@ class ImportCheck:
         self.locale = number_locale(locale)
         self.refs = content.refs
         lists = code_lists(self.refs)
-        self.choices = {key: {code.casefold(): code for code, _m in cl.entries} for key, cl in lists.items()}
+        # A choice cell holds a code, its Indonesian meaning or its English label (see ``choice_table``).
+        self.choices = {key: choice_table(cl) for key, cl in lists.items()}
+        self.codes_offered = {key: [code for code, _m in cl.entries] for key, cl in lists.items()}
         self.wanted: dict[str, list[Wanted]] = {}
         self.vision: str | None = None
         self.outcome: dict[str, Outcome] = defaultdict(Outcome)
         self.held = self._held_years()
 
     def offered(self, list_key: str) -> str:
-        codes = list(self.choices[list_key].values())
+        codes = self.codes_offered[list_key]
         return ", ".join(codes[:12]) + (", …" if len(codes) > 12 else "")
 
     def check(self) -> bool:
@@ -348,6 +354,9 @@ class ImportCheck:
                         dimension_id=node.dimension_id, sub_dimension_id=node.sub_dimension_id
                     )
         for code, node in nodes.items():
+            if node.row is not None and node.dimension_id is not None:
+                self._check_prefix(code, node, fail)
+        for code, node in nodes.items():
             parent = nodes.get(node.parent) if node.parent else None
             if parent is None or parent.dimension_id in (None, node.dimension_id):
                 continue
@@ -368,6 +377,25 @@ class ImportCheck:
                     "dimension",
                     _("Strategy %(code)s beneath this one stays in its dimension: move it too.", code=code),
                 )
+
+    def _check_prefix(self, code: str, node: _Node, fail) -> None:
+        """A strategy's code starts with its dimension's prefix (S.1 in Smart Society, G.1 in Smart
+        Governance), so a reader tells its dimension from its code."""
+        dimension = self.refs.dimension_by_id.get(node.dimension_id)
+        prefix = self.refs.strategy_prefix(dimension) if dimension else None
+        if prefix and STRATEGY_PREFIX_RE.split(code)[0].casefold() != prefix.casefold():
+            fail(
+                node.row,
+                "code",
+                _(
+                    "A strategy of %(dimension)s has a code starting with %(prefix)s (e.g. %(example)s): "
+                    "%(code)s does not.",
+                    dimension=f"{dimension.code} ({dimension.name_id})",
+                    prefix=prefix,
+                    example=f"{prefix}.1",
+                    code=code,
+                ),
+            )
 
     def _check_programs(self) -> None:
         strategies = {s.code for s in self.content[Strategy]} | {

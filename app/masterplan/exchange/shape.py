@@ -13,7 +13,8 @@ program: a program listed on their sheet gets exactly the lines listed there.
 """
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 
 from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
@@ -268,6 +269,7 @@ class CodeList:
     key: str
     title: str
     entries: tuple[tuple[str, str], ...]  # (code, meaning in Indonesian)
+    english: dict[str, str] = field(default_factory=dict)  # code → its English label, where it has one
 
 
 # The product's own code lists, with their meaning in Indonesian (the workbook's language).
@@ -304,6 +306,28 @@ FIXED_MEANINGS = {
     "yes_no": {YES: "Ya, program percepatan (quick win)", NO: "Bukan quick win"},
     "vision_kind": {VISION: "Visi", MISSION: "Misi"},
 }
+# The same lists' English labels (as the English pages show them): a cell may hold these too.
+FIXED_ENGLISH = {
+    "readiness_aspect": dict(
+        zip(READINESS_ASPECTS, ("Structure", "Infrastructure", "Superstructure"), strict=True)
+    ),
+    "readiness_level": dict(zip(READINESS_LEVELS, ("Low", "Medium", "High"), strict=True)),
+    "swot_quadrant": dict(
+        zip(SWOT_QUADRANTS, ("Strength", "Weakness", "Opportunity", "Threat"), strict=True)
+    ),
+    "polarity": dict(zip(POLARITIES, ("Higher is better", "Lower is better", "Neutral"), strict=True)),
+    "accumulation": dict(zip(ACCUMULATIONS, ("Cumulative", "Annual", "Fixed"), strict=True)),
+    "budget_status": dict(zip(BUDGET_STATUSES, ("Indicative", "Allocated"), strict=True)),
+    "program_status": dict(
+        zip(
+            PROGRAM_STATUSES,
+            ("Proposed", "Planned", "In progress", "Operational", "Delayed", "Completed", "Cancelled"),
+            strict=True,
+        )
+    ),
+    "yes_no": {YES: "Yes", NO: "No"},
+    "vision_kind": {VISION: "Vision", MISSION: "Mission"},
+}
 CODE_LIST_TITLES = {
     "dimension": "Dimensi",
     "sub_dimension": "Sub-dimensi",
@@ -333,17 +357,76 @@ REFERENCE_LISTS = {
 
 def code_lists(refs: MasterplanRefs) -> dict[str, CodeList]:
     """Every code list the workbook offers, for this masterplan's framework and this tenant's OPDs."""
+    opds = sorted(refs.opd_by_id.values(), key=lambda o: o.code)
     entries: dict[str, list[tuple[str, str]]] = {
         "dimension": [(d.code, d.name_id) for d in refs.dimensions],
         "sub_dimension": [(s.code, s.name_id) for s in refs.sub_dimensions],
-        "opd": [(o.code, o.name) for o in sorted(refs.opd_by_id.values(), key=lambda o: o.code)],
+        "opd": [(o.code, o.name) for o in opds],
+    }
+    english: dict[str, dict[str, str]] = {
+        "dimension": {d.code: d.name_en for d in refs.dimensions},
+        "sub_dimension": {s.code: s.name_en for s in refs.sub_dimensions},
+        "opd": {o.code: o.acronym for o in opds if o.acronym},  # DISKOMINFOSANDI for its long name
+        **FIXED_ENGLISH,
     }
     for key, list_name in REFERENCE_LISTS.items():
-        items = refs.code_lists.get(list_name, {}).values()
-        entries[key] = [(i.code, i.name_id) for i in items if not i.retired]
+        items = [i for i in refs.code_lists.get(list_name, {}).values() if not i.retired]
+        entries[key] = [(i.code, i.name_id) for i in items]
+        english[key] = {i.code: i.name_en for i in items if getattr(i, "name_en", None)}
     for key, meanings in FIXED_MEANINGS.items():
         entries[key] = list(meanings.items())
-    return {key: CodeList(key, CODE_LIST_TITLES[key], tuple(entries[key])) for key in CODE_LIST_TITLES}
+    return {
+        key: CodeList(key, CODE_LIST_TITLES[key], tuple(entries[key]), english.get(key, {}))
+        for key in CODE_LIST_TITLES
+    }
+
+
+# --- a choice cell as people fill it ----------------------------------------------------------------------
+
+# Characters a paste brings along: zero-width spaces and joiners, a byte order mark, soft hyphens.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_QUOTES = "'\"“”‘’«»`"
+# "S – Kekuatan", "S: Kekuatan", "Kekuatan (S)", or a code and its meaning copied as two cells
+# ("S\tKekuatan").
+_PAIR = re.compile(r"^(.+?)\s*(?:\t|\s[-–—]\s|:\s)\s*(.+)$|^(.+?)\s*\((.+)\)$")
+
+
+def choice_key(value) -> str:
+    """A choice as compared: Unicode compatibility forms folded (a non-breaking space is a space, a
+    full-width letter a letter), invisible characters and surrounding quotes dropped, spacing and case
+    ignored; so a value pasted from LibreOffice, Google Sheets or a web page matches what was meant."""
+    text = unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE)
+    return " ".join(text.strip().strip(_QUOTES).split()).casefold()
+
+
+def choice_table(code_list: CodeList) -> dict[str, str]:
+    """What a cell may hold for each code of a list: the code, its Indonesian meaning on the code sheet
+    (or the words before its colon: "Struktur"), its English label. Codes come first; a label two
+    entries share is no way to tell them apart and is left out."""
+    table = {choice_key(code): code for code, _meaning in code_list.entries}
+    labels: dict[str, set[str]] = {}
+    for code, meaning in code_list.entries:
+        names = {meaning, meaning.split(":")[0], code_list.english.get(code) or ""}
+        for name in filter(None, map(choice_key, names)):
+            labels.setdefault(name, set()).add(code)
+    for name, codes in labels.items():
+        if len(codes) == 1 and name not in table:
+            table[name] = next(iter(codes))
+    return table
+
+
+def find_choice(table: dict[str, str], value) -> str | None:
+    """The code a cell means, or None: the whole value first, then either half of a pair such as
+    "S – Kekuatan" or "Kekuatan (S)" when both halves agree or one of them is unknown."""
+    key = choice_key(value)
+    if key in table:
+        return table[key]
+    match = _PAIR.match(unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE).strip())
+    if match is None:
+        return None
+    halves = [h for h in match.groups() if h is not None]
+    found = {table[k] for k in map(choice_key, halves) if k in table}
+    return found.pop() if len(found) == 1 else None
 
 
 def normalise_header(text) -> str:
