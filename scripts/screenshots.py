@@ -140,7 +140,7 @@ def _login(page, base: str, email: str) -> None:
     page.goto(f"{base}/login")
     page.fill("#email", email)
     page.fill("#password", DEMO_PASSWORD)
-    page.locator("main form button").click()
+    page.locator("main form button.btn-primary").click()
     page.wait_for_load_state()
 
 

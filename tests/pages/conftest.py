@@ -31,7 +31,7 @@ def log_in(page, base: str, email: str, password: str = DEMO_PASSWORD) -> None:
     page.goto(f"{base}/login")
     page.fill("#email", email)
     page.fill("#password", password)
-    page.locator("main form button").click()
+    page.locator("main form button.btn-primary").click()
     page.wait_for_load_state()
 
 
