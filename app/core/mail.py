@@ -18,8 +18,10 @@ from jinja2 import TemplateNotFound
 log = logging.getLogger("kotacerdas.mail")
 
 
-def send_mail(to: str, subject: str, body: str) -> EmailMessage:
-    """Send a plain-text mail now, through SMTP or, with no server configured, to the log."""
+def send_mail(to: str, subject: str, body: str, attachments: tuple = ()) -> EmailMessage:
+    """Send a plain-text mail now, through SMTP or, with no server configured, to the log.
+
+    ``attachments``: (filename, content type, bytes) each, e.g. a meeting's iCalendar invitation."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
@@ -27,6 +29,9 @@ def send_mail(to: str, subject: str, body: str) -> EmailMessage:
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain=urlsplit(config["PUBLIC_BASE_URL"]).hostname or "localhost")
     message.set_content(body)
+    for filename, content_type, content in attachments:
+        maintype, _slash, subtype = content_type.partition("/")
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     if config.get("MAIL_SERVER"):
         _deliver(message)
     else:
@@ -63,10 +68,12 @@ def render_mail(name: str, locale: str, **context) -> tuple[str, str]:
     return subject, body
 
 
-def send_template(to: str, name: str, *, locale: str = "id", **context) -> EmailMessage:
-    """Render mail template ``name`` in the recipient's ``locale`` and send it."""
+def send_template(
+    to: str, name: str, *, locale: str = "id", attachments: tuple = (), **context
+) -> EmailMessage:
+    """Render mail template ``name`` in the recipient's ``locale`` and send it (with ``attachments``)."""
     subject, body = render_mail(name, locale, **context)
-    return send_mail(to, subject, body)
+    return send_mail(to, subject, body, attachments)
 
 
 def external_url(endpoint: str, **values) -> str:

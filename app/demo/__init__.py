@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.core.audit import acting_as
 from app.core.auth import MINISTRY_ADMIN, OPD_OPERATOR, PLANNER, PLATFORM_ADMIN, SYSTEM, TENANT_ADMIN, Actor
 from app.core.tenancy import tenant_context
+from app.demo.council import seed_council
 from app.demo.masterplan import seed_masterplans
 from app.extensions import db
 from app.jobs import services as jobs
@@ -60,6 +61,7 @@ def _seed_tenant(spec: dict) -> None:
             tenants.add_member(operator.id, OPD_OPERATOR, [opd.id], actor=actor)
         _seed_invitation(slug, actor)
         seed_masterplans(spec, actor)
+        seed_council(spec, actor)
         sso_demo.seed_tenant_provider(slug, tenant.name, actor=actor)
         if not db.session.scalar(select(jobs.jobs_query(actor=actor).exists())):
             # One export, run once the seed commits, so the jobs and files pages have something to show.

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from app.accounts import services as accounts
 from app.accounts.session import login_user
 from app.core.auth import TENANT_ROLES
+from app.core.dashboard import dashboard_panels
 from app.core.errors import DomainError, ValidationFailed
 from app.core.form_errors import check_form, form_errors
 from app.core.landing import first_steps, has_start_page, start_page
@@ -57,6 +58,7 @@ def dashboard():
         member_count=services.member_count(actor=g.actor) if is_admin else None,
         members_by_role=services.member_counts_by_role(actor=g.actor) if is_admin else None,
         first_steps=first_steps(g.actor),
+        panels=dashboard_panels(g.actor),
     )
 
 

@@ -37,6 +37,8 @@ from app.core.auth import (
 from app.core.jobs import get_kind
 from app.core.policy import Policy, member, opd_scoped
 from app.core.tenancy import tenant_context
+from app.council import policy as council_policy
+from app.council.models import CouncilBody, CouncilMeeting
 from app.demo import MINISTRY_ADMIN_EMAIL, PLATFORM_ADMIN_EMAIL, seed_demo
 from app.extensions import db
 from app.files import policy as files_policy
@@ -167,6 +169,12 @@ EXPECTED = {
         framework.manage         nnn   nnn   nnn   nnn   nnn   YYY   YYY   nnn   nnn   nnn
         code_list.manage         nnn   nnn   nnn   nnn   nnn   YYY   YYY   nnn   nnn   nnn
     """,
+    "council": """
+        council.read             YYn   YYn   YYn   YYn   YYn   nnn   nnn   nnn   nnn   YYn
+        body.manage              YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
+        meeting.manage           YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
+        meeting.record           YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
+    """,
 }
 # Every part of a version is written by the editors (tenant admin and planner) of a draft, whatever its
 # OPD: an OPD operator writes none today.
@@ -196,6 +204,7 @@ def _policies() -> dict[str, Policy]:
         "sso": sso_policy.POLICY,
         "audit": audit_policy.POLICY,
         "masterplan": masterplan_policy.POLICY,
+        "council": council_policy.POLICY,
     }
 
 
@@ -329,10 +338,20 @@ class World:
             "opd": (operator_opd, one(select(Opd).where(Opd.id != own))) if own else (one(select(Opd)),) * 2,
             "membership": (one(select(Membership).where(Membership.role == TENANT_ADMIN)),) * 2,
             "invitation": (one(select(Invitation)),) * 2,
-            "file": (one(select(StoredFile).where(StoredFile.purpose == "evidence")),) * 2,
+            # the operator's own upload, attached to nothing (the demo's minutes files are the admin's)
+            "file": (
+                one(
+                    select(StoredFile).where(
+                        StoredFile.purpose == "evidence", StoredFile.owner_type.is_(None)
+                    )
+                ),
+            )
+            * 2,
             "job": (one(select(JobRun).where(JobRun.kind == "members_export")),) * 2,
             "provider": (one(select(IdentityProvider)),) * 2,
             "masterplan": (draft,) * 2,
+            "council_body": (one(select(CouncilBody)),) * 2,
+            "council_meeting": (one(select(CouncilMeeting)),) * 2,
         }
         for part, model in PART_MODELS.items():
             objects[part] = _by_opd(model, own)
@@ -421,6 +440,10 @@ OBJECT_OF = {
     "masterplan.remove_document": "masterplan",
     **{f"{part}.create": "masterplan" for part in PART_MODELS},
     **{f"{part}.{verb}": part for part in PART_MODELS for verb in ("update", "delete")},
+    "council.read": "council_body",
+    "body.manage": "council_body",
+    "meeting.manage": "council_meeting",
+    "meeting.record": "council_meeting",
 }
 
 

@@ -1,0 +1,1 @@
+from tests.support.demo import palopo  # noqa: F401 - fixture
