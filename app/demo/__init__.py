@@ -14,6 +14,7 @@ from app.core.auth import MINISTRY_ADMIN, OPD_OPERATOR, PLANNER, PLATFORM_ADMIN,
 from app.core.tenancy import tenant_context
 from app.demo.council import seed_council
 from app.demo.masterplan import seed_masterplans
+from app.demo.reporting import seed_reports
 from app.extensions import db
 from app.jobs import services as jobs
 from app.masterplan.reference import load_reference_data
@@ -62,6 +63,7 @@ def _seed_tenant(spec: dict) -> None:
         _seed_invitation(slug, actor)
         seed_masterplans(spec, actor)
         seed_council(spec, actor)
+        seed_reports(actor)
         sso_demo.seed_tenant_provider(slug, tenant.name, actor=actor)
         if not db.session.scalar(select(jobs.jobs_query(actor=actor).exists())):
             # One export, run once the seed commits, so the jobs and files pages have something to show.

@@ -1,0 +1,282 @@
+"""REST resources: reporting settings, periods (open, close, reopen), progress reports with their
+workflow (submit, verify, return) and evidence."""
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest.fields import Upload
+from marshmallow import Schema
+
+from app.core.api import Blueprint, paginate_query
+from app.core.bounds import Line
+from app.extensions import db
+from app.reporting import periods, presenters, reports
+from app.reporting.models import Evidence
+from app.reporting.schemas import (
+    ProgressReportCreateSchema,
+    ProgressReportDecisionSchema,
+    ProgressReportQueryArgsSchema,
+    ProgressReportSchema,
+    ProgressReportTransitionSchema,
+    ProgressReportUpdateSchema,
+    ReportEvidenceLinkSchema,
+    ReportEvidenceSchema,
+    ReportingPeriodQueryArgsSchema,
+    ReportingPeriodSchema,
+    ReportingPeriodsCreateSchema,
+    ReportingPeriodTransitionSchema,
+    ReportingPeriodUpdateSchema,
+    ReportingSettingsSchema,
+)
+
+blp = Blueprint(
+    "reporting_api",
+    __name__,
+    url_prefix="/api/v1/t/<tenant>/reporting",
+    description="Progress reporting: periods, each program's progress report, verification, evidence",
+)
+blueprints = (blp,)
+
+
+class ProgressReportSummarySchema(ProgressReportSchema):
+    class Meta:
+        exclude = ("indicator_actuals", "budget_realisations", "evidence")
+
+
+class ReportEvidenceUploadFormSchema(Schema):
+    """Evidence to upload: one multipart body holding the file and its title."""
+
+    file = Upload(required=True)
+    title = Line(Evidence.title)
+
+
+# --- settings ------------------------------------------------------------------------------------------
+
+
+@blp.route("/settings")
+class ReportingSettings(MethodView):
+    @blp.doc(operationId="getReportingSettings")
+    @blp.etag
+    @blp.response(200, ReportingSettingsSchema)
+    def get(self):
+        """Show how often the tenant reports, when reminders go out and how progress rolls up"""
+        return periods.get_settings(actor=g.actor)
+
+    @blp.doc(operationId="updateReportingSettings")
+    @blp.etag
+    @blp.arguments(ReportingSettingsSchema)
+    @blp.response(200, ReportingSettingsSchema)
+    def patch(self, data):
+        """Change the reporting frequency (for years not planned yet), the reminder lead time in days or the
+        roll-up rule (tenant administrator)"""
+        blp.check_etag(periods.get_settings(actor=g.actor), ReportingSettingsSchema)
+        settings = periods.update_settings(data, actor=g.actor)
+        db.session.commit()
+        return settings
+
+
+# --- periods -------------------------------------------------------------------------------------------
+
+
+@blp.route("/periods")
+class Periods(MethodView):
+    @blp.doc(operationId="listReportingPeriods")
+    @blp.arguments(ReportingPeriodQueryArgsSchema, location="query")
+    @blp.response(200, ReportingPeriodSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """List the reporting periods, newest first"""
+        stmt = periods.periods_query(args.get("year"), args.get("status"), actor=g.actor)
+        return [presenters.period_dict(p) for p in paginate_query(db.session, stmt, pagination_parameters)]
+
+    @blp.doc(operationId="planReportingPeriods")
+    @blp.arguments(ReportingPeriodsCreateSchema)
+    @blp.response(201, ReportingPeriodSchema(many=True))
+    def post(self, data):
+        """Plan a year's periods at the tenant's frequency (tenant administrator); 409 when planned already"""
+        created = periods.create_periods(data["year"], actor=g.actor)
+        db.session.commit()
+        return [presenters.period_dict(p) for p in created]
+
+
+@blp.route("/periods/<uuid:period_id>")
+class PeriodById(MethodView):
+    @blp.doc(operationId="getReportingPeriod")
+    @blp.etag
+    @blp.response(200, ReportingPeriodSchema)
+    def get(self, period_id):
+        """Show a period with its dates (in the tenant's zone) and state"""
+        return presenters.period_dict(periods.get_period(period_id, actor=g.actor))
+
+    @blp.doc(operationId="updateReportingPeriod")
+    @blp.etag
+    @blp.arguments(ReportingPeriodUpdateSchema)
+    @blp.response(200, ReportingPeriodSchema)
+    def patch(self, data, period_id):
+        """Move a period's opening or due date (tenant administrator)"""
+        blp.check_etag(
+            presenters.period_dict(periods.get_period(period_id, actor=g.actor)), ReportingPeriodSchema
+        )
+        period = periods.update_period(period_id, data, actor=g.actor)
+        db.session.commit()
+        return presenters.period_dict(period)
+
+
+@blp.route("/periods/<uuid:period_id>/transitions")
+class PeriodTransitions(MethodView):
+    @blp.doc(operationId="changeReportingPeriodStatus")
+    @blp.arguments(ReportingPeriodTransitionSchema)
+    @blp.response(200, ReportingPeriodSchema)
+    def post(self, data, period_id):
+        """Open a planned period, close (lock) an open one, or reopen a closed one with a reason; 409 when
+        the period is not in the state the step needs"""
+        action = data["action"]
+        if action == "open":
+            period = periods.open_period(period_id, actor=g.actor)
+        elif action == "close":
+            period = periods.close_period(period_id, actor=g.actor)
+        else:
+            period = periods.reopen_period(period_id, data.get("reason"), actor=g.actor)
+        db.session.commit()
+        return presenters.period_dict(period)
+
+
+# --- reports -------------------------------------------------------------------------------------------
+
+
+@blp.route("/reports")
+class Reports(MethodView):
+    @blp.doc(operationId="listProgressReports")
+    @blp.arguments(ProgressReportQueryArgsSchema, location="query")
+    @blp.response(200, ProgressReportSummarySchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """List progress reports, by period, OPD or workflow status (an OPD operator sees their own OPDs')"""
+        stmt = reports.reports_query(
+            args.get("period_id"), opd_id=args.get("opd_id"), status=args.get("status"), actor=g.actor
+        )
+        found = paginate_query(db.session, stmt, pagination_parameters)
+        return presenters.report_summaries(found, g.actor)
+
+    @blp.doc(operationId="startProgressReport")
+    @blp.arguments(ProgressReportCreateSchema)
+    @blp.response(201, ProgressReportSchema)
+    def post(self, data):
+        """Start a program's report for an open period as a draft, with the year's targets and planned budget
+        copied from the masterplan (the existing report when it has one)"""
+        report = reports.start_report(data["period_id"], data["program_id"], actor=g.actor)
+        db.session.commit()
+        return presenters.report_detail(report, g.actor)
+
+
+@blp.route("/reports/decisions")
+class ReportDecisions(MethodView):
+    @blp.doc(operationId="decideProgressReports")
+    @blp.arguments(ProgressReportDecisionSchema)
+    @blp.response(200, ProgressReportSummarySchema(many=True))
+    def post(self, data):
+        """Verify several submitted reports, or return them with one comment, in one step (tenant
+        administrator or planner): all of them or none; the people concerned are mailed"""
+        decided = reports.decide_reports(
+            data["report_ids"], data["action"], data.get("comment"), actor=g.actor
+        )
+        db.session.commit()
+        return presenters.report_summaries(decided, g.actor)
+
+
+@blp.route("/reports/<uuid:report_id>")
+class ReportById(MethodView):
+    @blp.doc(operationId="getProgressReport")
+    @blp.etag
+    @blp.response(200, ProgressReportSchema)
+    def get(self, report_id):
+        """Show a report with its indicator actuals against targets, budget realisation and evidence"""
+        return presenters.report_detail(reports.get_report(report_id, actor=g.actor), g.actor)
+
+    @blp.doc(operationId="updateProgressReport")
+    @blp.etag
+    @blp.arguments(ProgressReportUpdateSchema)
+    @blp.response(200, ProgressReportSchema)
+    def patch(self, data, report_id):
+        """Change a draft or returned report; 422 naming the field for a bad value, 409 when the period is
+        not open or the report is submitted or verified"""
+        blp.check_etag(
+            presenters.report_detail(reports.get_report(report_id, actor=g.actor), g.actor),
+            ProgressReportSchema,
+        )
+        report = reports.update_report(report_id, data, actor=g.actor)
+        db.session.commit()
+        return presenters.report_detail(report, g.actor)
+
+
+@blp.route("/reports/<uuid:report_id>/transitions")
+class ReportTransitions(MethodView):
+    @blp.doc(operationId="changeProgressReportStatus")
+    @blp.arguments(ProgressReportTransitionSchema)
+    @blp.response(200, ProgressReportSchema)
+    def post(self, data, report_id):
+        """Submit a report (its OPD), verify it or return it with a comment (tenant administrator or
+        planner); the people concerned are mailed"""
+        action = data["action"]
+        if action == "submit":
+            report = reports.submit_report(report_id, actor=g.actor)
+        elif action == "verify":
+            report = reports.verify_report(report_id, actor=g.actor)
+        else:
+            report = reports.return_report(report_id, data.get("comment"), actor=g.actor)
+        db.session.commit()
+        return presenters.report_detail(report, g.actor)
+
+
+@blp.route("/reports/<uuid:report_id>/evidence")
+class ReportEvidence(MethodView):
+    @blp.doc(operationId="listReportEvidence")
+    @blp.response(200, ReportEvidenceSchema(many=True))
+    @blp.paginate()
+    def get(self, report_id, pagination_parameters):
+        """List a report's evidence: files (downloaded from /files/{stored_file_id}/content) and links"""
+        reports.get_report(report_id, actor=g.actor)
+        found = reports.evidence_of([report_id], actor=g.actor)[report_id]
+        pagination_parameters.item_count = len(found)
+        start = (pagination_parameters.page - 1) * pagination_parameters.page_size
+        return found[start : start + pagination_parameters.page_size]
+
+    @blp.doc(operationId="uploadReportEvidence")
+    @blp.arguments(ReportEvidenceUploadFormSchema, location="multipart")
+    @blp.response(201, ReportEvidenceSchema)
+    def post(self, form, report_id):
+        """Attach a photo or document as evidence (multipart: ``file``, optional ``title``); 413 past the
+        size limit"""
+        upload = form["file"]
+        evidence = reports.add_evidence_file(
+            report_id, upload.stream, upload.filename, form.get("title"), actor=g.actor
+        )
+        db.session.commit()
+        return evidence
+
+
+@blp.route("/reports/<uuid:report_id>/links")
+class ReportLinks(MethodView):
+    @blp.doc(operationId="addReportLink")
+    @blp.arguments(ReportEvidenceLinkSchema)
+    @blp.response(201, ReportEvidenceSchema)
+    def post(self, data, report_id):
+        """Add a link (https) as evidence"""
+        evidence = reports.add_evidence_link(report_id, data["url"], data.get("title"), actor=g.actor)
+        db.session.commit()
+        return evidence
+
+
+@blp.route("/reports/<uuid:report_id>/evidence/<uuid:evidence_id>")
+class ReportEvidenceById(MethodView):
+    @blp.doc(operationId="getReportEvidence")
+    @blp.response(200, ReportEvidenceSchema)
+    def get(self, report_id, evidence_id):
+        """Show a piece of evidence"""
+        return reports.get_evidence(report_id, evidence_id, actor=g.actor)
+
+    @blp.doc(operationId="deleteReportEvidence")
+    @blp.response(204)
+    def delete(self, report_id, evidence_id):
+        """Remove a piece of evidence (and its file) from a report that can still change"""
+        reports.remove_evidence(report_id, evidence_id, actor=g.actor)
+        db.session.commit()

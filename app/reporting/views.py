@@ -1,0 +1,496 @@
+"""Pages: the reporting start page ("my programs this period"), the bulk-entry grid, a report with its
+workflow and evidence, and the periods with the reporting settings.
+
+Every page works without JavaScript (forms post and redirect; the grid saves all its rows in one post);
+htmx saves a grid row on its own as soon as one of its fields changes, and swaps that row back.
+"""
+
+import uuid
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from marshmallow import ValidationError
+
+from app.core.errors import DomainError, ValidationFailed
+from app.core.form_errors import field_label, form_errors, page_errors, page_message
+from app.core.pages import form_uuids, paginate, wants_fragment
+from app.extensions import db
+from app.masterplan import services as masterplans
+from app.reporting import periods, policy, presenters, reports
+from app.reporting.models import (
+    EDITABLE_STATUSES,
+    FREQUENCIES,
+    PROGRESS_STATUSES,
+    REPORT_STATUSES,
+    ROLLUP_RULES,
+    ProgressReport,
+)
+from app.reporting.schemas import ReportingPeriodUpdateSchema
+
+bp = Blueprint("reporting", __name__, url_prefix="/t/<tenant>/reporting", template_folder="templates")
+
+LABELS = {
+    "frequency": {
+        "monthly": _l("Monthly"),
+        "quarterly": _l("Quarterly (triwulan)"),
+        "semester": _l("Per semester"),
+        "yearly": _l("Yearly"),
+    },
+    "period_status": {"planned": _l("Planned"), "open": _l("Open"), "closed": _l("Closed")},
+    "report_status": {
+        "draft": _l("Draft"),
+        "submitted": _l("Submitted"),
+        "verified": _l("Verified"),
+        "returned": _l("Returned"),
+    },
+    "progress_status": {
+        "not_started": _l("Not started"),
+        "on_track": _l("On track"),
+        "at_risk": _l("At risk"),
+        "delayed": _l("Delayed"),
+        "done": _l("Done"),
+    },
+    "rollup_rule": {
+        "budget_weighted": _l("Weighted by budget"),
+        "equal": _l("Equal weights"),
+        "custom": _l("The tenant's own weights"),
+    },
+}
+BADGES = {
+    "planned": "secondary",
+    "open": "success",
+    "closed": "dark",
+    "draft": "secondary",
+    "submitted": "info",
+    "verified": "success",
+    "returned": "warning",
+    "not_started": "secondary",
+    "on_track": "success",
+    "at_risk": "warning",
+    "delayed": "danger",
+    "done": "primary",
+}
+GRID_FIELDS = ("progress_status", "physical_pct", "narrative", "obstacles", "follow_up")
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return {
+        "labels": LABELS,
+        "badges": BADGES,
+        "period_label": periods.period_label,
+        "progress_statuses": PROGRESS_STATUSES,
+        "editable_statuses": EDITABLE_STATUSES,
+        "can": lambda action, obj=None: policy.can(g.actor, action, obj),
+    }
+
+
+def _attempt(action):
+    """Run a service call and commit; on a refusal, roll back and answer the form's errors and status."""
+    try:
+        result = action()
+        db.session.commit()
+        return result, {}, 200
+    except DomainError as error:
+        return None, form_errors(error), error.status
+
+
+def _flash_errors(errors: dict) -> None:
+    flash(
+        "; ".join(
+            page_message(m) if name == "_" else f"{field_label(name)}: {page_message(m)}"
+            for name, messages in errors.items()
+            for m in messages
+        ),
+        "danger",
+    )
+
+
+# --- the start page ------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def index():
+    """My programs this period, with what each one still lacks; the secretariat sees the queue too."""
+    period = periods.current_period(actor=g.actor)
+    lines = reports.program_lines(period, actor=g.actor) if period else []
+    today = periods.tenant_today(actor=g.actor)
+    queue = []
+    if period is not None and policy.can(g.actor, "report.verify"):
+        waiting = list(
+            db.session.scalars(reports.reports_query(period.id, status="submitted", actor=g.actor))
+        )
+        queue = presenters.report_summaries(waiting, g.actor)
+    return render_template(
+        "reporting/index.html",
+        period=period,
+        lines=lines,
+        queue=queue,
+        today=today,
+        overdue=period is not None and periods.is_overdue(period, today),
+        complete=sum(1 for line in lines if line.report is not None and not line.missing),
+        submitted=sum(
+            1 for line in lines if line.report is not None and line.report.status not in EDITABLE_STATUSES
+        ),
+    )
+
+
+# --- the bulk-entry grid -------------------------------------------------------------------------------
+
+
+def _grid_rows(period, errors=None, form=None) -> list[dict]:
+    return [
+        {"line": line, "errors": (errors or {}).get(line.program.id, {}), "form": form}
+        for line in reports.program_lines(period, actor=g.actor)
+    ]
+
+
+def _row_values(form, program_id: uuid.UUID) -> dict | None:
+    """A grid row's posted values, or None when the row was not in the form (a locked report)."""
+    prefix = f"row-{program_id}-"
+    if f"{prefix}present" not in form:
+        return None
+    return {name: form.get(prefix + name, "") for name in GRID_FIELDS}
+
+
+def _save_row(period_id, program_id, values: dict) -> None:
+    report = reports.start_report(period_id, program_id, actor=g.actor)
+    reports.update_report(report.id, values, actor=g.actor)
+
+
+def _row_changed(report: ProgressReport | None, values: dict) -> bool:
+    """Whether a posted row says anything new (an untouched empty row starts no report)."""
+    if report is None:
+        return any((v or "").strip() for v in values.values())
+    return True
+
+
+@bp.route("/periods/<uuid:period_id>/grid", methods=["GET", "POST"])
+def grid(period_id):
+    """Every program of mine in one table: status, physical progress, narrative, obstacles, follow-up.
+    Without JavaScript the whole table posts at once and is saved all or nothing."""
+    period = periods.get_period(period_id, actor=g.actor)
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        saved = 0
+        for line in reports.program_lines(period, actor=g.actor):
+            values = _row_values(request.form, line.program.id)
+            if values is None or not _row_changed(line.report, values):
+                continue
+            try:
+                _save_row(period.id, line.program.id, values)
+                saved += 1
+            except DomainError as error:
+                if error.status in (403, 404):
+                    raise
+                errors[line.program.id] = error.errors or {"_": [error.message]}
+        if errors:
+            db.session.rollback()
+            status = 422
+            flash(_("Nothing was saved: correct the rows marked below."), "danger")
+        else:
+            db.session.commit()
+            flash(ngettext("%(num)d row saved.", "%(num)d rows saved.", saved), "success")
+            return redirect(url_for("reporting.grid", period_id=period.id))
+    return render_template(
+        "reporting/grid.html",
+        period=period,
+        rows=_grid_rows(period, errors, request.form if errors else None),
+    ), status
+
+
+@bp.post("/periods/<uuid:period_id>/grid/<uuid:program_id>")
+def grid_row(period_id, program_id):
+    """Save one row of the grid (htmx) and answer the row again; 422 with its errors."""
+    period = periods.get_period(period_id, actor=g.actor)
+    values = _row_values(request.form, program_id) or {}
+    _result, errors, status = _attempt(lambda: _save_row(period.id, program_id, values))
+    line = next(
+        (li for li in reports.program_lines(period, actor=g.actor) if li.program.id == program_id), None
+    )
+    if line is None:
+        raise ValidationFailed.field("program_id", _l("not one of your programs in this period"))
+    if not wants_fragment(f"grid-row-{program_id}"):
+        if errors:
+            _flash_errors(errors)
+        return redirect(url_for("reporting.grid", period_id=period.id) + f"#grid-row-{program_id}")
+    row = {"line": line, "errors": errors, "form": request.form if errors else None, "saved": not errors}
+    return render_template("reporting/_grid_row.html", period=period, row=row), status
+
+
+# --- one report ----------------------------------------------------------------------------------------
+
+
+@bp.post("/periods/<uuid:period_id>/programs/<uuid:program_id>/report")
+def start(period_id, program_id):
+    """Start (or open) a program's report for the period."""
+    report, errors, _status = _attempt(lambda: reports.start_report(period_id, program_id, actor=g.actor))
+    if errors:
+        _flash_errors(errors)
+        return redirect(url_for("reporting.index"))
+    return redirect(url_for("reporting.report", report_id=report.id))
+
+
+def _report_page(report_id, errors=None, form=None, status=200):
+    report = reports.get_report(report_id, actor=g.actor)
+    period = periods.find_period(report.period_id)
+    detail = presenters.report_detail(report, g.actor)
+    files = {}
+    for evidence in detail["evidence"]:
+        if evidence.stored_file_id is not None:
+            from app.files import services as file_services
+
+            files[evidence.id] = file_services.get_file(evidence.stored_file_id, actor=g.actor)
+    editable = (
+        policy.can(g.actor, "report.write", report)
+        and report.status in EDITABLE_STATUSES
+        and period.status == "open"
+    )
+    return render_template(
+        "reporting/report.html",
+        report=report,
+        period=period,
+        detail=detail,
+        files=files,
+        editable=editable,
+        verifiable=policy.can(g.actor, "report.verify", report)
+        and report.status == "submitted"
+        and period.status == "open",
+        errors=errors or {},
+        form=form,
+    ), status
+
+
+@bp.route("/reports/<uuid:report_id>", methods=["GET", "POST"])
+def report(report_id):
+    """A report whole: its figures against the year's targets and plan, its evidence and its workflow."""
+    if request.method == "GET":
+        return _report_page(report_id)
+    form = request.form
+    data = {name: form.get(name, "") for name in GRID_FIELDS}
+    data["indicator_actuals"] = [
+        {"indicator_id": key.removeprefix("actual-"), "actual": value}
+        for key, value in form.items()
+        if key.startswith("actual-")
+    ]
+    data["budget_realisations"] = [
+        {"funding_source": key.removeprefix("realised-"), "realised": value}
+        for key, value in form.items()
+        if key.startswith("realised-")
+    ]
+    action = form.get("action", "save")
+
+    def run():
+        reports.update_report(report_id, data, actor=g.actor)
+        if action == "submit":
+            reports.submit_report(report_id, actor=g.actor)
+
+    _result, errors, status = _attempt(run)
+    if errors:
+        return _report_page(report_id, errors, form, status)
+    flash(
+        _("The report is submitted to the secretariat.") if action == "submit" else _("The report is saved."),
+        "success",
+    )
+    return redirect(url_for("reporting.report", report_id=report_id))
+
+
+@bp.post("/reports/<uuid:report_id>/decision")
+def decide(report_id):
+    """Verify a submitted report, or return it to its OPD with a comment."""
+    if request.form.get("action") == "return":
+        call = lambda: reports.return_report(report_id, request.form.get("comment"), actor=g.actor)  # noqa: E731
+        done = _("The report is returned to its OPD.")
+    else:
+        call = lambda: reports.verify_report(report_id, actor=g.actor)  # noqa: E731
+        done = _("The report is verified.")
+    _result, errors, status = _attempt(call)
+    if errors:
+        return _report_page(report_id, errors, request.form, status)
+    flash(done, "success")
+    return redirect(url_for("reporting.report", report_id=report_id))
+
+
+@bp.post("/reports/<uuid:report_id>/evidence")
+def add_evidence(report_id):
+    """Attach an uploaded file or a link to a report."""
+    form = request.form
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        call = lambda: reports.add_evidence_file(  # noqa: E731
+            report_id, upload.stream, upload.filename, form.get("title"), actor=g.actor
+        )
+    else:
+        call = lambda: reports.add_evidence_link(report_id, form.get("url"), form.get("title"), actor=g.actor)  # noqa: E731
+    _result, errors, status = _attempt(call)
+    if errors:
+        return _report_page(report_id, errors, form, status)
+    flash(_("The evidence is added."), "success")
+    return redirect(url_for("reporting.report", report_id=report_id) + "#evidence")
+
+
+@bp.post("/reports/<uuid:report_id>/evidence/<uuid:evidence_id>/delete")
+def remove_evidence(report_id, evidence_id):
+    _result, errors, _status = _attempt(
+        lambda: reports.remove_evidence(report_id, evidence_id, actor=g.actor)
+    )
+    if errors:
+        _flash_errors(errors)
+    else:
+        flash(_("The evidence is removed."), "success")
+    return redirect(url_for("reporting.report", report_id=report_id) + "#evidence")
+
+
+# --- periods and settings ------------------------------------------------------------------------------
+
+
+@bp.route("/periods", methods=["GET", "POST"])
+def period_list():
+    """The periods, newest first; the tenant administrator plans a year, opens, closes and reopens them."""
+    errors, status = {}, 200
+    if request.method == "POST":
+        year = request.form.get("year", "").strip()
+        _result, errors, status = _attempt(
+            lambda: periods.create_periods(int(year) if year.isdigit() else -1, actor=g.actor)
+        )
+        if not errors:
+            flash(_("The periods of %(year)s are planned.", year=year), "success")
+            return redirect(url_for("reporting.period_list"))
+    page = paginate(periods.periods_query(actor=g.actor), per_page=24)
+    return render_template(
+        "reporting/periods.html",
+        page=page,
+        settings=periods.get_settings(actor=g.actor),
+        frequencies=FREQUENCIES,
+        rollup_rules=ROLLUP_RULES,
+        today=periods.tenant_today(actor=g.actor),
+        errors=errors,
+        form=request.form,
+    ), status
+
+
+@bp.post("/settings")
+def settings():
+    form = request.form
+    days = form.get("reminder_days", "").strip()
+    data = {
+        "frequency": form.get("frequency") or None,
+        "rollup_rule": form.get("rollup_rule") or None,
+        "reminder_days": int(days) if days.isdigit() and len(days) < 4 else (days or None),
+    }
+    _result, errors, _status = _attempt(lambda: periods.update_settings(data, actor=g.actor))
+    if errors:
+        _flash_errors(errors)
+    else:
+        flash(_("The reporting settings are saved."), "success")
+    return redirect(url_for("reporting.period_list"))
+
+
+@bp.route("/periods/<uuid:period_id>", methods=["GET", "POST"])
+def period(period_id):
+    """A period: its dates (the administrator moves them), its state and its reports by status."""
+    errors, status = {}, 200
+    if request.method == "POST":
+        raw = {k: v for k in ("opens_on", "due_on") if (v := request.form.get(k, "").strip())}
+
+        def run():
+            try:
+                values = ReportingPeriodUpdateSchema().load(raw)
+            except ValidationError as error:
+                raise ValidationFailed(errors=page_errors(error.messages)) from None
+            return periods.update_period(period_id, values, actor=g.actor)
+
+        _result, errors, status = _attempt(run)
+        if not errors:
+            flash(_("The dates are saved."), "success")
+            return redirect(url_for("reporting.period", period_id=period_id))
+    found = periods.get_period(period_id, actor=g.actor)
+    status_filter = request.args.get("status") if request.args.get("status") in REPORT_STATUSES else None
+    page = paginate(reports.reports_query(found.id, status=status_filter, actor=g.actor), per_page=50)
+    return render_template(
+        "reporting/period.html",
+        period=found,
+        page=page,
+        rows=presenters.report_summaries(list(page.items), g.actor),
+        status_filter=status_filter,
+        today=periods.tenant_today(actor=g.actor),
+        errors=errors,
+        form=request.form,
+    ), status
+
+
+@bp.post("/periods/<uuid:period_id>/transition")
+def period_transition(period_id):
+    action = request.form.get("action")
+    steps = {
+        "open": (lambda: periods.open_period(period_id, actor=g.actor), _("The period is open for reports.")),
+        "close": (lambda: periods.close_period(period_id, actor=g.actor), _("The period is closed.")),
+        "reopen": (
+            lambda: periods.reopen_period(period_id, request.form.get("reason"), actor=g.actor),
+            _("The period is open again."),
+        ),
+    }
+    if action not in steps:
+        raise ValidationFailed.field("action", _l("one of %(choices)s", choices="open, close, reopen"))
+    call, done = steps[action]
+    _result, errors, _status = _attempt(call)
+    if errors:
+        _flash_errors(errors)
+    else:
+        flash(done, "success")
+    if request.form.get("back") == "list":
+        return redirect(url_for("reporting.period_list"))
+    return redirect(url_for("reporting.period", period_id=period_id))
+
+
+# --- the verification queue ----------------------------------------------------------------------------
+
+
+@bp.route("/periods/<uuid:period_id>/queue", methods=["GET", "POST"])
+def queue(period_id):
+    """The secretariat's queue: filter by OPD, dimension and status; verify or return several reports at
+    once with one comment; each beside how the program stood the period before."""
+    period = periods.get_period(period_id, actor=g.actor)
+    policy.require(g.actor, "report.verify")
+    errors, status = {}, 200
+    if request.method == "POST":
+        chosen = form_uuids("report_id")
+        action = request.form.get("action")
+        decided, errors, status = _attempt(
+            lambda: reports.decide_reports(chosen, action, request.form.get("comment"), actor=g.actor)
+        )
+        if not errors:
+            message = (
+                ngettext("%(num)d report verified.", "%(num)d reports verified.", len(decided))
+                if action == "verify"
+                else ngettext("%(num)d report returned.", "%(num)d reports returned.", len(decided))
+            )
+            flash(message, "success")
+            return redirect(url_for("reporting.queue", period_id=period.id, **request.args))
+    opd_id = _uuid_arg("opd_id")
+    dimension = request.args.get("dimension", "").strip() or None
+    wanted = request.args.get("status", "submitted")
+    wanted = wanted if wanted in REPORT_STATUSES else None
+    current = masterplans.current_masterplan(actor=g.actor)
+    return render_template(
+        "reporting/queue.html",
+        period=period,
+        lines=reports.verification_queue(
+            period, actor=g.actor, opd_id=opd_id, dimension_code=dimension, status=wanted
+        ),
+        opds=masterplans.list_opds(actor=g.actor),
+        dimensions=current.dimensions if current else (),
+        filters={"opd_id": opd_id, "dimension": dimension, "status": wanted},
+        errors=errors,
+        form=request.form,
+    ), status
+
+
+def _uuid_arg(name: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.args.get(name, ""))
+    except ValueError:
+        return None
