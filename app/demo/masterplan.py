@@ -13,12 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from sqlalchemy import select
 
 from app.core.auth import Actor
 from app.extensions import db
-from app.masterplan import analysis, goals, programs, versions
-from app.masterplan.models import Framework
+from app.masterplan import services as masterplans
+from app.reference import services as reference
 from app.tenants import services as tenants
 
 FRAMEWORK_CODE = "KOMINFO-SC-2021"
@@ -27,11 +26,12 @@ EXTRA_FILE = Path(__file__).resolve().parent.parent / "data" / "demo_masterplans
 
 def seed_masterplans(spec: dict, actor: Actor) -> None:
     """Seed the demo masterplans of the tenant ``spec`` describes (inside its tenant context)."""
-    if versions.list_masterplans(actor=actor):
+    if masterplans.list_masterplans(actor=actor):
         return
-    framework_id = db.session.scalar(
-        select(Framework.id).where(Framework.code == FRAMEWORK_CODE).order_by(Framework.version.desc())
-    )
+    framework_id = max(
+        (f for f in reference.list_frameworks(actor=actor, published_only=True) if f.code == FRAMEWORK_CODE),
+        key=lambda f: f.version,
+    ).id
     extra = _extra_content()[spec["slug"]]
     builder = {"kota-palopo": _palopo, "kota-balikpapan": _balikpapan, "kab-penajam-paser-utara": _ppu}
     builder[spec["slug"]](spec, extra, framework_id, actor)
@@ -49,26 +49,26 @@ def _extra_content() -> dict:
 
 def _enact(masterplan_id, actor: Actor, legal: dict) -> None:
     for status in ("in_review", "endorsed"):
-        versions.change_status(masterplan_id, status, actor=actor)
-    versions.change_status(masterplan_id, "enacted", actor=actor, legal=legal)
+        masterplans.change_status(masterplan_id, status, actor=actor)
+    masterplans.change_status(masterplan_id, "enacted", actor=actor, legal=legal)
 
 
 def _write(masterplan_id, content: dict, actor: Actor) -> None:
     opd = {o.code: o.id for o in tenants.list_opds(actor=actor)}
     if "vision" in content:
-        analysis.set_vision(masterplan_id, content["vision"], actor=actor)
+        masterplans.set_vision(masterplan_id, content["vision"], actor=actor)
     for number, text, dims in content.get("missions", []):
-        analysis.create_mission(
+        masterplans.create_mission(
             masterplan_id, {"number": number, "text": text, "dimension_codes": dims}, actor=actor
         )
     for dim, aspect, level, condition in content.get("readiness", []):
-        analysis.create_readiness(
+        masterplans.create_readiness(
             masterplan_id,
             {"dimension_code": dim, "aspect": aspect, "level": level, "condition": condition},
             actor=actor,
         )
     for sub, current, future, implication in content.get("gaps", []):
-        analysis.create_gap(
+        masterplans.create_gap(
             masterplan_id,
             {
                 "sub_dimension_code": sub,
@@ -79,7 +79,7 @@ def _write(masterplan_id, content: dict, actor: Actor) -> None:
             actor=actor,
         )
     for dim, quadrant, text in content.get("swot", []):
-        analysis.create_swot_item(
+        masterplans.create_swot_item(
             masterplan_id, {"dimension_code": dim, "quadrant": quadrant, "text": text}, actor=actor
         )
     for goal in content.get("goals", []):
@@ -91,7 +91,7 @@ def _write(masterplan_id, content: dict, actor: Actor) -> None:
     for program in content.get("programs", []):
         program_ids[program["code"]] = _write_program(masterplan_id, program, opd, strategy_ids, actor)
     for item in content.get("actions", []):
-        programs.create_action_item(
+        masterplans.create_action_item(
             masterplan_id,
             {
                 "program_id": program_ids[item["program"]],
@@ -113,9 +113,9 @@ def _placement(item: dict) -> dict:
 
 
 def _write_goal(masterplan_id, goal: dict, opd: dict, actor: Actor) -> None:
-    created = goals.create_goal(masterplan_id, {**_placement(goal), "text": goal["text"]}, actor=actor)
+    created = masterplans.create_goal(masterplan_id, {**_placement(goal), "text": goal["text"]}, actor=actor)
     for indicator in goal.get("indicators", []):
-        goals.create_indicator(
+        masterplans.create_indicator(
             masterplan_id,
             {
                 "goal_id": created.id,
@@ -138,7 +138,7 @@ def _write_strategy(masterplan_id, strategy: dict, parent_id, ids: dict, actor: 
     data = {"code": strategy["code"], "text": strategy["text"], "parent_id": parent_id}
     if parent_id is None:
         data.update(_placement(strategy))
-    created = programs.create_strategy(masterplan_id, data, actor=actor)
+    created = masterplans.create_strategy(masterplan_id, data, actor=actor)
     ids[created.code] = created.id
     for child in strategy.get("children", []):
         _write_strategy(masterplan_id, child, created.id, ids, actor)
@@ -170,7 +170,7 @@ def _write_program(masterplan_id, program: dict, opd: dict, strategy_ids: dict, 
     }
     if "sub" in program or "dimension" in program:
         data.update(_placement(program))
-    return programs.create_program(masterplan_id, data, actor=actor).id
+    return masterplans.create_program(masterplan_id, data, actor=actor).id
 
 
 def _header(title: str, label: str, period, rpjmd, framework_id) -> dict:
@@ -215,7 +215,7 @@ def _analysis(extra: dict) -> dict:
 def _palopo(spec: dict, extra: dict, framework_id, actor: Actor) -> None:
     plan = spec["masterplan"]
     header = _header(plan["title"], plan["version"], plan["period"], extra["rpjmd"], framework_id)
-    masterplan = versions.create_masterplan(header, actor=actor)
+    masterplan = masterplans.create_masterplan(header, actor=actor)
     indicators = [{**i, **extra["indicator_details"].get(i["id"], {})} for i in plan["indicators"]]
     sasaran = plan["sasaran"][0]
     programs_ = [
@@ -245,13 +245,13 @@ def _palopo(spec: dict, extra: dict, framework_id, actor: Actor) -> None:
     _enact(masterplan.id, actor, legal)
     # Under revision (demo.yaml): the 2024 evaluation asked for a revised Perwali in 2025.
     spec_rev = extra["revision"]
-    revision = versions.start_revision(masterplan.id, actor=actor, version_label=spec_rev["version"])
-    versions.update_masterplan(revision.id, _period(spec_rev["period"], spec_rev["rpjmd"]), actor=actor)
-    for indicator in db.session.scalars(goals.indicators_query(revision.id, actor=actor)):
+    revision = masterplans.start_revision(masterplan.id, actor=actor, version_label=spec_rev["version"])
+    masterplans.update_masterplan(revision.id, _period(spec_rev["period"], spec_rev["rpjmd"]), actor=actor)
+    for indicator in db.session.scalars(masterplans.indicators_query(revision.id, actor=actor)):
         later = extra["indicator_details"].get(indicator.code, {}).get("revision_targets")
         if later:
             targets = [{"year": y, "value": v} for y, v in later.items()]
-            goals.update_indicator(revision.id, indicator.id, {"targets": targets}, actor=actor)
+            masterplans.update_indicator(revision.id, indicator.id, {"targets": targets}, actor=actor)
 
 
 # --- Kota Balikpapan: three versions; Klik Balikpapan, Si Tanggap and the others (seed:S2) --------------
@@ -264,7 +264,7 @@ def _balikpapan(spec: dict, extra: dict, framework_id, actor: Actor) -> None:
         extra["enacted_version"],
         extra["draft_version"],
     )
-    first = versions.create_masterplan(
+    first = masterplans.create_masterplan(
         _header(plan["title"], "1.0", first_spec["period"], first_spec["rpjmd"], framework_id), actor=actor
     )
     _write(first.id, {"vision": first_spec["vision"]}, actor)
@@ -274,8 +274,10 @@ def _balikpapan(spec: dict, extra: dict, framework_id, actor: Actor) -> None:
         actor,
         {"legal_type": "PERWALI", "legal_number": legal["number"], "legal_date": legal["date"]},
     )
-    second = versions.start_revision(first.id, actor=actor, version_label="2.0")
-    versions.update_masterplan(second.id, _period(enacted_spec["period"], enacted_spec["rpjmd"]), actor=actor)
+    second = masterplans.start_revision(first.id, actor=actor, version_label="2.0")
+    masterplans.update_masterplan(
+        second.id, _period(enacted_spec["period"], enacted_spec["rpjmd"]), actor=actor
+    )
     budget = _budget_by_program(plan["budget_examples"])
     from_seed = [
         {**p, **extra["program_details"].get(p["code"], {}), "budget": budget.get(p["code"], [])}
@@ -294,8 +296,8 @@ def _balikpapan(spec: dict, extra: dict, framework_id, actor: Actor) -> None:
         actor,
         {"legal_type": "PERWALI", "legal_number": legal["number"], "legal_date": enacted_spec["legal_date"]},
     )
-    third = versions.start_revision(second.id, actor=actor, version_label="3.0")
-    versions.update_masterplan(third.id, _period(draft_spec["period"], draft_spec["rpjmd"]), actor=actor)
+    third = masterplans.start_revision(second.id, actor=actor, version_label="3.0")
+    masterplans.update_masterplan(third.id, _period(draft_spec["period"], draft_spec["rpjmd"]), actor=actor)
 
 
 # --- Kabupaten Penajam Paser Utara: the six quick wins (demo.yaml, web sources) -------------------------
@@ -304,7 +306,7 @@ def _balikpapan(spec: dict, extra: dict, framework_id, actor: Actor) -> None:
 def _ppu(spec: dict, extra: dict, framework_id, actor: Actor) -> None:
     plan = spec["masterplan"]
     header = _header(plan["title"], plan["version"], plan["period"], extra["rpjmd"], framework_id)
-    masterplan = versions.create_masterplan(header, actor=actor)
+    masterplan = masterplans.create_masterplan(header, actor=actor)
     budget = _budget_by_program(plan["budget_examples"])
     quick_wins = [
         {

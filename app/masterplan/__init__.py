@@ -1,8 +1,7 @@
-"""Smart city masterplans: frameworks, versions, analysis, goals, strategies, programs, budgets."""
+"""Smart city masterplans: versions, analysis, goals, strategies, programs, budgets."""
 
 from flask_babel import lazy_gettext as _l
 
-from app.core.auth import MINISTRY_ADMIN, PLATFORM_ADMIN
 from app.core.form_errors import register_field_labels
 from app.core.nav import register_nav
 from app.core.paths import register_path_param
@@ -20,10 +19,6 @@ from app.masterplan.models import (
 )
 
 register_nav("tenant", "masterplan.index", _l("Masterplan"), order=20)
-# The national framework is the ministry's reference data: its menu entry stands under "Ministry".
-register_nav(
-    "ministry", "frameworks_admin.frameworks", _l("Frameworks"), (PLATFORM_ADMIN, MINISTRY_ADMIN), order=20
-)
 
 register_field_labels(
     {
@@ -108,7 +103,6 @@ AUDITED_CODES = (
     ("Indicator", "accumulation", "accumulation"),
     ("Program", "status", "program_status"),
     ("BudgetLine", "status", "budget_status"),
-    ("Framework", "state", "framework_state"),
 )
 
 
@@ -121,10 +115,6 @@ def _register_audit_labels() -> None:
         register_value_label(object_type, column, lambda code, group=group: LABELS[group].get(code, code))
 
     for object_type, label in {
-        "Framework": _l("Framework"),
-        "FrameworkDimension": _l("Framework dimension"),
-        "FrameworkSubDimension": _l("Framework sub-dimension"),
-        "CodeListItem": _l("Code list entry"),
         "Masterplan": _l("Masterplan version"),
         "Mission": _l("Mission"),
         "MissionDimension": _l("Mission's dimension"),
@@ -181,15 +171,12 @@ def _register_landing() -> None:
 def init_app(app) -> None:
     from app.core.api import register_api
     from app.files.services import register_owner
-    from app.masterplan import api, cli, exchange, legal, programs, views
+    from app.masterplan import api, exchange, legal, programs, views
     from app.tenants.services import register_opd_reference
 
     exchange.init_app(app)  # adds pages to views.bp: before it is registered
     app.register_blueprint(views.bp)
-    app.register_blueprint(views.admin_bp)
-    app.register_blueprint(views.admin.moved_bp)
     register_api(app, *api.blueprints)
-    app.cli.add_command(cli.masterplan_cli)
     views.init_app(app)
     register_opd_reference(programs.opd_references)
     register_owner(legal.OWNER_TYPE, legal.can_read)

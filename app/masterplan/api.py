@@ -1,7 +1,5 @@
-"""REST resources: frameworks and code lists (platform and ministry admins; tenants read them),
-masterplan versions, and every part of a masterplan."""
+"""REST resources: masterplan versions and every part of a masterplan."""
 
-import uuid
 from dataclasses import dataclass
 
 from flask import g
@@ -12,7 +10,7 @@ from app.core.api import Blueprint, paginate_query
 from app.core.openapi import plural
 from app.extensions import db
 from app.files.schemas import FileUploadSchema
-from app.masterplan import analysis, compare, frameworks, goals, legal, policy, presenters, programs, versions
+from app.masterplan import analysis, compare, goals, legal, presenters, programs, versions
 from app.masterplan.common import MasterplanRefs, get_masterplan, get_part
 from app.masterplan.models import (
     ActionItem,
@@ -29,16 +27,8 @@ from app.masterplan.schemas import (
     ActionItemCreateSchema,
     ActionItemQueryArgsSchema,
     ActionItemSchema,
-    CodeListItemCreateSchema,
-    CodeListItemSchema,
-    CodeListItemUpdateSchema,
-    CodeListQueryArgsSchema,
     ComparisonQueryArgsSchema,
     ComparisonSchema,
-    FrameworkCreateSchema,
-    FrameworkQueryArgsSchema,
-    FrameworkSchema,
-    FrameworkUpdateSchema,
     GapCreateSchema,
     GapSchema,
     GoalCreateSchema,
@@ -67,18 +57,6 @@ from app.masterplan.schemas import (
     TransitionSchema,
 )
 
-platform_blp = Blueprint(
-    "frameworks_api",
-    __name__,
-    url_prefix="/api/v1",
-    description="Frameworks and code lists: national reference data (platform and ministry admins)",
-)
-reference_blp = Blueprint(
-    "reference_api",
-    __name__,
-    url_prefix="/api/v1/t/<tenant>",
-    description="The frameworks and code lists a tenant's masterplan can use",
-)
 masterplans_blp = Blueprint(
     "masterplans_api",
     __name__,
@@ -92,174 +70,13 @@ parts_blp = Blueprint(
     description="The parts of a masterplan: missions, analysis, goals, indicators, strategies, programs, "
     "action plan",
 )
-blueprints = (platform_blp, reference_blp, masterplans_blp, parts_blp)
+blueprints = (masterplans_blp, parts_blp)
 
 
 def _paginate_list(items: list, pagination_parameters) -> list:
     pagination_parameters.item_count = len(items)
     start = (pagination_parameters.page - 1) * pagination_parameters.page_size
     return items[start : start + pagination_parameters.page_size]
-
-
-# --- frameworks and code lists (platform) -----------------------------------------------------------
-
-
-def _framework(framework_id: uuid.UUID) -> dict:
-    return frameworks.framework_dict(frameworks.framework_tree(framework_id))
-
-
-@platform_blp.route("/frameworks")
-class Frameworks(MethodView):
-    @platform_blp.arguments(FrameworkQueryArgsSchema, location="query")
-    @platform_blp.response(200, FrameworkSchema(many=True))
-    @platform_blp.paginate()
-    def get(self, args, pagination_parameters):
-        """List every framework version with its dimensions and sub-dimensions"""
-        policy.require(g.actor, "framework.manage")
-        stmt = frameworks.frameworks_query()
-        if args.get("state"):
-            stmt = stmt.where(frameworks.Framework.state == args["state"])
-        rows = paginate_query(db.session, stmt, pagination_parameters)
-        return [frameworks.framework_dict(t) for t in frameworks.trees(rows)]
-
-    @platform_blp.arguments(FrameworkCreateSchema)
-    @platform_blp.response(201, FrameworkSchema)
-    def post(self, data):
-        """Start a new framework as a draft (version 1), optionally with its dimensions"""
-        framework = frameworks.create_framework(data, actor=g.actor)
-        db.session.commit()
-        return _framework(framework.id)
-
-
-@platform_blp.route("/frameworks/<uuid:framework_id>")
-class FrameworkById(MethodView):
-    @platform_blp.etag
-    @platform_blp.response(200, FrameworkSchema)
-    def get(self, framework_id):
-        """Show a framework version"""
-        policy.require(g.actor, "framework.manage")
-        return _framework(framework_id)
-
-    @platform_blp.etag
-    @platform_blp.arguments(FrameworkUpdateSchema)
-    @platform_blp.response(200, FrameworkSchema)
-    def patch(self, data, framework_id):
-        """Change a draft version: names, or its whole dimension tree (a published version never changes)"""
-        policy.require(g.actor, "framework.manage")
-        platform_blp.check_etag(_framework(framework_id), FrameworkSchema)
-        frameworks.update_framework(framework_id, data, actor=g.actor)
-        db.session.commit()
-        return _framework(framework_id)
-
-    @platform_blp.etag
-    @platform_blp.response(204)
-    def delete(self, framework_id):
-        """Discard a draft version"""
-        policy.require(g.actor, "framework.manage")
-        platform_blp.check_etag(_framework(framework_id), FrameworkSchema)
-        frameworks.delete_framework(framework_id, actor=g.actor)
-        db.session.commit()
-
-
-@platform_blp.route("/frameworks/<uuid:framework_id>/versions")
-class FrameworkVersions(MethodView):
-    @platform_blp.response(201, FrameworkSchema)
-    def post(self, framework_id):
-        """Add the next version of a framework as a draft, copied from this one"""
-        framework = frameworks.add_version(framework_id, actor=g.actor)
-        db.session.commit()
-        return _framework(framework.id)
-
-
-@platform_blp.route("/frameworks/<uuid:framework_id>/publication")
-class FrameworkPublication(MethodView):
-    @platform_blp.doc(operationId="publishFramework")
-    @platform_blp.response(200, FrameworkSchema)
-    def post(self, framework_id):
-        """Publish a draft version: tenants can follow it, and it never changes again"""
-        frameworks.publish_framework(framework_id, actor=g.actor)
-        db.session.commit()
-        return _framework(framework_id)
-
-    @platform_blp.doc(operationId="retireFramework")
-    @platform_blp.response(200, FrameworkSchema)
-    def delete(self, framework_id):
-        """Retire a published version: no new masterplan follows it; existing ones keep it"""
-        frameworks.retire_framework(framework_id, actor=g.actor)
-        db.session.commit()
-        return _framework(framework_id)
-
-
-@platform_blp.route("/code-lists")
-class CodeLists(MethodView):
-    @platform_blp.doc(operationId="listCodeListItems")
-    @platform_blp.arguments(CodeListQueryArgsSchema, location="query")
-    @platform_blp.response(200, CodeListItemSchema(many=True))
-    @platform_blp.paginate()
-    def get(self, args, pagination_parameters):
-        """List the code list entries (program class, horizon, funding source, pentahelix), retired too"""
-        policy.require(g.actor, "code_list.manage")
-        stmt = frameworks.code_list_items_query(args.get("list_name"))
-        return paginate_query(db.session, stmt, pagination_parameters)
-
-    @platform_blp.doc(operationId="createCodeListItem")
-    @platform_blp.arguments(CodeListItemCreateSchema)
-    @platform_blp.response(201, CodeListItemSchema)
-    def post(self, data):
-        """Add an entry to a code list"""
-        item = frameworks.add_code_list_item(data, actor=g.actor)
-        db.session.commit()
-        return item
-
-
-@platform_blp.route("/code-lists/<uuid:code_list_item_id>")
-class CodeListItemById(MethodView):
-    @platform_blp.etag
-    @platform_blp.response(200, CodeListItemSchema)
-    def get(self, code_list_item_id):
-        """Show a code list entry"""
-        policy.require(g.actor, "code_list.manage")
-        return frameworks.get_code_list_item(code_list_item_id)
-
-    @platform_blp.etag
-    @platform_blp.arguments(CodeListItemUpdateSchema)
-    @platform_blp.response(200, CodeListItemSchema)
-    def patch(self, data, code_list_item_id):
-        """Correct an entry's names or retire it (its code never changes)"""
-        policy.require(g.actor, "code_list.manage")
-        platform_blp.check_etag(frameworks.get_code_list_item(code_list_item_id), CodeListItemSchema)
-        item = frameworks.update_code_list_item(code_list_item_id, data, actor=g.actor)
-        db.session.commit()
-        return item
-
-
-# --- reference data as a tenant sees it -------------------------------------------------------------
-
-
-@reference_blp.route("/frameworks")
-class TenantFrameworks(MethodView):
-    @reference_blp.response(200, FrameworkSchema(many=True))
-    @reference_blp.paginate()
-    def get(self, pagination_parameters):
-        """List the published frameworks a masterplan can follow, with dimensions and sub-dimensions"""
-        rows = paginate_query(
-            db.session, frameworks.frameworks_query(published_only=True), pagination_parameters
-        )
-        return [frameworks.framework_dict(t) for t in frameworks.trees(rows)]
-
-
-@reference_blp.route("/code-lists")
-class TenantCodeLists(MethodView):
-    @reference_blp.doc(operationId="listTenantCodeListItems")
-    @reference_blp.arguments(CodeListQueryArgsSchema, location="query")
-    @reference_blp.response(200, CodeListItemSchema(many=True))
-    @reference_blp.paginate()
-    def get(self, args, pagination_parameters):
-        """List the code list entries offered: program class, horizon, funding source, pentahelix sector"""
-        stmt = frameworks.code_list_items_query(args.get("list_name")).where(
-            frameworks.CodeListItem.retired.is_(False)
-        )
-        return paginate_query(db.session, stmt, pagination_parameters)
 
 
 # --- masterplan versions ----------------------------------------------------------------------------

@@ -25,14 +25,13 @@ from app.masterplan.models import (
     ENDORSED,
     IN_REVIEW,
     SUPERSEDED,
-    CodeListItem,
-    FrameworkDimension,
-    FrameworkSubDimension,
     Goal,
     Masterplan,
     Program,
     Strategy,
 )
+from app.reference import services as reference
+from app.reference.services import CodeEntry, Dimension, SubDimension
 from app.tenants import services as tenants
 
 EDITORS = policy.EDITORS
@@ -160,49 +159,40 @@ class MasterplanRefs:
     planned_strategy_codes: set[str] = field(default_factory=set)
 
     @cached_property
-    def _framework(self) -> tuple[list[FrameworkDimension], list[FrameworkSubDimension]]:
-        dims = list(
-            db.session.scalars(
-                select(FrameworkDimension)
-                .where(FrameworkDimension.framework_id == self.masterplan.framework_id)
-                .order_by(FrameworkDimension.position)
-            )
-        )
-        subs = list(
-            db.session.scalars(
-                select(FrameworkSubDimension)
-                .join(FrameworkDimension, FrameworkDimension.id == FrameworkSubDimension.dimension_id)
-                .where(FrameworkDimension.framework_id == self.masterplan.framework_id)
-                .order_by(FrameworkDimension.position, FrameworkSubDimension.position)
-            )
-        )
-        return dims, subs
-
-    @property
-    def dimensions(self) -> list[FrameworkDimension]:
-        return self._framework[0]
-
-    @property
-    def sub_dimensions(self) -> list[FrameworkSubDimension]:
-        return self._framework[1]
+    def _system(self) -> Actor:
+        # Reads for a service that checked its actor already (every member reads the masterplan, its
+        # framework, the code lists and the OPDs).
+        return Actor.system(self.masterplan.tenant_id)
 
     @cached_property
-    def dimension_by_code(self) -> dict[str, FrameworkDimension]:
+    def framework(self) -> reference.FrameworkTree:
+        return reference.framework_tree(self.masterplan.framework_id, actor=self._system)
+
+    @property
+    def dimensions(self) -> list[Dimension]:
+        return list(self.framework.dimensions)
+
+    @property
+    def sub_dimensions(self) -> list[SubDimension]:
+        return self.framework.all_sub_dimensions
+
+    @cached_property
+    def dimension_by_code(self) -> dict[str, Dimension]:
         return {d.code: d for d in self.dimensions}
 
     @cached_property
-    def dimension_by_id(self) -> dict[uuid.UUID, FrameworkDimension]:
+    def dimension_by_id(self) -> dict[uuid.UUID, Dimension]:
         return {d.id: d for d in self.dimensions}
 
     @cached_property
-    def sub_dimension_by_code(self) -> dict[str, FrameworkSubDimension]:
+    def sub_dimension_by_code(self) -> dict[str, SubDimension]:
         return {s.code: s for s in self.sub_dimensions}
 
     @cached_property
-    def sub_dimension_by_id(self) -> dict[uuid.UUID, FrameworkSubDimension]:
+    def sub_dimension_by_id(self) -> dict[uuid.UUID, SubDimension]:
         return {s.id: s for s in self.sub_dimensions}
 
-    def dimension(self, code: str | None, name: str = "dimension_code") -> FrameworkDimension:
+    def dimension(self, code: str | None, name: str = "dimension_code") -> Dimension:
         if not code:
             raise ValidationFailed.field(name, _l("required"))
         found = self.dimension_by_code.get(code)
@@ -214,8 +204,8 @@ class MasterplanRefs:
         return found
 
     def sub_dimension(
-        self, code: str | None, dimension: FrameworkDimension | None = None, name: str = "sub_dimension_code"
-    ) -> FrameworkSubDimension | None:
+        self, code: str | None, dimension: Dimension | None = None, name: str = "sub_dimension_code"
+    ) -> SubDimension | None:
         if not code:
             return None
         found = self.sub_dimension_by_code.get(code)
@@ -240,11 +230,8 @@ class MasterplanRefs:
         return dimension, self.sub_dimension(sub_code, dimension)
 
     @cached_property
-    def code_lists(self) -> dict[str, dict[str, CodeListItem]]:
-        lists: dict[str, dict[str, CodeListItem]] = {}
-        for item in db.session.scalars(select(CodeListItem).order_by(CodeListItem.position)):
-            lists.setdefault(item.list_name, {})[item.code] = item
-        return lists
+    def code_lists(self) -> dict[str, dict[str, CodeEntry]]:
+        return reference.code_lists(actor=self._system)
 
     def code(self, list_name: str, code: str | None, name: str, *, required: bool = False) -> str | None:
         if not code:
@@ -259,8 +246,7 @@ class MasterplanRefs:
 
     @cached_property
     def opd_by_id(self):
-        # Read for a service that checked its actor already (every member reads the OPD list).
-        return {o.id: o for o in tenants.list_opds(actor=Actor.system(self.masterplan.tenant_id))}
+        return {o.id: o for o in tenants.list_opds(actor=self._system)}
 
     @cached_property
     def opd_by_code(self):
@@ -326,7 +312,7 @@ class MasterplanRefs:
             raise ValidationFailed.field(name, _l("not a program of this masterplan"))
         return program
 
-    def strategy_prefix(self, dimension: FrameworkDimension) -> str:
+    def strategy_prefix(self, dimension: Dimension) -> str:
         return (
             (self.masterplan.strategy_prefixes or {}).get(dimension.code)
             or dimension.strategy_prefix

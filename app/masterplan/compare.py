@@ -11,7 +11,6 @@ from textwrap import shorten
 
 from app.core.auth import Actor
 from app.masterplan.content import MasterplanContent, load_content
-from app.masterplan.frameworks import get_framework
 from app.masterplan.models import (
     ActionItem,
     GapAnalysis,
@@ -95,7 +94,7 @@ class _Describer:
 
     def masterplan(self) -> list[Entry]:
         m = self.c.masterplan
-        framework = get_framework(m.framework_id)
+        framework = self.c.refs.framework.framework
         fields = {
             "title": m.title,
             "period": f"{m.period_start}–{m.period_end}",

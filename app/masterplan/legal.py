@@ -15,7 +15,6 @@ from app.core.auth import Actor
 from app.core.errors import Conflict, NotFound
 from app.extensions import db
 from app.files import services as files
-from app.files.models import StoredFile
 from app.masterplan import policy
 from app.masterplan.common import find_masterplan
 from app.masterplan.models import SUPERSEDED, Masterplan
@@ -49,10 +48,11 @@ def remove_signed_document(masterplan_id: uuid.UUID, *, actor: Actor) -> Masterp
     return masterplan
 
 
-def signed_document(masterplan: Masterplan) -> StoredFile | None:
+def signed_document(masterplan: Masterplan, *, actor: Actor):
+    """The stored signed regulation of this version (a file of the files service), if any."""
     if masterplan.signed_document_id is None:
         return None
-    return db.session.get(StoredFile, (masterplan.tenant_id, masterplan.signed_document_id))
+    return files.get_file(masterplan.signed_document_id, actor=actor)
 
 
 def release_with(masterplan: Masterplan, *, actor: Actor) -> None:

@@ -1,4 +1,5 @@
-"""Frameworks (global, versioned reference data) and each tenant's masterplan versions with every part.
+"""Each tenant's masterplan versions with every part. A version follows a framework version of the
+reference data (``app.reference``): its parts name the framework's dimensions and sub-dimensions by id.
 
 Every part of a masterplan carries ``masterplan_id``: a whole version is read, copied (revision), compared
 or exported with one query per table, whatever its size. Parts also carry ``lineage_id``: the id of the
@@ -12,12 +13,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base, TenantOwned, Timestamps, new_id, tenant_fk
+from app.core.db import Base, TenantOwned, Timestamps, tenant_fk
 
-# --- code lists the product itself relies on (the others live in code_list_items) ----------------
-
-FRAMEWORK_DRAFT, FRAMEWORK_PUBLISHED, FRAMEWORK_RETIRED = "draft", "published", "retired"
-FRAMEWORK_STATES = (FRAMEWORK_DRAFT, FRAMEWORK_PUBLISHED, FRAMEWORK_RETIRED)
+# --- code lists the product itself relies on (the others live in the reference code lists) ----------
 
 DRAFT, IN_REVIEW, ENDORSED, ENACTED, SUPERSEDED = "draft", "in_review", "endorsed", "enacted", "superseded"
 MASTERPLAN_STATUSES = (DRAFT, IN_REVIEW, ENDORSED, ENACTED, SUPERSEDED)
@@ -31,7 +29,7 @@ ACCUMULATIONS = ("cumulative", "annual", "fixed")
 PROGRAM_STATUSES = ("proposed", "planned", "in_progress", "operational", "delayed", "completed", "cancelled")
 BUDGET_STATUSES = ("indicative", "allocated")
 
-# Code lists loaded from frameworks.yaml that masterplans use.
+# The reference code lists masterplans use.
 PROGRAM_CLASS, HORIZON, FUNDING_SOURCE, PENTAHELIX = (
     "program_class",
     "horizon",
@@ -39,74 +37,6 @@ PROGRAM_CLASS, HORIZON, FUNDING_SOURCE, PENTAHELIX = (
     "pentahelix",
 )
 CODE_LISTS = (PROGRAM_CLASS, HORIZON, FUNDING_SOURCE, PENTAHELIX)
-
-
-# --- reference data (global: no tenant column) ----------------------------------------------------
-
-
-class Framework(Timestamps, Base):
-    """One version of a dimension framework (Kominfo's six dimensions, a smart village set, ...).
-
-    Drafts are edited by platform or ministry admins; a published version never changes again (a new
-    version is added instead), so every masterplan keeps meaning what it meant when it was written."""
-
-    __tablename__ = "frameworks"
-    __table_args__ = (UniqueConstraint("code", "version"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    code: Mapped[str] = mapped_column(String(60))
-    version: Mapped[int]
-    name_id: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200))
-    issuer: Mapped[str | None] = mapped_column(String(200))
-    source: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(12), default=FRAMEWORK_DRAFT)
-    published_at: Mapped[datetime | None]
-
-
-class FrameworkDimension(Base):
-    __tablename__ = "framework_dimensions"
-    __table_args__ = (UniqueConstraint("framework_id", "code"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    framework_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("frameworks.id", ondelete="CASCADE"))
-    code: Mapped[str] = mapped_column(String(20))
-    name_id: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200))
-    # Letter(s) that start this dimension's strategy codes (S.1, S.1.1); a masterplan may override it.
-    strategy_prefix: Mapped[str | None] = mapped_column(String(10))
-    goal: Mapped[str | None] = mapped_column(Text)
-    position: Mapped[int] = mapped_column(default=0)
-
-
-class FrameworkSubDimension(Base):
-    __tablename__ = "framework_sub_dimensions"
-    __table_args__ = (UniqueConstraint("dimension_id", "code"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    dimension_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("framework_dimensions.id", ondelete="CASCADE"))
-    code: Mapped[str] = mapped_column(String(20))
-    name_id: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200))
-    position: Mapped[int] = mapped_column(default=0)
-
-
-class CodeListItem(Timestamps, Base):
-    """An entry of a national code list (program class, horizon, funding source, pentahelix sector).
-
-    Codes never change once added (masterplans store them); names may be corrected; an entry no longer
-    offered is retired, not deleted."""
-
-    __tablename__ = "code_list_items"
-    __table_args__ = (UniqueConstraint("list_name", "code"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    list_name: Mapped[str] = mapped_column(String(30))
-    code: Mapped[str] = mapped_column(String(40))
-    name_id: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200))
-    position: Mapped[int] = mapped_column(default=0)
-    retired: Mapped[bool] = mapped_column(default=False)
 
 
 # --- a tenant's masterplan versions ---------------------------------------------------------------

@@ -1,11 +1,10 @@
-"""Who may do what with masterplans and the national reference data: the one table the masterplan
-services check.
+"""Who may do what with masterplans: the one table the masterplan services check.
 
 Every member reads the tenant's masterplans, every version and part (the plan is the tenant's shared
 document: an OPD operator reads the programs of other OPDs too) and exports them. Tenant administrators
 (Diskominfo) and planners (Bappeda) write them. The ministry reads enacted versions across tenants, only
-through the ministry access path. Frameworks and code lists are kept by the platform operator and the
-ministry's administrator; tenants read the published ones.
+through the ministry access path. (The frameworks and code lists are the reference data's:
+``app.reference.policy``.)
 
 Parts with an OPD (a program's lead and supporting OPDs, an indicator's responsible OPD, an action
 item's OPD) name it through ``opds_of``, so a rule can be narrowed to an OPD operator's own OPDs with
@@ -17,11 +16,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.core.auth import EVALUATOR, MINISTRY_ADMIN, PLANNER, TENANT_ADMIN
-from app.core.policy import Policy, any_of, member, platform_admin, platform_role, tenant_role
+from app.core.policy import Policy, member, platform_role, tenant_role
 
 EDITORS = (TENANT_ADMIN, PLANNER)
 editor = tenant_role(*EDITORS)
-reference_admin = any_of(platform_admin, platform_role(MINISTRY_ADMIN))
 
 # The parts of a version, each written (created, changed, removed) by the editors of a draft.
 PARTS = ("mission", "readiness", "gap", "swot", "goal", "indicator", "strategy", "program", "action_item")
@@ -52,9 +50,6 @@ POLICY = Policy(
         # across tenants, inside ministry_read only (which checks an evaluator's assignments)
         "masterplan.read_enacted": platform_role(MINISTRY_ADMIN, EVALUATOR),
         **{f"{part}.{verb}": editor for part in PARTS for verb in ("create", "update", "delete")},
-        # the national reference data (every member reads what is published)
-        "framework.manage": reference_admin,
-        "code_list.manage": reference_admin,
     },
 )
 

@@ -34,8 +34,6 @@ from app.masterplan.models import (
     PROGRAM_STATUSES,
     ActionItem,
     BudgetLine,
-    FrameworkDimension,
-    FrameworkSubDimension,
     Indicator,
     Program,
     ProgramOpd,
@@ -43,6 +41,7 @@ from app.masterplan.models import (
     ProgramStrategy,
     Strategy,
 )
+from app.reference.services import Dimension, SubDimension
 
 CODE_RE = re.compile(r"^[A-Za-z0-9]+(?:[.\-_][A-Za-z0-9]+)*$")
 MAX_AMOUNT = bounds.RUPIAH_MAX
@@ -82,8 +81,8 @@ def _numbered(codes, stem: str) -> int:
 
 def suggest_strategy_code(
     refs: MasterplanRefs,
-    dimension: FrameworkDimension,
-    sub: FrameworkSubDimension | None = None,
+    dimension: Dimension,
+    sub: SubDimension | None = None,
     parent: Strategy | None = None,
 ) -> str:
     """The next free code: S.1 for the first sub-dimension of Smart Society, S.1.2 after S.1.1."""

@@ -14,8 +14,6 @@ from app.masterplan.common import MasterplanRefs, get_masterplan
 from app.masterplan.models import (
     ActionItem,
     BudgetLine,
-    FrameworkDimension,
-    FrameworkSubDimension,
     GapAnalysis,
     Goal,
     Indicator,
@@ -29,13 +27,14 @@ from app.masterplan.models import (
     SwotItem,
 )
 from app.masterplan.programs import ProgramFilters, programs_query
+from app.reference.services import Dimension, SubDimension
 
 # --- overview ----------------------------------------------------------------------------------------
 
 
 @dataclass
 class DimensionTile:
-    dimension: FrameworkDimension
+    dimension: Dimension
     programs: int = 0
     quick_wins: int = 0
     budget: int = 0
@@ -172,7 +171,7 @@ class StrategyNode:
 class BranchNode:
     """A sub-dimension (or the dimension itself, for what is placed on no sub-dimension)."""
 
-    sub_dimension: FrameworkSubDimension | None
+    sub_dimension: SubDimension | None
     goals: list[Goal] = field(default_factory=list)
     strategies: list[StrategyNode] = field(default_factory=list)
     programs: list[Program] = field(default_factory=list)
@@ -184,7 +183,7 @@ class BranchNode:
 
 @dataclass
 class DimensionNode:
-    dimension: FrameworkDimension
+    dimension: Dimension
     branches: list[BranchNode]
     program_count: int = 0
 

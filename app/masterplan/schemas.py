@@ -1,4 +1,4 @@
-"""API shapes for frameworks, code lists, masterplan versions and their parts.
+"""API shapes for masterplan versions and their parts.
 
 Load schemas never take tenant_id and reject unknown fields. Dimensions and sub-dimensions are named by
 their framework codes (SOC, SOC.1), code list entries by their codes (APBD, INFRASTRUKTUR); objects of the
@@ -12,7 +12,6 @@ from app.masterplan.common import MAX_YEAR, MIN_YEAR
 from app.masterplan.models import (
     ACCUMULATIONS,
     BUDGET_STATUSES,
-    CODE_LISTS,
     DRAFT,
     ENACTED,
     ENDORSED,
@@ -26,10 +25,6 @@ from app.masterplan.models import (
     SWOT_QUADRANTS,
     ActionItem,
     BudgetLine,
-    CodeListItem,
-    Framework,
-    FrameworkDimension,
-    FrameworkSubDimension,
     Indicator,
     Masterplan,
     Program,
@@ -38,11 +33,11 @@ from app.masterplan.models import (
     Strategy,
     SwotItem,
 )
+from app.reference import services as reference
 
-# Parts name a dimension, a sub-dimension or a code list entry by its code.
-DIMENSION_CODE = FrameworkDimension.code
-SUB_DIMENSION_CODE = FrameworkSubDimension.code
-ENTRY_CODE = CodeListItem.code
+# Parts name a dimension, a sub-dimension or a code list entry of the reference data by its code.
+DIMENSION_CODE = SUB_DIMENSION_CODE = reference.DIMENSION_CODE_LENGTH
+ENTRY_CODE = reference.ENTRY_CODE_LENGTH
 
 
 def _year(**kwargs):
@@ -59,89 +54,6 @@ def _required_line(column):
 
 def _required_narrative():
     return Narrative(required=True, min_length=1)
-
-
-# --- frameworks and code lists ---------------------------------------------------------------------
-
-
-class SubDimensionSchema(Schema):
-    id = fields.UUID(dump_only=True)
-    code = _required_line(FrameworkSubDimension.code)
-    name_id = _required_line(FrameworkSubDimension.name_id)
-    name_en = _required_line(FrameworkSubDimension.name_en)
-
-
-class DimensionSchema(Schema):
-    id = fields.UUID(dump_only=True)
-    code = _required_line(FrameworkDimension.code)
-    name_id = _required_line(FrameworkDimension.name_id)
-    name_en = _required_line(FrameworkDimension.name_en)
-    strategy_prefix = Line(FrameworkDimension.strategy_prefix, allow_none=True)
-    goal = Narrative(allow_none=True)
-    sub_dimensions = fields.List(fields.Nested(SubDimensionSchema), load_default=list)
-
-
-class FrameworkSchema(Schema):
-    id = fields.UUID(dump_only=True)
-    code = fields.String(dump_only=True)
-    version = fields.Integer(dump_only=True)
-    name_id = fields.String(dump_only=True)
-    name_en = fields.String(dump_only=True)
-    issuer = fields.String(dump_only=True, allow_none=True)
-    source = fields.String(dump_only=True, allow_none=True)
-    state = fields.String(dump_only=True)
-    published_at = fields.DateTime(dump_only=True, allow_none=True)
-    created_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
-    dimensions = fields.List(fields.Nested(DimensionSchema), dump_only=True)
-
-
-class FrameworkCreateSchema(Schema):
-    code = _required_line(Framework.code)
-    name_id = _required_line(Framework.name_id)
-    name_en = _required_line(Framework.name_en)
-    issuer = Line(Framework.issuer, allow_none=True)
-    source = Narrative(allow_none=True)
-    dimensions = fields.List(fields.Nested(DimensionSchema))
-
-
-class FrameworkUpdateSchema(Schema):
-    name_id = Line(Framework.name_id, min_length=1)
-    name_en = Line(Framework.name_en, min_length=1)
-    issuer = Line(Framework.issuer, allow_none=True)
-    source = Narrative(allow_none=True)
-    dimensions = fields.List(fields.Nested(DimensionSchema))
-
-
-class FrameworkQueryArgsSchema(Schema):
-    state = _choice(Framework.state, ("draft", "published", "retired"))
-
-
-class CodeListItemSchema(Schema):
-    id = fields.UUID(dump_only=True)
-    list_name = fields.String(dump_only=True)
-    code = fields.String(dump_only=True)
-    name_id = fields.String(dump_only=True)
-    name_en = fields.String(dump_only=True)
-    position = fields.Integer(dump_only=True)
-    retired = fields.Boolean(dump_only=True)
-
-
-class CodeListItemCreateSchema(Schema):
-    list_name = _choice(CodeListItem.list_name, CODE_LISTS, required=True)
-    code = _required_line(CodeListItem.code)
-    name_id = _required_line(CodeListItem.name_id)
-    name_en = _required_line(CodeListItem.name_en)
-
-
-class CodeListItemUpdateSchema(Schema):
-    name_id = Line(CodeListItem.name_id, min_length=1)
-    name_en = Line(CodeListItem.name_en, min_length=1)
-    retired = fields.Boolean()
-
-
-class CodeListQueryArgsSchema(Schema):
-    list_name = _choice(CodeListItem.list_name, CODE_LISTS)
 
 
 # --- masterplan versions ---------------------------------------------------------------------------
@@ -181,9 +93,7 @@ class MasterplanUpdateSchema(Schema):
     legal_number = Line(Masterplan.legal_number, allow_none=True)
     legal_date = Date(allow_none=True)
     vision = Narrative(allow_none=True)
-    strategy_prefixes = fields.Dict(
-        keys=Line(DIMENSION_CODE), values=Line(FrameworkDimension.strategy_prefix)
-    )
+    strategy_prefixes = fields.Dict(keys=Line(DIMENSION_CODE), values=Line(reference.STRATEGY_PREFIX_LENGTH))
 
 
 class MasterplanCreateSchema(MasterplanUpdateSchema):

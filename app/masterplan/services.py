@@ -3,7 +3,8 @@
 Progress reporting, the council, evaluation and the widgets call these functions and nothing else of the
 masterplan. Each takes the actor it reads for and answers frozen dataclasses, never ORM objects, so a
 caller can neither change a masterplan by accident nor trigger a lazy load; each list costs a fixed number
-of queries, whatever its size.
+of queries, whatever its size. The writing services a package building a masterplan needs (the demo) are
+offered here too: they are the masterplan's own, each checking its actor.
 """
 
 import uuid
@@ -17,11 +18,17 @@ from app.core.auth import Actor
 from app.core.reach import one_or_404
 from app.extensions import db
 from app.masterplan import policy
+from app.masterplan.analysis import (  # noqa: F401
+    create_gap,
+    create_mission,
+    create_readiness,
+    create_swot_item,
+    set_vision,
+)
+from app.masterplan.goals import create_goal, create_indicator, indicators_query, update_indicator  # noqa: F401
 from app.masterplan.models import (
     ENACTED,
     BudgetLine,
-    FrameworkDimension,
-    FrameworkSubDimension,
     Goal,
     Indicator,
     IndicatorTarget,
@@ -29,6 +36,15 @@ from app.masterplan.models import (
     Program,
     ProgramOpd,
 )
+from app.masterplan.programs import create_action_item, create_program, create_strategy  # noqa: F401
+from app.masterplan.versions import (  # noqa: F401
+    change_status,
+    create_masterplan,
+    list_masterplans,
+    start_revision,
+    update_masterplan,
+)
+from app.reference import services as reference
 from app.tenants import services as tenants
 
 
@@ -239,26 +255,22 @@ def current_masterplan(*, actor: Actor) -> MasterplanSummary | None:
         period_start=masterplan.period_start,
         period_end=masterplan.period_end,
         framework_id=masterplan.framework_id,
-        dimensions=_dimensions(masterplan.framework_id),
+        dimensions=_dimensions(masterplan.framework_id, actor),
     )
 
 
-def _dimensions(framework_id: uuid.UUID) -> tuple[Dimension, ...]:
-    rows = db.session.execute(
-        select(FrameworkDimension, FrameworkSubDimension)
-        .outerjoin(FrameworkSubDimension, FrameworkSubDimension.dimension_id == FrameworkDimension.id)
-        .where(FrameworkDimension.framework_id == framework_id)
-        .order_by(FrameworkDimension.position, FrameworkSubDimension.position)
-    ).all()
-    subs: dict[uuid.UUID, list[SubDimension]] = {}
-    dims = {}
-    for dim, sub in rows:
-        dims[dim.id] = dim
-        if sub is not None:
-            subs.setdefault(dim.id, []).append(SubDimension(sub.id, sub.code, sub.name_id, sub.name_en))
+def _dimensions(framework_id: uuid.UUID, actor: Actor) -> tuple[Dimension, ...]:
+    tree = reference.framework_tree(framework_id, actor=actor)
     return tuple(
-        Dimension(d.id, d.code, d.name_id, d.name_en, d.position, tuple(subs.get(d.id, ())))
-        for d in dims.values()
+        Dimension(
+            d.id,
+            d.code,
+            d.name_id,
+            d.name_en,
+            d.position,
+            tuple(SubDimension(s.id, s.code, s.name_id, s.name_en) for s in tree.sub_dimensions[d.id]),
+        )
+        for d in tree.dimensions
     )
 
 
@@ -294,13 +306,7 @@ def _summaries(found: list[Program], actor: Actor) -> list[ProgramSummary]:
         .order_by(ProgramOpd.id)
     ):
         supporting.setdefault(program_id, []).append(opd_id)
-    dimension_codes = dict(
-        db.session.execute(
-            select(FrameworkDimension.id, FrameworkDimension.code).where(
-                FrameworkDimension.id.in_({p.dimension_id for p in found})
-            )
-        ).all()
-    )
+    dimensions = reference.dimensions_by_id({p.dimension_id for p in found}, actor=actor)
     opd_names = {o.id: o.name for o in tenants.list_opds(actor=actor)}
     return [
         ProgramSummary(
@@ -310,7 +316,7 @@ def _summaries(found: list[Program], actor: Actor) -> list[ProgramSummary]:
             code=p.code,
             name=p.name,
             dimension_id=p.dimension_id,
-            dimension_code=dimension_codes[p.dimension_id],
+            dimension_code=dimensions[p.dimension_id].code,
             sub_dimension_id=p.sub_dimension_id,
             lead_opd_id=p.lead_opd_id,
             lead_opd_name=opd_names.get(p.lead_opd_id),

@@ -17,7 +17,7 @@ from app.core.auth import Actor
 from app.core.db import new_id, utcnow
 from app.core.errors import Conflict, ValidationFailed
 from app.extensions import db
-from app.masterplan import frameworks, legal, policy
+from app.masterplan import legal, policy
 from app.masterplan.common import (
     MasterplanRefs,
     apply,
@@ -32,7 +32,6 @@ from app.masterplan.models import (
     DRAFT,
     ENACTED,
     ENDORSED,
-    FRAMEWORK_PUBLISHED,
     IN_REVIEW,
     LEGAL_TYPES,
     PART_MODELS,
@@ -41,6 +40,7 @@ from app.masterplan.models import (
     Masterplan,
     Strategy,
 )
+from app.reference import services as reference
 
 MAX_PERIOD_YEARS = 20
 # Which status may follow which; superseded is set only by enacting the next version.
@@ -144,10 +144,10 @@ def _clean_prefixes(data: dict, refs: MasterplanRefs) -> dict:
 def _published_framework(framework_id) -> uuid.UUID:
     if framework_id is None:
         raise ValidationFailed.field("framework_id", _l("required"))
-    framework = db.session.get(frameworks.Framework, framework_id)
-    if framework is None or framework.state != FRAMEWORK_PUBLISHED:
+    published = {f.id for f in reference.list_frameworks(actor=Actor.system(), published_only=True)}
+    if framework_id not in published:
         raise ValidationFailed.field("framework_id", _l("not a published framework version"))
-    return framework.id
+    return framework_id
 
 
 def _ensure_label_free(label: str, except_id: uuid.UUID | None = None) -> None:

@@ -1,4 +1,5 @@
-"""Tenants (platform data), the region list (reference data), and each tenant's OPDs and members."""
+"""Tenants (platform data), each tied to a region of the reference data, and each tenant's OPDs and
+members."""
 
 import uuid
 from datetime import datetime
@@ -16,20 +17,6 @@ TENANT_KINDS = ("kota", "kabupaten")
 
 # Indonesia's three time zones (IANA name: WIB/WITA/WIT), kept with the other locale rules in core.
 TIMEZONES = TIME_ZONES
-
-
-class Region(Base):
-    """A kabupaten or kota of the Kemendagri decree (reference data, loaded by migration)."""
-
-    __tablename__ = "regions"
-
-    code: Mapped[str] = mapped_column(String(8), primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(12))
-    province_code: Mapped[str] = mapped_column(String(2))
-    province_name: Mapped[str] = mapped_column(String(80))
-    area_km2: Mapped[float | None]
-    population: Mapped[int | None]
 
 
 class Tenant(Timestamps, Base):

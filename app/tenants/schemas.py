@@ -5,7 +5,8 @@ from marshmallow import Schema, fields, validate
 from app.accounts.models import User
 from app.core.auth import TENANT_ROLES
 from app.core.bounds import Email, Line, column_length
-from app.tenants.models import TENANT_STATUSES, TIMEZONES, Invitation, Membership, Opd, Region, Tenant
+from app.reference import services as reference
+from app.tenants.models import TENANT_STATUSES, TIMEZONES, Invitation, Membership, Opd, Tenant
 
 # An invitation keeps its OPD ids in one column, each taking 36 characters and a comma.
 INVITATION_OPDS_MAX = column_length(Invitation.opd_ids) // 37
@@ -22,7 +23,7 @@ class RegionSchema(Schema):
 
 class RegionQueryArgsSchema(Schema):
     unassigned = fields.Boolean(load_default=False)
-    province_code = Line(Region.province_code)
+    province_code = Line(reference.PROVINCE_CODE_LENGTH)
 
 
 class TenantSchema(Schema):
@@ -38,7 +39,7 @@ class TenantSchema(Schema):
 
 
 class TenantCreateSchema(Schema):
-    region_code = Line(Region.code, required=True)
+    region_code = Line(reference.REGION_CODE_LENGTH, required=True)
     slug = Line(Tenant.slug)
     name = Line(Tenant.name, min_length=1)
     timezone = Line(Tenant.timezone, validate=validate.OneOf(list(TIMEZONES)))

@@ -24,6 +24,7 @@ from app.core.errors import Conflict, NotFound, TenantSuspended, ValidationFaile
 from app.core.reach import found, one_or_404
 from app.core.tenancy import current_tenant_id, own_memberships, tenant_context
 from app.extensions import db
+from app.reference import services as reference
 from app.tenants import policy
 from app.tenants.models import (
     ACTIVE,
@@ -33,7 +34,6 @@ from app.tenants.models import (
     Membership,
     MembershipOpd,
     Opd,
-    Region,
     Tenant,
 )
 
@@ -55,38 +55,26 @@ def _timezone_for_province(province_code: str) -> str:
     return "Asia/Jakarta"
 
 
-def _default_slug(region: Region) -> str:
+def _default_slug(region: reference.RegionEntry) -> str:
     words = region.name.lower().replace("kabupaten", "kab").split()
     return re.sub(r"[^a-z0-9-]", "", "-".join(words))[:63]
 
 
-def unassigned_regions(*, actor: Actor) -> list[Region]:
+def unassigned_regions(*, actor: Actor) -> list[reference.RegionEntry]:
     """Kabupaten/kota that no tenant holds yet, by province then name."""
+    taken = set(db.session.scalars(select(Tenant.region_code)))
+    return [r for r in all_regions(actor=actor) if r.code not in taken]
+
+
+def all_regions(*, actor: Actor) -> list[reference.RegionEntry]:
+    """The kabupaten/kota of the Kemendagri list, by province then name."""
     policy.require(actor, "region.list")
-    taken = select(Tenant.region_code)
-    return list(
-        db.session.scalars(
-            select(Region)
-            .where(Region.kind.in_(("kota", "kabupaten")), Region.code.not_in(taken))
-            .order_by(Region.province_code, Region.name)
-        )
-    )
+    return reference.list_regions(actor=actor)
 
 
-def all_regions(*, actor: Actor) -> list[Region]:
-    policy.require(actor, "region.list")
-    return list(
-        db.session.scalars(
-            select(Region)
-            .where(Region.kind.in_(("kota", "kabupaten")))
-            .order_by(Region.province_code, Region.name)
-        )
-    )
-
-
-def _region(code: str) -> Region:
-    region = db.session.get(Region, code)
-    if region is None or region.kind not in ("kota", "kabupaten"):
+def _region(code: str) -> reference.RegionEntry:
+    region = reference.get_region(code, actor=Actor.system())
+    if region is None or region.kind not in reference.TENANT_REGION_KINDS:
         raise ValidationFailed.field("region_code", _l("not a kabupaten/kota code of the Kemendagri list"))
     return region
 

@@ -1,4 +1,7 @@
-"""Frameworks (reference data, loaded from app/data/frameworks.yaml) and masterplans with all their parts.
+"""Frameworks (reference data) and masterplans with all their parts.
+
+The frameworks' rows are loaded by ``flask reference load`` (app.reference.loader), not here: a migration
+calls no live application code.
 
 Revision ID: 0004
 Revises: 0003
@@ -8,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 
 from app.core.rls import enable_tenant_rls
-from app.masterplan.reference import load_reference_data
 
 revision = "0004"
 down_revision = "0003"
@@ -683,7 +685,6 @@ def upgrade():
 
     for table in TENANT_TABLES:
         enable_tenant_rls(table)
-    load_reference_data(op.get_bind())
 
 
 def downgrade():

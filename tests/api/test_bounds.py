@@ -13,8 +13,8 @@ from app.core.auth import SYSTEM
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.masterplan import versions
-from app.masterplan.models import Framework
-from app.masterplan.reference import load_reference_data
+from app.reference import services as reference
+from app.reference.models import Framework
 from app.tenants import services as tenants
 from tests.conftest import form_post, login
 from tests.factories import PASSWORD, admin_actor, make_tenant
@@ -25,7 +25,7 @@ OPD_NAME_LENGTH = 200  # opds.name is String(200)
 
 @pytest.fixture
 def city(app_ctx):
-    load_reference_data(db.session.connection())
+    reference.load_carried_data(actor=SYSTEM)
     db.session.commit()
     setup = make_tenant("73.73", "kota-palopo")
     framework_id = db.session.scalar(db.select(Framework.id).where(Framework.code == "KOMINFO-SC-2021"))

@@ -5,19 +5,20 @@ from flask import g
 from flask_babel import refresh
 from sqlalchemy import select
 
+from app.core.auth import SYSTEM
 from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.masterplan import versions
-from app.masterplan.models import Framework
-from app.masterplan.reference import load_reference_data
+from app.reference import services as reference_data
+from app.reference.models import Framework
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, add_opd, admin_actor, make_tenant
 
 
 @pytest.fixture
 def reference(app_ctx):
-    """The frameworks and code lists of app/data/frameworks.yaml (the tables are emptied after each test)."""
-    load_reference_data(db.session.connection())
+    """The frameworks and code lists of app/data (the tables are emptied after each test)."""
+    reference_data.load_carried_data(actor=SYSTEM)
     db.session.commit()
 
 

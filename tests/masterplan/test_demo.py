@@ -110,6 +110,6 @@ def test_seeding_again_changes_nothing_and_the_reference_command_adds_nothing(ap
     before = counts()
     seed_demo()
     assert counts() == before
-    result = app.test_cli_runner().invoke(args=["masterplan", "load-reference"])
+    result = app.test_cli_runner().invoke(args=["reference", "load"])
     assert result.exit_code == 0
-    assert "Frameworks added: 0; code list entries added: 0" in result.output
+    assert "Frameworks added: 0; code lists added: 0; regions added: 0" in result.output

@@ -29,8 +29,9 @@ from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.masterplan import analysis, goals, programs, versions
 from app.masterplan.exchange.shape import INSTRUCTIONS_SHEET
-from app.masterplan.models import PART_MODELS, Framework
-from app.masterplan.reference import load_reference_data
+from app.masterplan.models import PART_MODELS
+from app.reference import services as reference
+from app.reference.models import Framework
 from app.tenants import services as tenants
 from tests.conftest import login
 from tests.factories import PASSWORD, make_tenant, person
@@ -122,7 +123,7 @@ class City:
 
 def create_city(app, region="73.73", slug="kota-palopo") -> City:
     with app.app_context():
-        load_reference_data(db.session.connection())
+        reference.load_carried_data(actor=SYSTEM)
         db.session.commit()
         setup = make_tenant(region, slug)
         framework_id = db.session.scalar(

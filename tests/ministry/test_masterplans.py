@@ -22,8 +22,9 @@ from app.demo import seed_demo
 from app.extensions import db
 from app.masterplan import services as masterplans
 from app.masterplan import versions
-from app.masterplan.models import ENACTED, Framework, Masterplan, Program
+from app.masterplan.models import ENACTED, Masterplan, Program
 from app.ministry.services import ENACTED_MASTERPLANS_REASON
+from app.reference.models import Framework
 from app.tenants import services as tenants
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, person

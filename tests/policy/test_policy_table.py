@@ -50,6 +50,7 @@ from app.jobs.models import JobRun, PlatformJobRun
 from app.masterplan import models as plans
 from app.masterplan import policy as masterplan_policy
 from app.masterplan import programs
+from app.reference import policy as reference_policy
 from app.sso import policy as sso_policy
 from app.sso.models import IdentityProvider, MinistryProvider
 from app.tenants import policy as tenants_policy
@@ -166,8 +167,14 @@ EXPECTED = {
         masterplan.remove_document YYn YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
         masterplan.import        YYn   YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
         masterplan.read_enacted  nnn   nnn   nnn   nnn   nnn   nnn   YYY   YYY   nnn   nnn
-        framework.manage         nnn   nnn   nnn   nnn   nnn   YYY   YYY   nnn   nnn   nnn
-        code_list.manage         nnn   nnn   nnn   nnn   nnn   YYY   YYY   nnn   nnn   nnn
+    """,
+    "reference": """
+        reference.read           YYY   YYY   YYY   YYY   YYY   YYY   YYY   YYY   nnn   YYY
+        reference.read_drafts    nnn   nnn   nnn   nnn   nnn   YYY   YYY   nnn   nnn   nnn
+        reference.draft          nnn   nnn   nnn   nnn   nnn   YYY   YYY   nnn   nnn   nnn
+        reference.publish        nnn   nnn   nnn   nnn   nnn   YYY   YYY   nnn   nnn   nnn
+        reference.retire         nnn   nnn   nnn   nnn   nnn   YYY   YYY   nnn   nnn   nnn
+        reference.load           nnn   nnn   nnn   nnn   nnn   YYY   nnn   nnn   nnn   nnn
     """,
     "council": """
         council.read             YYn   YYn   YYn   YYn   YYn   nnn   nnn   nnn   nnn   YYn
@@ -204,6 +211,7 @@ def _policies() -> dict[str, Policy]:
         "sso": sso_policy.POLICY,
         "audit": audit_policy.POLICY,
         "masterplan": masterplan_policy.POLICY,
+        "reference": reference_policy.POLICY,
         "council": council_policy.POLICY,
     }
 

@@ -15,12 +15,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import render_template
 from flask_babel import force_locale
 
 from app.core.auth import Actor
-from app.extensions import db
 from app.masterplan.content import MasterplanContent
 from app.masterplan.exchange.shape import FIXED_MEANINGS, natural_key
 from app.masterplan.models import (
@@ -28,9 +28,6 @@ from app.masterplan.models import (
     READINESS_ASPECTS,
     SWOT_QUADRANTS,
     ActionItem,
-    Framework,
-    FrameworkDimension,
-    FrameworkSubDimension,
     GapAnalysis,
     Goal,
     Indicator,
@@ -41,7 +38,10 @@ from app.masterplan.models import (
     Strategy,
     SwotItem,
 )
-from app.tenants.models import Opd, Tenant
+from app.reference.services import Dimension, FrameworkVersion, SubDimension
+
+if TYPE_CHECKING:  # annotations only: the tenants package's rows, read through its services
+    from app.tenants.models import Opd, Tenant
 
 LEGAL_NAMES = {
     "kota": {"PERWALI": "Peraturan Wali Kota", "SK": "Keputusan Wali Kota"},
@@ -88,9 +88,9 @@ def tanggal(value: date | None) -> str:
 class ProgramLine:
     program: Program
     number: int
-    sub: FrameworkSubDimension | None
-    lead: Opd | None
-    supporting: list[Opd]
+    sub: SubDimension | None
+    lead: "Opd | None"
+    supporting: "list[Opd]"
     partners: list[ProgramPartner]
     strategies: list[str]
     budget: dict[int, int]
@@ -105,13 +105,13 @@ class ProgramLine:
 class IndicatorLine:
     indicator: Indicator
     targets: dict[int, float]
-    opd: Opd | None
+    opd: "Opd | None"
 
 
 @dataclass
 class GoalBlock:
     goal: Goal
-    sub: FrameworkSubDimension | None
+    sub: SubDimension | None
     indicators: list[IndicatorLine]
 
 
@@ -119,13 +119,13 @@ class GoalBlock:
 class DimensionPart:
     """Everything one dimension holds, in the order the chapters show it."""
 
-    dimension: FrameworkDimension
+    dimension: Dimension
     number: int
     readiness: list[ReadinessEntry] = field(default_factory=list)
-    gaps: list[tuple[GapAnalysis, FrameworkSubDimension]] = field(default_factory=list)
+    gaps: list[tuple[GapAnalysis, SubDimension]] = field(default_factory=list)
     swot: dict[str, list[SwotItem]] = field(default_factory=dict)
     goals: list[GoalBlock] = field(default_factory=list)
-    strategies: list[tuple[Strategy, int, FrameworkSubDimension | None]] = field(default_factory=list)
+    strategies: list[tuple[Strategy, int, SubDimension | None]] = field(default_factory=list)
     programs: list[ProgramLine] = field(default_factory=list)
 
     @property
@@ -141,17 +141,17 @@ class ActionLine:
     number: int
     item: ActionItem
     program: Program | None
-    opd: Opd | None
+    opd: "Opd | None"
 
 
 @dataclass
 class Document:
-    tenant: Tenant
-    framework: Framework
+    tenant: "Tenant"
+    framework: FrameworkVersion
     content: MasterplanContent
     years: list[int]
     dimensions: list[DimensionPart]
-    missions: list[tuple[Mission, list[FrameworkDimension]]]
+    missions: list[tuple[Mission, list[Dimension]]]
     actions: list[tuple[int, list[ActionLine]]]
     programs: list[ProgramLine]
     meanings: dict = field(default_factory=lambda: FIXED_MEANINGS)
@@ -211,10 +211,10 @@ class Document:
         return code.capitalize() if code else "–"
 
 
-def build_document(content: MasterplanContent, tenant: Tenant) -> Document:
+def build_document(content: MasterplanContent, tenant: "Tenant") -> Document:
     """Arrange a whole masterplan into the document's chapters."""
     mp, refs = content.masterplan, content.refs
-    framework = db.session.get(Framework, mp.framework_id)
+    framework = refs.framework.framework
     dims = {d.id: DimensionPart(d, i + 1) for i, d in enumerate(refs.dimensions)}
     subs = refs.sub_dimension_by_id
     opds = refs.opd_by_id

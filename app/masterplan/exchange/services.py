@@ -13,9 +13,7 @@ from flask_babel import lazy_gettext as _l
 from app.core.auth import TENANT_ROLES, Actor
 from app.core.errors import NotFound, ValidationFailed
 from app.files import services as files
-from app.files.models import StoredFile
 from app.jobs import services as jobs
-from app.jobs.models import JobRun
 from app.masterplan import policy
 from app.masterplan.common import EDITORS, MasterplanRefs, get_masterplan, open_draft
 from app.masterplan.exchange.workbook import build_workbook
@@ -47,7 +45,7 @@ def template_workbook(masterplan_id: uuid.UUID, *, actor: Actor) -> tuple[bytes,
     return data, f"templat-{file_stem(masterplan, actor=actor)}.xlsx"
 
 
-def start_export(masterplan_id: uuid.UUID, file_format: str, *, actor: Actor, locale: str = "id") -> JobRun:
+def start_export(masterplan_id: uuid.UUID, file_format: str, *, actor: Actor, locale: str = "id"):
     """Export a version as an Excel workbook (``xlsx``) or as the official document (``pdf``), as a job."""
     kind = EXPORT_KINDS.get(file_format)
     if kind is None:
@@ -56,7 +54,7 @@ def start_export(masterplan_id: uuid.UUID, file_format: str, *, actor: Actor, lo
     return jobs.start_job(kind, actor=actor, locale=locale, masterplan_id=masterplan_id)
 
 
-def _workbook_upload(file_id: uuid.UUID, actor: Actor, name: str = "file_id") -> StoredFile:
+def _workbook_upload(file_id: uuid.UUID, actor: Actor, name: str = "file_id"):
     try:
         stored = files.get_file(file_id, actor=actor)
     except NotFound:
@@ -72,7 +70,7 @@ def _workbook_upload(file_id: uuid.UUID, actor: Actor, name: str = "file_id") ->
     return stored
 
 
-def start_import(masterplan_id: uuid.UUID, file_id: uuid.UUID, *, actor: Actor, locale: str = "id") -> JobRun:
+def start_import(masterplan_id: uuid.UUID, file_id: uuid.UUID, *, actor: Actor, locale: str = "id"):
     """Import an uploaded workbook into a draft version, as a job: every row is checked, then all of it
     is written in one transaction, or nothing and a report of every wrong row."""
     masterplan = open_draft(masterplan_id, "masterplan.import", actor=actor)
@@ -84,7 +82,7 @@ def start_import(masterplan_id: uuid.UUID, file_id: uuid.UUID, *, actor: Actor, 
 
 def upload_and_import(
     masterplan_id: uuid.UUID, source: BinaryIO, filename: str | None, *, actor: Actor, locale: str = "id"
-) -> JobRun:
+):
     """Store an uploaded workbook and start its import (the page's one-step form)."""
     open_draft(masterplan_id, "masterplan.import", actor=actor)  # refuse before storing anything
     stored = files.store_upload(source, filename, purpose="import", actor=actor)

@@ -1,5 +1,4 @@
-"""Pages for masterplans (tenant) and for frameworks and code lists (ministry area: platform and ministry
-admins).
+"""Pages for masterplans (tenant).
 
 Every page works with JavaScript off (links navigate, forms post and redirect); htmx makes the tree's
 navigation and inline edits quicker. Only tenant admins and planners see editing controls, and only on
@@ -18,8 +17,6 @@ from app.masterplan import policy
 from app.masterplan.models import DRAFT, Masterplan
 
 bp = Blueprint("masterplan", __name__, url_prefix="/t/<tenant>/masterplans", template_folder="../templates")
-# The national reference data is the ministry's: its pages live in the ministry area (platform admins too).
-admin_bp = Blueprint("frameworks_admin", __name__, url_prefix="/ministry", template_folder="../templates")
 
 LABELS = {
     "status": {
@@ -63,7 +60,6 @@ LABELS = {
         "PERDA": _l("Perda (regional regulation)"),
         "SK": _l("SK (decree)"),
     },
-    "framework_state": {"draft": _l("Draft"), "published": _l("Published"), "retired": _l("Retired")},
 }
 STATUS_BADGES = {
     "draft": "secondary",
@@ -145,7 +141,6 @@ def redirect_to(url: str):
 
 
 @bp.context_processor
-@admin_bp.context_processor
 def _labels() -> dict:
     from app.masterplan.views.forms import form_values
 
@@ -168,7 +163,6 @@ def legal_basis(masterplan) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters["lname"] = localized_name
     app.jinja_env.filters["figure"] = format_figure
     app.jinja_env.filters["legal_basis"] = legal_basis
 
@@ -176,7 +170,6 @@ def init_app(app: Flask) -> None:
 # Route modules register on the blueprints above.
 from app.masterplan.views import (  # noqa: E402, F401
     action_plan,
-    admin,
     analysis,
     goals,
     programs,

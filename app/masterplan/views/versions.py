@@ -6,18 +6,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.masterplan import compare as comparing
-from app.masterplan import frameworks, legal, policy, reports, versions
+from app.masterplan import legal, policy, reports, versions
 from app.masterplan.common import MasterplanRefs, get_masterplan
 from app.masterplan.models import ENACTED, LEGAL_TYPES
 from app.masterplan.schemas import MasterplanCreateSchema, MasterplanUpdateSchema, TransitionSchema
 from app.masterplan.views import LABELS, attempt, bp, flash_outcome, render_page
 from app.masterplan.views.forms import FormField, read_form, uuid_arg
+from app.reference import services as reference
 
 
 def _framework_choices() -> list[tuple[str, str]]:
     """Published frameworks, the most detailed first (the Kominfo six dimensions × three sub-dimensions
     before sets that have no sub-dimensions yet)."""
-    trees = frameworks.trees(frameworks.list_frameworks(published_only=True))
+    trees = reference.published_frameworks(actor=g.actor)
     trees.sort(key=lambda t: -sum(len(t.sub_dimensions[d.id]) for d in t.dimensions))
     return [
         (str(t.framework.id), f"{t.framework.name_id} · {t.framework.code} v{t.framework.version}")
@@ -111,7 +112,7 @@ def overview(masterplan_id):
     view = reports.overview(masterplan_id, actor=g.actor)
     mp = view.masterplan
     chart = view.chart_data(_("Budget and programs per dimension"), (_("Budget (Rp)"), _("Programs")))
-    framework = frameworks.get_framework(mp.framework_id)
+    framework = reference.get_framework(mp.framework_id, actor=g.actor)
     revised_from = get_masterplan(mp.revised_from_id, actor=g.actor) if mp.revised_from_id else None
     return render_page(
         "masterplan/overview.html",
@@ -140,7 +141,7 @@ def _settings_page(masterplan_id, status: int = 200, errors=None, document_error
         fields=_settings_fields(mp),
         form=request.form if errors else None,
         errors=errors or {},
-        document=legal.signed_document(mp),
+        document=legal.signed_document(mp, actor=g.actor),
         document_errors=document_errors or {},
         refs=MasterplanRefs(mp),
     )

@@ -2,25 +2,14 @@
 
 import uuid
 
-import pytest
 from sqlalchemy import func, select
 
 from app.accounts import services as accounts
-from app.core.auth import MINISTRY_ADMIN, PLATFORM_ADMIN
+from app.core.auth import PLATFORM_ADMIN, SYSTEM
 from app.extensions import db
-from app.masterplan.models import CodeListItem, Framework, FrameworkSubDimension
-from app.masterplan.reference import load_reference_data
-from tests.factories import person
+from app.reference import services as reference_data
+from app.reference.models import CodeListItem, Framework, FrameworkSubDimension
 from tests.masterplan.conftest import page_login, page_post
-
-
-@pytest.fixture
-def ministry(client, reference):
-    """A ministry admin's platform token (no tenant)."""
-    user = accounts.create_user("admin@komdigi.test", "Direktorat", "correct-horse-battery", MINISTRY_ADMIN)
-    _t, secret = accounts.create_api_token("reference", None, actor=person(user.id))
-    db.session.commit()
-    return {"Authorization": f"Bearer {secret}"}
 
 
 def _with_etag(client, url, headers):
@@ -38,8 +27,8 @@ def test_the_shipped_frameworks_are_loaded_once_whatever_the_number_of_runs(refe
     assert all(f.state == "published" and f.name_en for f in frameworks.values())
     kominfo_subs = db.session.scalar(select(func.count()).select_from(FrameworkSubDimension))
     assert kominfo_subs == 18  # six dimensions × three sub-dimensions; the other sets have none yet
-    again = load_reference_data(db.session.connection())
-    assert again == {"frameworks": 0, "code_list_items": 0}
+    again = reference_data.load_carried_data(actor=SYSTEM)
+    assert again == {"frameworks": 0, "code_lists": 0, "regions": 0}
     lists = dict(
         db.session.execute(
             select(CodeListItem.list_name, func.count()).group_by(CodeListItem.list_name)
@@ -142,25 +131,82 @@ def test_framework_input_is_checked(client, ministry):
     assert taken.status_code == 409
 
 
-def test_code_list_entries_are_added_renamed_and_retired_but_never_recoded(client, ministry, city):
-    added = client.post(
-        "/api/v1/code-lists",
-        json={
-            "list_name": "funding_source",
-            "code": "BLUD",
-            "name_id": "BLUD",
-            "name_en": "Public service agency",
-        },
-        headers=ministry,
-    )
+def _offered(client, city, list_name="funding_source"):
+    response = client.get(f"/api/v1/t/{city.slug}/code-lists?list_name={list_name}", headers=city.headers())
+    return [c["code"] for c in response.get_json()]
+
+
+def test_a_code_list_changes_only_through_a_new_version_that_tenants_see_once_published(
+    client, ministry, city
+):
+    entry = {
+        "list_name": "funding_source",
+        "code": "BLUD",
+        "name_id": "BLUD",
+        "name_en": "Public service agency",
+    }
+    # Version 1 is published: no entry is added to it.
+    refused = client.post("/api/v1/code-lists", json=entry, headers=ministry)
+    assert refused.status_code == 409 and "next version" in refused.get_json()["message"]
+    drafted = client.post("/api/v1/code-lists/funding_source/versions", headers=ministry)
+    assert drafted.status_code == 201
+    assert (drafted.get_json()["version"], drafted.get_json()["state"]) == (2, "draft")
+    again = client.post("/api/v1/code-lists/funding_source/versions", headers=ministry)
+    assert again.status_code == 409  # one draft at a time
+    added = client.post("/api/v1/code-lists", json=entry, headers=ministry)
     assert added.status_code == 201
     url = f"/api/v1/code-lists/{added.get_json()['id']}"
     recoded = client.patch(url, json={"code": "X"}, headers=_with_etag(client, url, ministry))
     assert recoded.status_code == 422 and "code" in recoded.get_json()["errors"]
-    retired = client.patch(url, json={"retired": True}, headers=_with_etag(client, url, ministry))
+    hibah = next(
+        i
+        for i in client.get(
+            "/api/v1/code-lists?list_name=funding_source&page_size=50", headers=ministry
+        ).get_json()
+        if i["code"] == "HIBAH"
+    )
+    hibah_url = f"/api/v1/code-lists/{hibah['id']}"
+    retired = client.patch(hibah_url, json={"retired": True}, headers=_with_etag(client, hibah_url, ministry))
     assert retired.get_json()["retired"] is True
-    offered = client.get(f"/api/v1/t/{city.slug}/code-lists?list_name=funding_source", headers=city.headers())
-    assert "BLUD" not in [c["code"] for c in offered.get_json()]
+    # Tenants still see version 1 while version 2 is a draft.
+    assert "BLUD" not in _offered(client, city) and "HIBAH" in _offered(client, city)
+    published = client.post("/api/v1/code-lists/funding_source/versions/2/publication", headers=ministry)
+    assert published.status_code == 200 and published.get_json()["state"] == "published"
+    assert "BLUD" in _offered(client, city) and "HIBAH" not in _offered(client, city)
+    # Version 2 is frozen now: its entries are not changed in place.
+    frozen = client.patch(url, json={"name_en": "Changed"}, headers=_with_etag(client, url, ministry))
+    assert frozen.status_code == 409
+    versions = client.get("/api/v1/code-lists/funding_source/versions", headers=ministry).get_json()
+    assert [(v["version"], v["state"]) for v in versions] == [(2, "published"), (1, "published")]
+    # Retiring version 2 offers version 1 again.
+    client.delete("/api/v1/code-lists/funding_source/versions/2/publication", headers=ministry)
+    assert "BLUD" not in _offered(client, city) and "HIBAH" in _offered(client, city)
+
+
+def test_a_masterplan_accepts_the_codes_of_the_published_list_only(client, ministry, city):
+    from tests.masterplan.conftest import Api, make_masterplan
+
+    plan = make_masterplan(city)
+    api = Api(client, city)
+    program = {"code": "P-1", "name": "Program", "sub_dimension_code": "SOC.1"}
+    line = {"year": 2025, "amount": 1000000}
+    client.post("/api/v1/code-lists/funding_source/versions", headers=ministry)
+    entry = {
+        "list_name": "funding_source",
+        "code": "BLUD",
+        "name_id": "BLUD",
+        "name_en": "Public service agency",
+    }
+    client.post("/api/v1/code-lists", json=entry, headers=ministry)
+    draft_only = api.post(
+        f"/masterplans/{plan.id}/programs", {**program, "budget_lines": [{**line, "funding_source": "BLUD"}]}
+    )
+    assert draft_only.status_code == 422 and "budget_lines" in draft_only.get_json()["errors"]
+    client.post("/api/v1/code-lists/funding_source/versions/2/publication", headers=ministry)
+    offered = api.post(
+        f"/masterplans/{plan.id}/programs", {**program, "budget_lines": [{**line, "funding_source": "BLUD"}]}
+    )
+    assert offered.status_code == 201, offered.get_json()
 
 
 def test_a_platform_admin_edits_a_draft_framework_through_the_pages(client, reference):
