@@ -8,7 +8,6 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app.accounts import services as accounts
-from app.accounts.models import User
 from app.core.audit import acting_as
 from app.core.auth import MINISTRY_ADMIN, OPD_OPERATOR, PLANNER, PLATFORM_ADMIN, SYSTEM, TENANT_ADMIN, Actor
 from app.core.tenancy import tenant_context
@@ -17,10 +16,9 @@ from app.demo.masterplan import seed_masterplans
 from app.demo.reporting import seed_reports
 from app.extensions import db
 from app.jobs import services as jobs
-from app.masterplan.reference import load_reference_data
+from app.reference import services as reference
 from app.sso import demo as sso_demo
 from app.tenants import services as tenants
-from app.tenants.models import Invitation, Opd
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo.yaml"
 # Local use only: documented in the README, never for a real deployment.
@@ -35,8 +33,8 @@ def demo_tenants() -> list[dict]:
     return yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))["tenants"]
 
 
-def _user(email: str, name: str, platform_role: str | None = None) -> User:
-    user = db.session.scalar(select(User).where(User.email == email))
+def _user(email: str, name: str, platform_role: str | None = None):
+    user = accounts.find_user_by_email(email)
     return user or accounts.create_user(email, name, DEMO_PASSWORD, platform_role=platform_role)
 
 
@@ -58,7 +56,7 @@ def _seed_tenant(spec: dict) -> None:
                     {"code": unit["kode"], "name": unit["nama"], "acronym": unit["kode"]}, actor=actor
                 )
         if tenants.membership_of(operator.id) is None:
-            opd = db.session.scalar(select(Opd).where(Opd.code == OPERATOR_OPD[slug]))
+            opd = next(o for o in tenants.list_opds(actor=actor) if o.code == OPERATOR_OPD[slug])
             tenants.add_member(operator.id, OPD_OPERATOR, [opd.id], actor=actor)
         _seed_invitation(slug, actor)
         seed_masterplans(spec, actor)
@@ -73,7 +71,8 @@ def _seed_tenant(spec: dict) -> None:
 def _seed_invitation(slug: str, actor: Actor) -> None:
     """One invitation waiting on the members page (no mail: "Resend" there mails a working link)."""
     email = f"bappeda@{slug}.demo"
-    if db.session.scalar(select(Invitation.id).where(Invitation.email == email)) is None:
+    waiting = db.session.scalars(tenants.pending_invitations_query(actor=actor))
+    if all(invitation.email != email for invitation in waiting):
         tenants.invite_member(email, PLANNER, actor=actor)
 
 
@@ -82,7 +81,7 @@ def seed_demo() -> None:
     with acting_as(None, "cli"):
         _user(PLATFORM_ADMIN_EMAIL, "Operator Platform", PLATFORM_ADMIN)
         _user(MINISTRY_ADMIN_EMAIL, "Direktorat Kota Cerdas", MINISTRY_ADMIN)
-        load_reference_data(db.session.connection())
+        reference.load_carried_data(actor=SYSTEM)
         for spec in demo_tenants():
             _seed_tenant(spec)
         sso_demo.seed_ministry_provider()
