@@ -237,8 +237,8 @@ def benchmark(database_url: str, owner_url: str, app_role: str | None, programs:
     from app.masterplan.common import MasterplanRefs
     from app.masterplan.exchange import services as exchange
     from app.masterplan.exchange.workbook import build_workbook
-    from app.masterplan.models import Framework
-    from app.masterplan.reference import load_reference_data
+    from app.reference import services as reference
+    from app.reference.models import Framework
     from app.tenants import services as tenants
 
     instance = tempfile.mkdtemp(prefix="kc-bench-")
@@ -262,7 +262,7 @@ def benchmark(database_url: str, owner_url: str, app_role: str | None, programs:
             text("select sqlite_version()" if backend == "SQLite" else "show server_version")
         )
         run = Run(backend, version.scalar())
-        load_reference_data(db.session.connection())
+        reference.load_carried_data(actor=SYSTEM)
         tenant = tenants.create_tenant(actor=SYSTEM, region_code="64.71", slug="kota-balikpapan")
         admin = accounts.create_user("admin@bench.test", "Admin", password)
         tenants.seed_tenant_admin(tenant, admin, actor=SYSTEM)

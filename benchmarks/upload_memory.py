@@ -161,15 +161,15 @@ def prepare(folder: str) -> dict:
     from app.masterplan.common import MasterplanRefs
     from app.masterplan.exchange import reading
     from app.masterplan.exchange.workbook import build_workbook
-    from app.masterplan.models import Framework
-    from app.masterplan.reference import load_reference_data
+    from app.reference import services as reference
+    from app.reference.models import Framework
     from app.tenants import services as tenants
 
     app = _app(folder)
     facts: dict = {}
     with app.app_context():
         upgrade()
-        load_reference_data(db.session.connection())
+        reference.load_carried_data(actor=SYSTEM)
         tenant = tenants.create_tenant(actor=SYSTEM, region_code="64.71", slug="kota-balikpapan")
         admin = accounts.create_user("admin@bench.test", "Admin", "bench-password-long")
         tenants.seed_tenant_admin(tenant, admin, actor=SYSTEM)
