@@ -181,6 +181,7 @@ class CodeListItemById(MethodView):
 
 @platform_blp.route("/code-lists/<list_name>/versions")
 class CodeListVersions(MethodView):
+    @platform_blp.doc(operationId="listCodeListVersions")
     @platform_blp.response(200, CodeListVersionSchema(many=True))
     def get(self, list_name):
         """List the versions of a code list, newest first"""
