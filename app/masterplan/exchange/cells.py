@@ -31,7 +31,7 @@ class Cells:
     def __init__(self, check: "ImportCheck", rows: SheetRows, number: int, cells: dict):
         self.check, self.rows, self.row_number, self.cells = check, rows, number, cells
         self.ok = True
-        self.columns = {c.key: c for c in rows.sheet.columns}
+        self.columns = {c.key: c for c in rows.sheet.all_columns()}
 
     def fail(self, key, reason: str) -> None:
         self.ok = False

@@ -26,7 +26,19 @@ from app.masterplan.exchange.cells import Cells, as_int, parts
 from app.masterplan.exchange.reading import Problem, SheetRows
 from app.masterplan.exchange.shape import MISSION, VISION, choice_table, code_lists
 from app.masterplan.exchange.writing import Writer
-from app.masterplan.models import PART_MODELS, ActionItem, Goal, Indicator, Program, Strategy
+from app.masterplan.models import (
+    PART_MODELS,
+    ActionItem,
+    GapAnalysis,
+    Goal,
+    Indicator,
+    Program,
+    Strategy,
+    SwotItem,
+)
+
+# The parts without a code of their own: matched by the id in their ID column.
+KEYED_BY_ID = (GapAnalysis, SwotItem, Goal, Indicator, ActionItem)
 
 # A strategy code's first part, before its first dot or dash, is its dimension's prefix.
 STRATEGY_PREFIX_RE = re.compile(r"[.-]")
@@ -82,7 +94,9 @@ class ImportCheck:
         self.wanted: dict[str, list[Wanted]] = {}
         self.vision: str | None = None
         self.outcome: dict[str, Outcome] = defaultdict(Outcome)
+        self.ids = {model: {row.id for row in content[model]} for model in KEYED_BY_ID}
         self.held = self._held_years()
+        self.goal_by_no: dict[int, object] = {}  # a goal's No on the Sasaran sheet → its key
 
     def offered(self, list_key: str) -> str:
         codes = self.codes_offered[list_key]
@@ -149,11 +163,29 @@ class ImportCheck:
         targets = self.content.targets_by_indicator()
         budget = self.content.budget_by_program()
         return {
-            "targets": {i.position + 1: set(targets.get(i.id, {})) for i in self.content[Indicator]},
+            "targets": {i.id: set(targets.get(i.id, {})) for i in self.content[Indicator]},
             "roadmap": {p.code: set(p.roadmap_years or []) for p in self.content[Program]},
             "budget": {p.code: {b.year for b in budget.get(p.id, [])} for p in self.content[Program]},
-            "actions": {a.position + 1: {a.year} for a in self.content[ActionItem]},
+            "actions": {a.id: {a.year} for a in self.content[ActionItem]},
         }
+
+    def _row_key(self, cells: Cells, model, seen: dict):
+        """The id of the existing row this row updates, from its ID column; a row without one (or with
+        the id of a row this masterplan does not hold, e.g. copied from another version) is new. Never
+        its No or its place in the sheet."""
+        raw = cells.cells.get("id")
+        if raw is None:
+            return ("new", cells.row_number)
+        try:
+            row_id = uuid.UUID(str(raw).strip())
+        except ValueError:
+            cells.fail("id", _("Not an ID the platform wrote: leave it empty on a new row."))
+            return None
+        if row_id in seen:
+            cells.fail("id", _("The same ID is on row %(row)s.", row=seen[row_id]))
+            return None
+        seen[row_id] = cells.row_number
+        return row_id if row_id in self.ids[model] else ("new", cells.row_number)
 
     def _opd(self, cells: Cells, key: str) -> uuid.UUID | None:
         code = cells.choice(key, "opd")
@@ -201,9 +233,10 @@ class ImportCheck:
         self.wanted["readiness"] = wanted
 
     def _check_gaps(self) -> None:
-        wanted, seen = [], {}
+        wanted, seen, ids = [], {}, {}
         for cells in self._rows("gaps"):
             position = self._numbered(cells, seen)
+            key = self._row_key(cells, GapAnalysis, ids)
             _dim, sub = self._placement(cells, required=False)
             values = {
                 "position": position,
@@ -213,13 +246,14 @@ class ImportCheck:
                 "implication": cells.text("implication"),
             }
             if cells.ok:
-                wanted.append(Wanted(cells.row_number, position, values))
+                wanted.append(Wanted(cells.row_number, key, values))
         self.wanted["gaps"] = wanted
 
     def _check_swot(self) -> None:
-        wanted, seen = [], {}
+        wanted, seen, ids = [], {}, {}
         for cells in self._rows("swot"):
             position = self._numbered(cells, seen)
+            key = self._row_key(cells, SwotItem, ids)
             dim_code = cells.choice("dimension", "dimension", required=True)
             values = {
                 "position": position,
@@ -228,13 +262,14 @@ class ImportCheck:
             }
             if cells.ok:
                 values["dimension_id"] = self.refs.dimension_by_code[dim_code].id
-                wanted.append(Wanted(cells.row_number, position, values))
+                wanted.append(Wanted(cells.row_number, key, values))
         self.wanted["swot"] = wanted
 
     def _check_goals(self) -> None:
-        wanted, seen = [], {}
+        wanted, seen, ids = [], {}, {}
         for cells in self._rows("goals"):
             position = self._numbered(cells, seen)
+            key = self._row_key(cells, Goal, ids)
             dim, sub = self._placement(cells)
             values = {
                 "position": position,
@@ -243,15 +278,20 @@ class ImportCheck:
                 "text": cells.text("text", required=True),
             }
             if cells.ok:
-                wanted.append(Wanted(cells.row_number, position, values))
+                wanted.append(Wanted(cells.row_number, key, values))
+                self.goal_by_no[position + 1] = key
         self.wanted["goals"] = wanted
 
     def _check_indicators(self) -> None:
-        goals = {g.position + 1 for g in self.content[Goal]}
-        goals |= {n for n in (as_int(v) for v in self._raw_column("goals", "no")) if n is not None}
-        wanted, seen = [], {}
+        # "No Sasaran" names a goal by its No on this workbook's Sasaran sheet; a No the sheet does not
+        # hold names the masterplan's goal in that place of its order.
+        listed = {n for n in (as_int(v) for v in self._raw_column("goals", "no")) if n is not None}
+        held = {g.position + 1: g.id for g in self.content[Goal] if g.position + 1 not in listed}
+        goals = listed | set(held)
+        wanted, seen, ids = [], {}, {}
         for cells in self._rows("indicators"):
             position = self._numbered(cells, seen)
+            key = self._row_key(cells, Indicator, ids)
             goal = cells.integer("goal", required=True)
             if goal is not None and goal not in goals:
                 cells.fail(
@@ -274,17 +314,16 @@ class ImportCheck:
                 cells.fail(missing, _("A baseline needs both a value and a year."))
             # Each "Target <year>" column sets that year's target; an empty cell means none that year.
             targets = {}
-            held = self.held["targets"].get(as_int(cells.cells.get("no")), set())
+            held_years = self.held["targets"].get(key, set())
             for year in sorted(cells.rows.target_letters):
                 value = cells.number(year)
                 if value is None:
                     targets[year] = None
-                elif cells.in_period(year, year, held):
+                elif cells.in_period(year, year, held_years):
                     targets[year] = value
-            if cells.ok:
-                wanted.append(
-                    Wanted(cells.row_number, position, values, {"goal": goal - 1, "targets": targets})
-                )
+            if cells.ok and goal in (self.goal_by_no.keys() | held.keys()):
+                goal_key = self.goal_by_no.get(goal, held.get(goal))
+                wanted.append(Wanted(cells.row_number, key, values, {"goal": goal_key, "targets": targets}))
         self.wanted["indicators"] = wanted
 
     def _check_strategies(self) -> None:
@@ -473,11 +512,12 @@ class ImportCheck:
         self.wanted["partners"] = wanted
 
     def _check_actions(self) -> None:
-        programs, wanted, seen = self._program_codes(), [], {}
+        programs, wanted, seen, ids = self._program_codes(), [], {}, {}
         for cells in self._rows("actions"):
             position = self._numbered(cells, seen)
+            key = self._row_key(cells, ActionItem, ids)
             program = self._program(cells, programs)
-            held = self.held["actions"].get(position + 1, set()) if position is not None else set()
+            held = self.held["actions"].get(key, set())
             values = {
                 "position": position,
                 "year": cells.year("year", required=True, held=held),
@@ -488,7 +528,7 @@ class ImportCheck:
                 "budget": cells.amount("budget"),
             }
             if cells.ok:
-                wanted.append(Wanted(cells.row_number, position, values, {"program": program}))
+                wanted.append(Wanted(cells.row_number, key, values, {"program": program}))
         self.wanted["actions"] = wanted
 
     # --- writing -------------------------------------------------------------------------------------------

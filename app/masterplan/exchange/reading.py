@@ -20,6 +20,7 @@ from app.core.files import check_archive
 from app.masterplan.exchange.shape import (
     DEFAULT_LANGUAGE,
     HINT_ROW,
+    ID_COLUMN,
     INSTRUCTIONS_SHEET,
     LANGUAGE_LABEL,
     LANGUAGES,
@@ -27,6 +28,7 @@ from app.masterplan.exchange.shape import (
     TARGET_HEADER_RE,
     Sheet,
     hint_texts,
+    hint_texts_of,
     normalise_header,
 )
 
@@ -147,12 +149,16 @@ def _read_sheet(ws, sheet: Sheet, problems: list[Problem]) -> SheetRows | None:
         )
     if missing:
         return None
+    # The ID column is read where the file has it (a workbook made before it existed has none: its rows
+    # are new).
+    if sheet.stable_id and (index := positions.get(normalise_header(ID_COLUMN.header))) is not None:
+        columns[ID_COLUMN.key] = index
     targets = {}
     if sheet.yearly_targets:
         for title, index in positions.items():
             if match := TARGET_HEADER_RE.match(title):
                 targets[int(match.group(1))] = index
-    hints = hint_texts(sheet)
+    hints = hint_texts(sheet) | hint_texts_of(ID_COLUMN)
     data = []
     for number, values in enumerate(rows, start=2):
         values = [_clean_cell(v) for v in values]

@@ -5,11 +5,12 @@ imported again. Row 1 holds the Indonesian column titles (a required column is m
 hint in the workbook's language; data starts on row 3. Columns that take a code offer a drop-down fed
 by the code list sheet.
 
-How a row is identified, so that importing the same workbook again changes nothing: strategies and
-programs by their code, missions by their number, readiness by dimension and aspect; the parts without a
-code of their own (gaps, SWOT, goals, indicators, action plan) by their "No", which is their place in the
-masterplan's order (the position the pages sort them by, plus one). Budget lines and partners belong to a
-program: a program listed on their sheet gets exactly the lines listed there.
+How a row is identified, so that importing the same workbook again changes nothing and a renumbered or
+reordered sheet re-points nothing: strategies and programs by their code, missions by their number,
+readiness by dimension and aspect; the parts without a code of their own (gaps, SWOT, goals, indicators,
+action plan) by the id an export writes in their last column, "ID". A row without one is new; its "No"
+is only its place in the masterplan's order. Budget lines and partners belong to a program: a program
+listed on their sheet gets exactly the lines listed there.
 """
 
 import re
@@ -72,13 +73,24 @@ class Sheet:
     columns: tuple[Column, ...]
     # Indicators: one "Target <year>" column per year of the period after the fixed columns.
     yearly_targets: bool = False
+    # Parts without a code of their own carry their id in a last "ID" column (see ``ID_COLUMN``).
+    stable_id: bool = False
+
+    def all_columns(self) -> tuple["Column", ...]:
+        """The fixed columns and, for a part matched by its id, the ID column."""
+        return (*self.columns, ID_COLUMN) if self.stable_id else self.columns
 
 
 def _c(key, header, hint, width=16, choices=None, required=False, kind="text") -> Column:
     return Column(key, header, hint, width, choices, required, kind)
 
 
-NO_COLUMN = _c("no", "No", _l("Order number: identifies the row"), 6, required=True, kind="integer")
+NO_COLUMN = _c(
+    "no", "No", _l("Order number (the order the pages list them in)"), 6, required=True, kind="integer"
+)
+# The row's id in the platform, written by an export: an existing row is matched by it, never by its No
+# or its place in the sheet; a row without it is new.
+ID_COLUMN = _c("id", "ID", _l("Filled in by the platform: leave it empty on a new row"), 38)
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet(
@@ -109,7 +121,7 @@ SHEETS: tuple[Sheet, ...] = (
         "gaps",
         "Kesenjangan",
         "Analisis kesenjangan per sub-dimensi: kondisi saat ini, kondisi masa depan, implikasi.",
-        "No",
+        "ID (baris tanpa ID adalah baris baru)",
         (
             NO_COLUMN,
             _c("sub_dimension", "Sub-dimensi", _l("Sub-dimension code"), 12, "sub_dimension", True),
@@ -124,12 +136,13 @@ SHEETS: tuple[Sheet, ...] = (
             _c("future_condition", "Kondisi Masa Depan", _l("Future condition"), 40, kind="long"),
             _c("implication", "Implikasi", _l("Implication"), 40, kind="long"),
         ),
+        stable_id=True,
     ),
     Sheet(
         "swot",
         "SWOT",
         "Analisis SWOT per dimensi: S kekuatan, W kelemahan, O peluang, T ancaman.",
-        "No",
+        "ID (baris tanpa ID adalah baris baru)",
         (
             NO_COLUMN,
             _c("dimension", "Dimensi", _l("Dimension code"), 10, "dimension", True),
@@ -143,24 +156,26 @@ SHEETS: tuple[Sheet, ...] = (
                 kind="long",
             ),
         ),
+        stable_id=True,
     ),
     Sheet(
         "goals",
         "Sasaran",
         "Sasaran per dimensi atau sub-dimensi.",
-        "No",
+        "ID (baris tanpa ID adalah baris baru)",
         (
             NO_COLUMN,
             _c("dimension", "Dimensi", _l("Dimension code (or give the sub-dimension)"), 10, "dimension"),
             _c("sub_dimension", "Sub-dimensi", _l("Sub-dimension code"), 12, "sub_dimension"),
             _c("text", "Sasaran", _l("Goal"), 70, required=True, kind="long"),
         ),
+        stable_id=True,
     ),
     Sheet(
         "indicators",
         "Indikator",
         "Indikator sasaran dengan nilai awal dan target per tahun (satu kolom Target per tahun).",
-        "No",
+        "ID (baris tanpa ID adalah baris baru)",
         (
             NO_COLUMN,
             _c(
@@ -182,6 +197,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("opd", "OPD Penanggung Jawab", _l("Responsible OPD code"), 16, "opd"),
         ),
         yearly_targets=True,
+        stable_id=True,
     ),
     Sheet(
         "strategies",
@@ -245,7 +261,7 @@ SHEETS: tuple[Sheet, ...] = (
         "actions",
         "Rencana Aksi",
         "Rencana aksi: kegiatan program per tahun dengan keluaran, target, OPD dan anggaran.",
-        "No",
+        "ID (baris tanpa ID adalah baris baru)",
         (
             NO_COLUMN,
             _c("program", "Kode Program", _l("Program code"), 14, required=True),
@@ -256,6 +272,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("opd", "OPD", _l("OPD code"), 14, "opd"),
             _c("budget", "Anggaran (Rp)", _l("Budget in whole Rupiah"), 20, kind="amount"),
         ),
+        stable_id=True,
     ),
 )
 SHEET_BY_KEY = {sheet.key: sheet for sheet in SHEETS}
@@ -444,8 +461,12 @@ def natural_key(code: str) -> tuple:
 
 def hint_texts(sheet: Sheet) -> set[str]:
     """A sheet's hints in every language a workbook is written in: the import skips a hint row in any."""
+    return hint_texts_of(*sheet.columns)
+
+
+def hint_texts_of(*columns: Column) -> set[str]:
     texts = set()
     for language in LANGUAGES:
         with force_locale(language):
-            texts |= {str(c.hint) for c in sheet.columns}
+            texts |= {str(c.hint) for c in columns}
     return texts

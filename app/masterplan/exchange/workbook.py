@@ -26,6 +26,7 @@ from app.masterplan.content import MasterplanContent
 from app.masterplan.exchange.shape import (
     CODE_LIST_SHEET,
     FIRST_DATA_ROW,
+    ID_COLUMN,
     INSTRUCTIONS_SHEET,
     LANGUAGE_LABEL,
     MISSION,
@@ -126,6 +127,8 @@ def columns_of(sheet: Sheet, years: list[int]) -> list[Column]:
             )
             for y in years
         ]
+    if sheet.stable_id:
+        columns.append(ID_COLUMN)  # last, after the yearly targets
     return columns
 
 
@@ -236,7 +239,8 @@ INSTRUCTIONS = (
     "jumlah rupiah boleh ditulis Rp 1.250.000.000,00, 1,25 M, Rp 2,5 miliar atau 2,5 juta (sen selain ,00 "
     "tidak diterima). Penulisan yang dapat dibaca dua cara ditolak dengan penjelasan.",
     "Baris dikenali dari kodenya: Kode untuk strategi dan program, Nomor untuk misi, Dimensi dan Aspek "
-    "untuk kesiapan, No untuk bagian lain. Baris yang sudah ada diperbarui, baris baru ditambahkan. Baris "
+    "untuk kesiapan, kolom ID (diisi oleh aplikasi saat ekspor) untuk bagian lain; nomor No hanya urutan. "
+    "Baris tanpa ID adalah baris baru. Baris yang sudah ada diperbarui, baris baru ditambahkan. Baris "
     "yang dihapus dari berkas tidak menghapus data di aplikasi.",
     "Anggaran dan mitra: setiap program yang tercantum pada lembar Anggaran Program atau Mitra mendapat "
     "tepat baris-baris yang tercantum di sana (baris lamanya diganti).",
@@ -326,15 +330,15 @@ def sheet_rows(content: MasterplanContent, years: list[int]) -> dict[str, list[l
         )
     ]
     rows["gaps"] = [
-        [g.position + 1, sub(g), g.current_condition, g.future_condition, g.implication]
+        [g.position + 1, sub(g), g.current_condition, g.future_condition, g.implication, str(g.id)]
         for g in sorted(content[GapAnalysis], key=lambda g: g.position)
     ]
     rows["swot"] = [
-        [s.position + 1, dim(s), s.quadrant, s.text]
+        [s.position + 1, dim(s), s.quadrant, s.text, str(s.id)]
         for s in sorted(content[SwotItem], key=lambda s: s.position)
     ]
     goals = sorted(content[Goal], key=lambda g: g.position)
-    rows["goals"] = [[g.position + 1, dim(g), sub(g), g.text] for g in goals]
+    rows["goals"] = [[g.position + 1, dim(g), sub(g), g.text, str(g.id)] for g in goals]
     goal_no = {g.id: g.position + 1 for g in goals}
     targets = content.targets_by_indicator()
     rows["indicators"] = [
@@ -351,6 +355,7 @@ def sheet_rows(content: MasterplanContent, years: list[int]) -> dict[str, list[l
             i.data_source,
             opd(i.responsible_opd_id),
             *(_figure(targets.get(i.id, {}).get(y)) for y in years),
+            str(i.id),
         ]
         for i in sorted(content[Indicator], key=lambda i: i.position)
     ]
@@ -401,6 +406,7 @@ def sheet_rows(content: MasterplanContent, years: list[int]) -> dict[str, list[l
             a.target,
             opd(a.opd_id),
             a.budget,
+            str(a.id),
         ]
         for a in sorted(content[ActionItem], key=lambda a: a.position)
     ]

@@ -1,7 +1,9 @@
 """Writing a checked workbook: what to add, change and remove, worked out without touching the session.
 
-A row whose key the masterplan holds is updated only where its values differ, so importing the same
-workbook again changes nothing; a program's budget lines and partners are replaced only when they differ.
+A row is matched by its key (see ``shape``: a code, or the id of a part without one; a new row's key is
+its row number). A row whose key the masterplan holds is updated only where its values differ, so
+importing the same workbook again changes nothing; a program's budget lines and partners are replaced only
+when they differ.
 """
 
 from collections import defaultdict
@@ -94,16 +96,16 @@ class Writer:
 
         parts = {
             "readiness": (ReadinessEntry, {(r.dimension_id, r.aspect): r for r in c[ReadinessEntry]}),
-            "gaps": (GapAnalysis, {g.position: g for g in c[GapAnalysis]}),
-            "swot": (SwotItem, {s.position: s for s in c[SwotItem]}),
-            "goals": (Goal, {g.position: g for g in c[Goal]}),
+            "gaps": (GapAnalysis, {g.id: g for g in c[GapAnalysis]}),
+            "swot": (SwotItem, {s.id: s for s in c[SwotItem]}),
+            "goals": (Goal, {g.id: g for g in c[Goal]}),
         }
         for sheet, (model, existing) in parts.items():
             for w in wanted[sheet]:
                 self._tally(sheet, self._upsert(model, existing, w.key, w.values)[1])
         goals = parts["goals"][1]
 
-        indicators = {i.position: i for i in c[Indicator]}
+        indicators = {i.id: i for i in c[Indicator]}
         targets = {k: {t.year: t for t in v} for k, v in group(c[IndicatorTarget], "indicator_id").items()}
         for w in wanted["indicators"]:
             values = {**w.values, "goal_id": goals[w.links["goal"]].id}
@@ -134,7 +136,7 @@ class Writer:
         self._program_lines("budget", BudgetLine, programs, c.budget_by_program(), ordered=False)
         self._program_lines("partners", ProgramPartner, programs, c.partners_by_program(), ordered=True)
 
-        actions = {a.position: a for a in c[ActionItem]}
+        actions = {a.id: a for a in c[ActionItem]}
         for w in wanted["actions"]:
             values = {**w.values, "program_id": programs[w.links["program"]].id}
             self._tally("actions", self._upsert(ActionItem, actions, w.key, values)[1])
