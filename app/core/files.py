@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
+from flask import current_app, send_file
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
@@ -336,3 +336,18 @@ def _ended(session: Session, transaction) -> None:
     session.info.pop(_TO_DELETE, None)
     for path in session.info.pop(_WRITTEN, []):
         path.unlink(missing_ok=True)
+
+
+def send_stored(stored, path: Path):
+    """A stored file (anything with ``content_type``, ``filename`` and ``sha256``, kept at ``path``) as a
+    download, never rendered inline: evidence can be anything a member uploaded."""
+    response = send_file(
+        path,
+        mimetype=stored.content_type,
+        as_attachment=True,
+        download_name=stored.filename,
+        etag=stored.sha256,
+        conditional=False,  # no-store: nothing to revalidate, and If-Match is for writes here
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -4,8 +4,9 @@ from flask import g
 from flask.views import MethodView
 
 from app.core.api import Blueprint, paginate_query
+from app.core.files import send_stored
 from app.extensions import db
-from app.files.download import send_stored
+from app.files import services as files
 from app.jobs import services
 from app.jobs.schemas import JobCreateSchema, JobRunSchema
 
@@ -49,4 +50,5 @@ class JobResultFile(MethodView):
     @blp.response(200, content_type="application/octet-stream")
     def get(self, job_run_id):
         """Download the job's result file"""
-        return send_stored(services.result_file(job_run_id, actor=g.actor))
+        stored = services.result_file(job_run_id, actor=g.actor)
+        return send_stored(stored, files.content_path(stored))
