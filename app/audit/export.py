@@ -28,6 +28,7 @@ def file_name(scope: str) -> str:
 
 def audit_workbook(log: str, filters: services.AuditFilter, title: str, *, actor: Actor) -> BytesIO:
     """The filtered log of ``log`` as an XLSX file, ready to send."""
+    batches = services.log_export_rows(log, filters, actor=actor, limit=MAX_ROWS)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Audit log"))
     sheet.freeze_panes = "A2"
@@ -37,7 +38,7 @@ def audit_workbook(log: str, filters: services.AuditFilter, title: str, *, actor
     labels = [_("Time"), _("Person"), _("Email"), _("Via"), _("Action"), _("Object type"), _("Object")]
     sheet.append([xlsx_cell(sheet, label, bold) for label in [*labels, _("Changes")]])
     wrap = Alignment(wrap_text=True, vertical="top")
-    for rows, names in services.log_export_rows(log, filters, actor=actor, limit=MAX_ROWS):
+    for rows, names in batches:
         for entry, user in rows:
             changes = "\n".join(_change_lines(entry, names))
             # Names, emails and values are typed by people: written as text, never as a formula.

@@ -116,8 +116,12 @@ def log_names(log: str, entries, *, actor: Actor) -> Names:
 def log_export_rows(log: str, filters: AuditFilter, *, actor: Actor, limit: int, batch: int = 500):
     """The newest ``limit`` entries of the filtered log, in batches of ``batch`` (entry, user) rows with
     their names looked up, for the workbook."""
-    stmt = log_query(log, filters, actor=actor).limit(limit)
-    rows = db.session.execute(stmt).all()
+    # Asked and read now, so a refusal comes before the caller starts writing anything.
+    rows = db.session.execute(log_query(log, filters, actor=actor).limit(limit)).all()
+    return _batches(log, rows, batch, actor)
+
+
+def _batches(log: str, rows: list, batch: int, actor: Actor):
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
         yield chunk, log_names(log, [entry for entry, _user in chunk], actor=actor)

@@ -78,7 +78,9 @@ def first_steps(actor: Actor) -> list[tuple[FirstStep, bool]]:
     """The steps the actor's role takes, each with whether it is done; empty once every essential step
     is done (a tenant with a masterplan has found its way)."""
     steps = sorted((s for s in _first_steps.values() if actor.tenant_role in s.roles), key=lambda s: s.order)
-    checked = [(step, bool(step.done(actor))) for step in steps]
-    if all(done for step, done in checked if step.essential):
+    # The essential steps first: once they are done nothing else is asked (a settled tenant's dashboard
+    # pays one query for its first steps).
+    essential = {step.key: bool(step.done(actor)) for step in steps if step.essential}
+    if all(essential.values()):
         return []
-    return checked
+    return [(step, essential[step.key] if step.essential else bool(step.done(actor))) for step in steps]
