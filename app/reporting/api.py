@@ -26,6 +26,7 @@ from app.reporting.schemas import (
     ReportingPeriodTransitionSchema,
     ReportingPeriodUpdateSchema,
     ReportingSettingsSchema,
+    RollupNodeSchema,
 )
 
 blp = Blueprint(
@@ -280,3 +281,14 @@ class ReportEvidenceById(MethodView):
         """Remove a piece of evidence (and its file) from a report that can still change"""
         reports.remove_evidence(report_id, evidence_id, actor=g.actor)
         db.session.commit()
+
+
+@blp.route("/periods/<uuid:period_id>/rollup")
+class PeriodRollup(MethodView):
+    @blp.doc(operationId="getReportingPeriodRollup")
+    @blp.response(200, RollupNodeSchema)
+    def get(self, period_id):
+        """Verified physical progress rolled up: the masterplan, each dimension, each sub-dimension and each
+        program, with the rule each level used (budget-weighted or equal) and how many programs counted"""
+        tree = reports.period_rollup(periods.get_period(period_id, actor=g.actor), actor=g.actor)
+        return tree.as_dict() if tree is not None else {"key": "masterplan", "label": "", "children": []}

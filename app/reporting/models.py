@@ -36,7 +36,7 @@ NOT_STARTED, ON_TRACK, AT_RISK, DELAYED, DONE = "not_started", "on_track", "at_r
 PROGRESS_STATUSES = (NOT_STARTED, ON_TRACK, AT_RISK, DELAYED, DONE)
 
 # How verified progress rolls up to the city (chosen by the tenant; the roll-up page states it).
-ROLLUP_RULES = ("budget_weighted", "equal", "custom")
+ROLLUP_RULES = ("budget_weighted", "equal")
 # How a program without a verified report counts in the roll-up.
 MISSING_RULES = ("as_zero", "left_out")
 

@@ -575,3 +575,50 @@ def decide_reports(
         else:
             decided.append(return_report(report_id, comment, actor=actor))
     return decided
+
+
+# --- the roll-up ---------------------------------------------------------------------------------------
+
+
+def period_rollup(period: ReportingPeriod, *, actor: Actor):
+    """The period's roll-up by the tenant's rule, from verified reports only: the tree of
+    ``rollup.Node`` with the rule and the names of the levels. Budgets are the year's plan as copied
+    into each report; a program without a report reads it from the masterplan."""
+    from app.reporting import rollup
+    from app.reporting.periods import get_settings
+
+    policy.require(actor, "period.read", period)
+    settings = get_settings(actor=actor)
+    current = masterplans.current_masterplan(actor=actor)
+    if current is None:
+        return None
+    programs = masterplans.list_programs(current.id, actor=actor)
+    found = {
+        r.program_id: r
+        for r in db.session.scalars(select(ProgressReport).where(ProgressReport.period_id == period.id))
+    }
+    budgets: dict[uuid.UUID, int] = {}
+    for row in db.session.scalars(
+        select(BudgetRealisation).where(BudgetRealisation.report_id.in_([r.id for r in found.values()]))
+    ):
+        budgets[row.report_id] = budgets.get(row.report_id, 0) + row.planned
+    subs = {s.id: s.code for d in current.dimensions for s in d.sub_dimensions}
+    figures = []
+    for program in programs:
+        report = found.get(program.id)
+        if report is not None:
+            budget = budgets.get(report.id, 0)
+        else:
+            budget = masterplans.get_program(program.id, actor=actor).budget_for(period.year)
+        verified = report is not None and report.status == VERIFIED
+        figures.append(
+            rollup.ProgramFigure(
+                code=program.code,
+                name=program.name,
+                dimension=program.dimension_code,
+                sub_dimension=subs.get(program.sub_dimension_id),
+                physical_pct=report.physical_pct if verified else None,
+                budget=budget,
+            )
+        )
+    return rollup.roll_up(figures, settings.rollup_rule, settings.missing_rule, label=current.title)

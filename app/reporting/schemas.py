@@ -162,3 +162,16 @@ class ProgressReportDecisionSchema(Schema):
     report_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
     action = fields.String(required=True, validate=validate.OneOf(("verify", "return")))
     comment = Narrative()
+
+
+class RollupNodeSchema(Schema):
+    """A level of the roll-up: the masterplan, a dimension, a sub-dimension or a program (by code)."""
+
+    key = fields.String(dump_only=True)
+    label = fields.String(dump_only=True)
+    physical_pct = fields.Float(dump_only=True, allow_none=True)
+    weight = fields.Float(dump_only=True)
+    rule_used = fields.String(dump_only=True)
+    counted = fields.Integer(dump_only=True)
+    missing = fields.Integer(dump_only=True)
+    children = fields.List(fields.Nested(lambda: RollupNodeSchema()), dump_only=True)

@@ -8,9 +8,9 @@ htmx saves a grid row on its own as soon as one of its fields changes, and swaps
 import uuid
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from marshmallow import ValidationError
 
 from app.core.errors import DomainError, ValidationFailed
@@ -22,6 +22,7 @@ from app.reporting import periods, policy, presenters, reports
 from app.reporting.models import (
     EDITABLE_STATUSES,
     FREQUENCIES,
+    MISSING_RULES,
     PROGRESS_STATUSES,
     REPORT_STATUSES,
     ROLLUP_RULES,
@@ -52,10 +53,13 @@ LABELS = {
         "delayed": _l("Delayed"),
         "done": _l("Done"),
     },
+    "missing_rule": {
+        "as_zero": _l("A program without a verified report counts as 0 %"),
+        "left_out": _l("A program without a verified report is left out"),
+    },
     "rollup_rule": {
         "budget_weighted": _l("Weighted by budget"),
         "equal": _l("Equal weights"),
-        "custom": _l("The tenant's own weights"),
     },
 }
 BADGES = {
@@ -366,6 +370,7 @@ def period_list():
         settings=periods.get_settings(actor=g.actor),
         frequencies=FREQUENCIES,
         rollup_rules=ROLLUP_RULES,
+        missing_rules=MISSING_RULES,
         today=periods.tenant_today(actor=g.actor),
         errors=errors,
         form=request.form,
@@ -379,6 +384,7 @@ def settings():
     data = {
         "frequency": form.get("frequency") or None,
         "rollup_rule": form.get("rollup_rule") or None,
+        "missing_rule": form.get("missing_rule") or None,
         "reminder_days": int(days) if days.isdigit() and len(days) < 4 else (days or None),
     }
     _result, errors, _status = _attempt(lambda: periods.update_settings(data, actor=g.actor))
@@ -494,3 +500,30 @@ def _uuid_arg(name: str) -> uuid.UUID | None:
         return uuid.UUID(request.args.get(name, ""))
     except ValueError:
         return None
+
+
+# --- the roll-up ---------------------------------------------------------------------------------------
+
+
+@bp.get("/periods/<uuid:period_id>/rollup")
+def rollup(period_id):
+    """Verified progress rolled up to sub-dimensions, dimensions and the whole masterplan, with the rule
+    stated and every level's arithmetic shown."""
+    period = periods.get_period(period_id, actor=g.actor)
+    tree = reports.period_rollup(period, actor=g.actor)
+    current = masterplans.current_masterplan(actor=g.actor)
+    names = {}
+    for dim in current.dimensions if current else ():
+        names[dim.code] = dim.name_en if str(get_locale()) == "en" else dim.name_id
+        for sub in dim.sub_dimensions:
+            names[sub.code] = sub.name_en if str(get_locale()) == "en" else sub.name_id
+    dimensions = tree.children if tree is not None else []
+    return render_template(
+        "reporting/rollup.html",
+        period=period,
+        tree=tree,
+        names=names,
+        chart_labels=[names.get(d.key, d.key) for d in dimensions],
+        chart_values=[float(d.rounded) if d.rounded is not None else 0 for d in dimensions],
+        settings=periods.get_settings(actor=g.actor),
+    )
