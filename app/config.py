@@ -106,4 +106,12 @@ class Config:
     # The embedded default has no rq cron scheduler: the run command's server process sets JOBS_TICKER=1
     # and fires the schedule list from a thread of its own (app/jobs/schedules.py).
     JOBS_TICKER = os.environ.get("JOBS_TICKER") == "1"
+    # Jobs never stuck (app/jobs/watch.py): a running job's process renews its heartbeat this often, and
+    # is given up when none came for the TTL; the scheduler sweeps this often; a waiting job the queue does
+    # not hold is handed over again after the grace. Worst case until a dead worker's job is retried or
+    # failed: TTL + sweep interval (75 s by default).
+    JOBS_HEARTBEAT_SECONDS = int(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))
+    JOBS_HEARTBEAT_TTL_SECONDS = int(os.environ.get("JOBS_HEARTBEAT_TTL_SECONDS", "45"))
+    JOBS_SWEEP_SECONDS = float(os.environ.get("JOBS_SWEEP_SECONDS", "30"))
+    JOBS_QUEUED_GRACE_SECONDS = int(os.environ.get("JOBS_QUEUED_GRACE_SECONDS", "60"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")

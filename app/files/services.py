@@ -9,12 +9,14 @@ Everyone else gets 404, like for any object they cannot reach.
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
+from app.core.audit import record_event
 from app.core.auth import Actor
 from app.core.db import new_id, utcnow
 from app.core.errors import Conflict, DomainError, ValidationFailed
@@ -202,6 +204,29 @@ def delete_file(file_id: uuid.UUID, *, actor: Actor) -> None:
     delete_after_commit(db.session(), content_path(stored))
     db.session.delete(stored)
     db.session.flush()
+
+
+def remove_orphans(older_than: timedelta, *, actor: Actor, now: datetime | None = None) -> list[str]:
+    """Remove the current tenant's files on disk that no row records (a process killed mid-upload, after
+    the file was placed and before its row committed), once older than ``older_than``: an upload under
+    way has not committed yet. Returns the storage keys removed. Such a file is never served: downloads
+    go through a row."""
+    policy.require(actor, "file.list_all")  # who sees every file of the tenant clears what none is
+    tenant_id = current_tenant_id()
+    folder = storage().root / str(tenant_id)
+    if not folder.is_dir():
+        return []
+    known = set(db.session.scalars(select(StoredFile.storage_key)))
+    cutoff = ((now or utcnow()) - older_than).timestamp()
+    removed = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        key = path.relative_to(storage().root).as_posix()
+        if key not in known and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed.append(key)
+    if removed:
+        record_event("files.orphans_removed", details={"count": len(removed), "keys": removed[:100]})
+    return removed
 
 
 JOB_RUN_OWNER = "job_run"

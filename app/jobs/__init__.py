@@ -43,6 +43,7 @@ def init_app(app) -> None:
         schedules,
         services,
         views,
+        watch,  # noqa: F401 - the watch list follows every run's status from here on
     )
 
     register_owner(JOB_RUN_OWNER, lambda run_id, actor: services.may_see_job(run_id, actor=actor))

@@ -6,12 +6,16 @@ It builds the app from the environment, as a worker does, so every domain has de
 and registers ``fire(kind)`` on the jobs queue for each. A worker runs ``fire``, which records the
 platform run and queues it. Run one scheduler; a second one would fire each tick twice, which the jobs
 absorb (``once``) but which is wasted work.
+
+The scheduler also sweeps the watch list itself, from a thread (``app/jobs/watch.py``): a job whose
+worker died is retried or failed even while no worker runs.
 """
 
 from rq import cron
 
 from app.core.jobs import schedules
 from app.jobs.schedules import fire
+from app.jobs.watch import start_sweeper
 from app.jobs.worker import get_app
 
 FIRE_TIMEOUT_SECONDS = 60
@@ -27,3 +31,5 @@ for _schedule in schedules():
         job_timeout=FIRE_TIMEOUT_SECONDS,
         name=_schedule.kind,
     )
+
+start_sweeper(get_app())

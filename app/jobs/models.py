@@ -21,6 +21,8 @@ SUCCEEDED = "succeeded"
 FAILED = "failed"
 STATUSES = (QUEUED, RUNNING, SUCCEEDED, FAILED)
 FINISHED = (SUCCEEDED, FAILED)
+# On the watch list only: a platform run whose work is done, waiting for the children it started.
+FANNED_OUT = "fanned_out"
 
 
 class RunState:
@@ -129,3 +131,25 @@ class PlatformJobDoneKey(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     run_id: Mapped[uuid.UUID]
     done_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobWatch(Base):
+    """A run that has not ended yet, as the sweeper watches it: written in the same transaction as the
+    run's own status (``app/jobs/watch.py``), so a committed run is always on this list until it ends.
+
+    A platform table holding ids only (no tenant data, no row-level security), so one sweep sees every
+    tenant's waiting and running jobs: a waiting one the queue does not hold is handed over again, a
+    running one whose process stopped sending heartbeats is retried or ended failed."""
+
+    __tablename__ = "job_watch"
+    __audit__ = False  # bookkeeping of the runs, which keep their own history
+
+    run_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    # The tenant of the run (None: a platform run): which tenant to enter to handle it. Named so it is not
+    # taken for a tenant-owned table: the row holds no tenant data. No foreign key: it is short-lived.
+    run_tenant_id: Mapped[uuid.UUID | None]
+    state: Mapped[str] = mapped_column(String(12))
+    retries: Mapped[int] = mapped_column(default=0)
+    since: Mapped[datetime] = mapped_column(default=utcnow)
+    # "host:pid" of the process running it (inline runs are judged by whether that process lives).
+    runner: Mapped[str | None] = mapped_column(String(120))

@@ -13,14 +13,23 @@ import uuid
 
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from app.core.db import utcnow
 from app.core.job_progress import progress_store, running_job
 from app.core.jobs import get_kind
 from app.core.tenancy import current_tenant_id, tenant_context
 from app.extensions import db
-from app.jobs.models import FAILED, FINISHED, SUCCEEDED, JobRun, PlatformJobChild, PlatformJobRun
+from app.jobs.models import (
+    FAILED,
+    FANNED_OUT,
+    FINISHED,
+    SUCCEEDED,
+    JobRun,
+    JobWatch,
+    PlatformJobChild,
+    PlatformJobRun,
+)
 from app.tenants import services as tenants
 from app.tenants.models import Tenant
 
@@ -45,6 +54,12 @@ def fan_out(kind: str, **ids) -> int:
             run = enqueue(kind, tenant_id, None, locale=parent.locale, parent_id=parent.id, **ids)
         db.session.add(PlatformJobChild(parent_id=parent.id, child_tenant_id=tenant_id, run_id=run.id))
     db.session.flush()
+    if tenant_ids:
+        # The parent now waits for its children, which are watched themselves: no heartbeat to expect.
+        db.session.execute(
+            update(JobWatch).where(JobWatch.run_id == parent.id).values(state=FANNED_OUT),
+            execution_options={"synchronize_session": False},
+        )
     return len(tenant_ids)
 
 
@@ -110,6 +125,7 @@ def settle(parent_id: uuid.UUID | None) -> None:
                 updated_at=utcnow(),
             )
         )
+        conn.execute(delete(JobWatch.__table__).where(JobWatch.__table__.c.run_id == parent_id))
     progress_store().forget(parent_id)
 
 

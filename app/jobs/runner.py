@@ -64,22 +64,34 @@ class RequesterRefused(Exception):
 
 def execute(app: Flask, run_id: uuid.UUID, tenant_id: uuid.UUID | None) -> None:
     """Do one attempt of the run (``tenant_id`` None: a platform run); raises what the handler raised,
-    after rolling its work back."""
+    after rolling its work back. Heartbeats say the attempt is alive while it lasts."""
+    from app.jobs.watch import heartbeats
+
+    with heartbeats(app, run_id):
+        refusal = _attempt(app, run_id, tenant_id)
+    if refusal is not None:
+        # Recorded in a session of its own: the handler's session, with any events it recorded, is gone.
+        _record_refusal(app, run_id, tenant_id, refusal)
+
+
+def _attempt(app: Flask, run_id: uuid.UUID, tenant_id: uuid.UUID | None) -> "RequesterRefused | None":
     with app.app_context(), tenant_context(tenant_id):
         run = _begin(run_id, tenant_id)
         if run is None:
-            return
+            return None
         try:
             _perform(run, tenant_id)
-            return
+            return None
         except RequesterRefused as refused:
             db.session.rollback()
-            refusal = refused
+            return refused
+        except AttemptSuperseded:
+            db.session.rollback()  # the attempt given up for lost keeps nothing; the new one goes on
+            log.warning("job run %s: an attempt given up for lost ended; its work is dropped", run_id)
+            return None
         except BaseException:
             db.session.rollback()
             raise
-    # Recorded in a session of its own: the handler's session, with any events it recorded, is gone.
-    _record_refusal(app, run_id, tenant_id, refusal)
 
 
 def _load(run_id: uuid.UUID, tenant_id: uuid.UUID | None) -> JobRun | PlatformJobRun | None:
@@ -127,7 +139,22 @@ def _perform(run: JobRun | PlatformJobRun, tenant_id: uuid.UUID | None) -> None:
         # between the check and the commit (PostgreSQL: the check locks the rows it reads).
         db.session.flush()
         _check_standing(run, spec.roles, tenant_id, before="write")
+        _check_still_current(run)
         _finish(run)
+
+
+class AttemptSuperseded(Exception):
+    """The sweeper gave this attempt up for lost (no heartbeat) and another attempt has begun."""
+
+
+def _check_still_current(run: JobRun | PlatformJobRun) -> None:
+    """Refuse to commit an attempt that another one has replaced: a job's work lands once. Our flush
+    holds the run's row, so a newer attempt's start has either committed before it (seen here) or waits
+    until this commit and then finds the run finished."""
+    model = type(run)
+    attempts = db.session.scalar(select(model.attempts).where(model.id == run.id))
+    if attempts != run.attempts:
+        raise AttemptSuperseded()
 
 
 REFUSALS = {

@@ -90,6 +90,8 @@ class Ticker:
 def start_ticker(app: Flask) -> threading.Thread:
     """Start the ticker in a daemon thread of this process (the embedded default's run command)."""
 
+    from app.jobs.watch import sweep
+
     def loop() -> None:
         ticker = None
         while True:
@@ -100,6 +102,7 @@ def start_ticker(app: Flask) -> threading.Thread:
                 log.info("job schedule ticker started: %s", ", ".join(s.kind for s in schedules()))
                 continue
             ticker.tick(utcnow())
+            sweep(app)  # the embedded default has no scheduler process: jobs never stuck here too
 
     thread = threading.Thread(target=loop, name="jobs-ticker", daemon=True)
     thread.start()

@@ -28,7 +28,7 @@ from app.core.tenancy import current_tenant_id, tenant_context
 from app.extensions import db
 from app.files import services as files
 from app.jobs import policy
-from app.jobs.models import FAILED, JobRun, PlatformJobChild, PlatformJobRun
+from app.jobs.models import FAILED, JobRun, JobWatch, PlatformJobChild, PlatformJobRun
 
 log = logging.getLogger("kotacerdas.jobs")
 _TO_DISPATCH = "jobs_to_dispatch"
@@ -100,11 +100,40 @@ def start_offered_job(kind: str, *, actor: Actor, locale: str = "id") -> JobRun:
 
 
 def run_again(job_run_id: uuid.UUID, *, actor: Actor, locale: str = "id") -> JobRun:
-    """Start a new run like a finished one (the old run and its error stay as they were)."""
+    """Start a new run like a finished or a stuck one (the old run and its error stay; a stuck one is
+    ended failed first, saying a new run replaced it)."""
     run = get_job(job_run_id, actor=actor)
     if not run.is_finished:
-        raise ValidationFailed.field("status", _l("this job has not finished yet"))
+        if not is_stuck(run, actor=actor):
+            raise ValidationFailed.field("status", _l("this job has not finished yet"))
+        _give_up(run)
     return start_job(run.kind, actor=actor, locale=locale, **run.params)
+
+
+def is_stuck(run: JobRun, *, actor: Actor) -> bool:
+    """Whether nothing will move this unfinished run any more (``app/jobs/watch.py``); False when the
+    queue does not answer, which is no proof."""
+    from app.jobs import watch
+
+    policy.require(actor, "job.read", run)
+    if run.is_finished:
+        return False
+    entry = db.session.get(JobWatch, run.id)
+    try:
+        return entry is not None and watch.is_stuck(entry)
+    except RedisError:
+        return False
+
+
+def _give_up(run: JobRun) -> None:
+    from app.jobs import platform, watch
+
+    watch.forget_in_queue(run.id)
+    with force_locale(run.locale):
+        run.error = _("This run was stuck and was ended when a new run replaced it.")
+    run.status, run.finished_at = FAILED, utcnow()
+    run.message = run.error[:300]
+    platform.report_child(run)
 
 
 def _kind(name: str) -> JobKind:
@@ -230,15 +259,22 @@ def platform_runs_progress(runs: list[PlatformJobRun], *, actor: Actor) -> list[
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_committed(session: Session) -> None:
+    dispatched = session.info.pop(_TO_DISPATCH, [])
     ran_here = False
-    for run_id, tenant_id, retries in session.info.pop(_TO_DISPATCH, []):
+    for run_id, tenant_id, retries in dispatched:
         try:
             ran_here |= _dispatch(run_id, tenant_id, retries)
-        except Exception as error:  # noqa: BLE001 - the run must not stay "queued" for ever
+        except Exception as error:  # noqa: BLE001 - the run waits on the watch list; the sweeper retries
             log.exception("job run %s could not be queued", run_id)
-            _mark_undeliverable(run_id, tenant_id, error)
+            _mark_waiting_for_queue(run_id, tenant_id, error)
     if ran_here:
         session.expire_all()  # the job changed rows this session may hold: read them afresh
+    elif dispatched:
+        # Whoever answers with the run reads its state as it is now, not as it was committed.
+        ids = {run_id for run_id, _tenant, _retries in dispatched}
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, JobRun | PlatformJobRun) and obj.id in ids:
+                session.expire(obj)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -308,30 +344,16 @@ def _enqueue_rq(redis, run_id: uuid.UUID, tenant_id: uuid.UUID | None, retries: 
     )
 
 
-def _mark_undeliverable(run_id: uuid.UUID, tenant_id: uuid.UUID | None, error: Exception) -> None:
-    # Called after a commit, when the session cannot be used: a short transaction of its own.
-    from app.jobs import platform
-
+def _mark_waiting_for_queue(run_id: uuid.UUID, tenant_id: uuid.UUID | None, error: Exception) -> None:
+    """Say on the run why it waits: it stays queued (on the watch list), and the sweeper hands it over
+    once the queue answers again. Called after a commit: a short transaction of its own."""
     table = JobRun.__table__ if tenant_id is not None else PlatformJobRun.__table__
-    children = PlatformJobChild.__table__
-    parent_id = None
     with tenant_context(tenant_id), db.engine.begin() as conn:
         this_run = (table.c.id == run_id,) + ((table.c.tenant_id == tenant_id,) if tenant_id else ())
-        columns = [table.c.locale] + ([table.c.parent_id] if tenant_id else [])
-        row = conn.execute(select(*columns).where(*this_run)).first()
-        locale = row.locale if row else "id"
-        parent_id = row.parent_id if row and tenant_id else None
-        with force_locale(locale):  # the requester reads it on the job page
-            message = _("The job queue could not be reached (%(error)s).", error=type(error).__name__)
-        conn.execute(
-            update(table)
-            .where(*this_run)
-            .values(status=FAILED, error=message, finished_at=utcnow(), updated_at=utcnow())
-        )
-        if parent_id is not None:
-            conn.execute(
-                update(children)
-                .where(children.c.parent_id == parent_id, children.c.child_tenant_id == tenant_id)
-                .values(status=FAILED, error=message[:300], finished_at=utcnow())
+        row = conn.execute(select(table.c.locale).where(*this_run)).first()
+        with force_locale(row.locale if row else "id"):  # the requester reads it on the job page
+            message = _(
+                "The job queue cannot be reached (%(error)s); the job starts once it is back.",
+                error=type(error).__name__,
             )
-    platform.settle(parent_id)
+        conn.execute(update(table).where(*this_run).values(message=message, updated_at=utcnow()))

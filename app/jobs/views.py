@@ -57,7 +57,12 @@ def start():
 def _job_context(job_run_id) -> dict:
     run = services.with_live_progress([services.get_job(job_run_id, actor=g.actor)], actor=g.actor)[0]
     result = files.get_file(run.result_file_id, actor=g.actor) if run.result_file_id else None
-    return {"run": run, "result": result, "may_run_again": services.may_run_again(run, actor=g.actor)}
+    return {
+        "run": run,
+        "result": result,
+        "may_run_again": services.may_run_again(run, actor=g.actor),
+        "stuck": services.is_stuck(run, actor=g.actor),
+    }
 
 
 @bp.get("/<uuid:job_run_id>")
@@ -82,7 +87,7 @@ def again(job_run_id):
         db.session.rollback()
         if error.status in (403, 404):
             raise
-        flash(_("This job has not finished yet."), "warning")
+        flash(_("This job has not finished yet and is not stuck: it will end by itself."), "warning")
         return redirect(url_for("jobs.job", job_run_id=job_run_id))
     return redirect(url_for("jobs.job", job_run_id=run.id), code=303)
 
