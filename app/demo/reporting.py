@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app.core.auth import Actor
 from app.extensions import db
 from app.masterplan import services as masterplans
-from app.reporting import periods, reports
+from app.reporting import periods, publishing, reports
 from app.reporting.models import (
     AT_RISK,
     DELAYED,
@@ -63,6 +63,9 @@ def seed_reports(actor: Actor) -> None:
                 periods.close_period(period.id, actor=actor)
                 period.opened_at = _at(period.opens_on)
                 period.closed_at = _at(period.due_on + timedelta(days=5))
+                if period.number == 4 or (period.year, period.number) == (2026, 3):
+                    # The year's end and the last closed quarter are published.
+                    publishing.publish_period(period.id, actor=actor)
     db.session.flush()
     # The demo's own history mails nobody.
     db.session.info.pop("reporting_outbox", None)

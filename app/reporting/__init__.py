@@ -6,13 +6,14 @@ from flask_babel import lazy_gettext as _l
 from app.core.form_errors import register_field_labels
 from app.core.nav import register_nav
 from app.core.paths import register_path_param
-from app.reporting.models import Evidence, ProgressReport, ReportingPeriod
+from app.reporting.models import Evidence, ProgressReport, PublishedSnapshot, ReportingPeriod
 
 register_nav("tenant", "reporting.index", _l("Progress"), order=25)
 
 register_path_param("period_id", ReportingPeriod)
 register_path_param("report_id", ProgressReport)
 register_path_param("evidence_id", Evidence)
+register_path_param("snapshot_id", PublishedSnapshot)
 
 register_field_labels(
     {

@@ -9,7 +9,7 @@ from marshmallow import Schema
 from app.core.api import Blueprint, paginate_query
 from app.core.bounds import Line
 from app.extensions import db
-from app.reporting import periods, presenters, reports
+from app.reporting import periods, presenters, publishing, reports
 from app.reporting.models import Evidence
 from app.reporting.schemas import (
     ProgressReportCreateSchema,
@@ -18,6 +18,7 @@ from app.reporting.schemas import (
     ProgressReportSchema,
     ProgressReportTransitionSchema,
     ProgressReportUpdateSchema,
+    PublishedSnapshotSchema,
     ReportEvidenceLinkSchema,
     ReportEvidenceSchema,
     ReportingPeriodQueryArgsSchema,
@@ -27,6 +28,7 @@ from app.reporting.schemas import (
     ReportingPeriodUpdateSchema,
     ReportingSettingsSchema,
     RollupNodeSchema,
+    SnapshotQueryArgsSchema,
 )
 
 blp = Blueprint(
@@ -292,3 +294,48 @@ class PeriodRollup(MethodView):
         program, with the rule each level used (budget-weighted or equal) and how many programs counted"""
         tree = reports.period_rollup(periods.get_period(period_id, actor=g.actor), actor=g.actor)
         return tree.as_dict() if tree is not None else {"key": "masterplan", "label": "", "children": []}
+
+
+def _snapshot(snapshot) -> dict:
+    values = _snapshot_columns(snapshot)
+    values["superseded"] = snapshot.id in publishing.superseded_ids([snapshot])
+    return values
+
+
+@blp.route("/periods/<uuid:period_id>/publication")
+class PeriodPublication(MethodView):
+    @blp.doc(operationId="publishReportingPeriod")
+    @blp.response(201, PublishedSnapshotSchema)
+    def post(self, period_id):
+        """Publish the period's verified progress as an immutable snapshot (tenant administrator); publishing
+        again writes the next version, which supersedes the earlier one"""
+        snapshot = publishing.publish_period(period_id, actor=g.actor)
+        db.session.commit()
+        return _snapshot(snapshot)
+
+
+@blp.route("/snapshots")
+class Snapshots(MethodView):
+    @blp.doc(operationId="listPublishedSnapshots")
+    @blp.arguments(SnapshotQueryArgsSchema, location="query")
+    @blp.response(200, PublishedSnapshotSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """List the published snapshots, newest first, each saying whether a later version superseded it"""
+        stmt = publishing.snapshots_query(args.get("period_id"), actor=g.actor)
+        found = paginate_query(db.session, stmt, pagination_parameters)
+        superseded = publishing.superseded_ids(found)
+        return [{**_snapshot_columns(s), "superseded": s.id in superseded} for s in found]
+
+
+@blp.route("/snapshots/<uuid:snapshot_id>")
+class SnapshotById(MethodView):
+    @blp.doc(operationId="getPublishedSnapshot")
+    @blp.response(200, PublishedSnapshotSchema)
+    def get(self, snapshot_id):
+        """Show a published snapshot: the roll-up at every level, each program, budget by funding source"""
+        return _snapshot(publishing.get_snapshot(snapshot_id, actor=g.actor))
+
+
+def _snapshot_columns(snapshot) -> dict:
+    return {c.key: getattr(snapshot, c.key) for c in snapshot.__table__.columns}

@@ -38,6 +38,9 @@ POLICY = Policy(
         "report.read": concealed(opd_scoped(member, opds_of)),
         "report.write": opd_scoped(tenant_role(*WRITERS), opds_of),
         "report.verify": verifier,
+        # a published snapshot is what the tenant released: every member reads it
+        "snapshot.publish": admin,
+        "snapshot.read": member,
     },
 )
 

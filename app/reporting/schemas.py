@@ -175,3 +175,22 @@ class RollupNodeSchema(Schema):
     counted = fields.Integer(dump_only=True)
     missing = fields.Integer(dump_only=True)
     children = fields.List(fields.Nested(lambda: RollupNodeSchema()), dump_only=True)
+
+
+class PublishedSnapshotSchema(Schema):
+    """What the tenant released for a period; ``superseded`` once a later version was published."""
+
+    id = fields.UUID(dump_only=True)
+    period_id = fields.UUID(dump_only=True)
+    version = fields.Integer(dump_only=True)
+    masterplan_id = fields.UUID(dump_only=True)
+    published_at = fields.DateTime(dump_only=True)
+    published_by = fields.UUID(dump_only=True, allow_none=True)
+    physical_pct = fields.Float(dump_only=True, allow_none=True)
+    budget_absorption_pct = fields.Float(dump_only=True, allow_none=True)
+    superseded = fields.Boolean(dump_only=True)
+    document = fields.Dict(dump_only=True)
+
+
+class SnapshotQueryArgsSchema(Schema):
+    period_id = fields.UUID()

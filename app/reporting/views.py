@@ -18,7 +18,7 @@ from app.core.form_errors import field_label, form_errors, page_errors, page_mes
 from app.core.pages import form_uuids, paginate, wants_fragment
 from app.extensions import db
 from app.masterplan import services as masterplans
-from app.reporting import periods, policy, presenters, reports
+from app.reporting import periods, policy, presenters, publishing, reports
 from app.reporting.models import (
     EDITABLE_STATUSES,
     FREQUENCIES,
@@ -416,9 +416,12 @@ def period(period_id):
     found = periods.get_period(period_id, actor=g.actor)
     status_filter = request.args.get("status") if request.args.get("status") in REPORT_STATUSES else None
     page = paginate(reports.reports_query(found.id, status=status_filter, actor=g.actor), per_page=50)
+    snapshots = list(db.session.scalars(publishing.snapshots_query(found.id, actor=g.actor)))
     return render_template(
         "reporting/period.html",
         period=found,
+        snapshots=snapshots,
+        superseded=publishing.superseded_ids(snapshots),
         page=page,
         rows=presenters.report_summaries(list(page.items), g.actor),
         status_filter=status_filter,
@@ -527,3 +530,14 @@ def rollup(period_id):
         chart_values=[float(d.rounded) if d.rounded is not None else 0 for d in dimensions],
         settings=periods.get_settings(actor=g.actor),
     )
+
+
+@bp.post("/periods/<uuid:period_id>/publish")
+def publish(period_id):
+    """Publish the period's verified progress as a new snapshot (a correction supersedes the earlier one)."""
+    snapshot, errors, _status = _attempt(lambda: publishing.publish_period(period_id, actor=g.actor))
+    if errors:
+        _flash_errors(errors)
+    else:
+        flash(_("Published as version %(version)s.", version=snapshot.version), "success")
+    return redirect(url_for("reporting.period", period_id=period_id) + "#published")

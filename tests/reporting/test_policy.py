@@ -29,6 +29,8 @@ period.manage     YYn   nnn     nnn      nnn     nnn    nnn      nnn       YYn
 report.read       YYn   YYn     Ynn      YYn     YYn    nnn      nnn       YYn
 report.write      YYn   nnn     Ynn      nnn     nnn    nnn      nnn       YYn
 report.verify     YYn   YYn     nnn      nnn     nnn    nnn      nnn       YYn
+snapshot.publish  YYn   nnn     nnn      nnn     nnn    nnn      nnn       YYn
+snapshot.read     YYn   YYn     YYn      YYn     YYn    nnn      nnn       YYn
 """
 ACTORS = ("admin", "planner", "operator", "council", "viewer", "ministry", "anonymous", "system")
 
