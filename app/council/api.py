@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from app.core.api import Blueprint, paginate_query
 from app.core.mail import external_url
-from app.council import bodies, calendar, meetings, policy
+from app.council import bodies, calendar, exports, meetings, minutes, policy
 from app.council.jobs import INVITATIONS
 from app.council.schemas import (
     AgendaItemSchema,
@@ -221,6 +221,31 @@ class DecreeDocument(MethodView):
         bodies.attach_decree_document(decree_id, upload.stream, upload.filename, actor=g.actor)
         db.session.commit()
         return _decree(body_id, decree_id)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bodies_blp.route("/bodies/<uuid:body_id>/workbook")
+class BodyWorkbook(MethodView):
+    @bodies_blp.doc(
+        operationId="downloadBodyWorkbook",
+        responses={"200": {"description": "the workbook", "content": {XLSX: {}}}},
+    )
+    @bodies_blp.arguments(CouncilMemberQueryArgsSchema, location="query")
+    def get(self, args, body_id):
+        """Download a body's members (serving on ``as_of``, or everyone who served) and its decrees as an
+        XLSX workbook (sheets "Anggota" and "SK")"""
+        return workbook_response(body_id, args.get("as_of"))
+
+
+def workbook_response(body_id, as_of) -> Response:
+    content = exports.body_workbook(body_id, actor=g.actor, as_of=as_of)
+    return Response(
+        content,
+        mimetype=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="lembaga-smart-city.xlsx"'},
+    )
 
 
 # --- positions and members -------------------------------------------------------------------------------
@@ -528,6 +553,27 @@ def calendar_response(meeting) -> Response:
         content,
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="rapat-{meeting.starts_at:%Y%m%d}.ics"'},
+    )
+
+
+@meetings_blp.route("/<uuid:meeting_id>/minutes")
+class MeetingMinutes(MethodView):
+    @meetings_blp.doc(
+        operationId="downloadMeetingMinutes",
+        responses={"200": {"description": "the minutes", "content": {"application/pdf": {}}}},
+    )
+    def get(self, meeting_id):
+        """Download the minutes (notulen) as a PDF: header, attendance list, discussion per agenda item,
+        decisions and signature block"""
+        return minutes_response(meetings.get_meeting(meeting_id, actor=g.actor))
+
+
+def minutes_response(meeting) -> Response:
+    content = minutes.minutes_pdf(meeting.id, actor=g.actor)
+    return Response(
+        content,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="notulen-{meeting.starts_at:%Y%m%d}.pdf"'},
     )
 
 

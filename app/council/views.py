@@ -17,7 +17,7 @@ from app.core.errors import DomainError, ValidationFailed
 from app.core.form_errors import form_errors, page_errors
 from app.core.pages import paginate
 from app.council import bodies, meetings, policy, reference
-from app.council.api import calendar_response
+from app.council.api import calendar_response, minutes_response, workbook_response
 from app.council.jobs import INVITATIONS
 from app.council.models import ATTENDANCE, DECREE_RELATIONS, MEETING_MODES
 from app.council.schemas import (
@@ -221,6 +221,12 @@ def _opd_name(opd_id) -> str | None:
     return next((o.name for o in tenants.list_opds(actor=g.actor) if o.id == opd_id), None)
 
 
+@bp.get("/bodies/<uuid:body_id>/workbook.xlsx")
+def body_workbook(body_id):
+    bodies.get_body(body_id, actor=g.actor)
+    return workbook_response(body_id, None if request.args.get("history") == "1" else _as_of())
+
+
 @bp.post("/bodies/<uuid:body_id>/decrees")
 def add_decree(body_id):
     def register():
@@ -418,6 +424,11 @@ def send_invitations(meeting_id):
 @bp.get("/meetings/<uuid:meeting_id>/calendar.ics")
 def meeting_calendar(meeting_id):
     return calendar_response(meetings.get_meeting(meeting_id, actor=g.actor))
+
+
+@bp.get("/meetings/<uuid:meeting_id>/minutes.pdf")
+def meeting_minutes(meeting_id):
+    return minutes_response(meetings.get_meeting(meeting_id, actor=g.actor))
 
 
 @bp.post("/meetings/<uuid:meeting_id>/attendance")

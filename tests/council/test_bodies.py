@@ -238,3 +238,37 @@ def test_a_member_is_a_user_of_the_tenant_or_an_outside_person(api, palopo):
         {"position_id": sekretaris["id"], "name": "X", "pentahelix": "ASING", "term_start": "2025-01-01"},
     )
     assert no_element.status_code == 422 and "pentahelix" in no_element.get_json()["errors"]
+
+
+def test_the_members_and_decrees_download_as_a_workbook_with_texts_kept_as_text(api):
+    from openpyxl import load_workbook
+
+    body = _body(api)
+    decree = api.post(
+        f"/bodies/{body['id']}/decrees",
+        {"number": "188/II/2024", "decree_date": "2024-02-12", "signer": "Wali Kota"},
+    ).get_json()
+    ketua = _position(api, body["id"], "Ketua")
+    api.post(
+        f"/bodies/{body['id']}/members",
+        {
+            "position_id": ketua["id"],
+            "decree_id": decree["id"],
+            "name": '=HYPERLINK("http://x")',
+            "pentahelix": "PEMERINTAH",
+            "term_start": "2024-02-12",
+            "term_end": "2024-06-30",
+        },
+    )
+    everyone = api.get(f"/bodies/{body['id']}/workbook")
+    assert everyone.status_code == 200 and everyone.mimetype.endswith("spreadsheetml.sheet")
+    book = load_workbook(BytesIO(everyone.data))
+    members, decrees = book["Anggota"], book["SK"]
+    row = [c.value for c in members[3]]
+    assert row[0] == "Ketua" and row[1] == '=HYPERLINK("http://x")' and members.cell(3, 2).data_type == "s"
+    assert row[3] == "Pemerintah" and row[8] == "188/II/2024"
+    assert decrees.cell(3, 1).value == "188/II/2024" and decrees.cell(3, 9).value == "Berlaku"
+    later = load_workbook(
+        BytesIO(api.get(f"/bodies/{body['id']}/workbook", query_string={"as_of": "2024-07-01"}).data)
+    )
+    assert later["Anggota"].max_row == 2  # the heading and the column names: nobody served then

@@ -226,3 +226,36 @@ def test_the_invitation_is_mailed_to_every_invitee_with_an_address_with_the_ics_
     assert str(event["summary"]) == "Rapat Koordinasi Smart City"
     listed = {i["name"]: i["invited_at"] for i in api.get(invitees).get_json()}
     assert listed["Rektor"] is not None and listed["Tokoh pemuda"] is None
+
+
+def test_the_minutes_pdf_holds_the_attendance_discussion_decisions_and_signatures(api):
+    from pypdf import PdfReader
+
+    meeting = _meeting(api, chair="Sekretaris Daerah Kota Palopo")
+    path = f"/meetings/{meeting['id']}"
+    added = api.post(
+        f"{path}/invitees", {"name": "Rektor Universitas Andi Djemma", "pentahelix": "AKADEMISI"}
+    )
+    api.post(f"{path}/invitees", {"name": "Kepala Dinas Pendidikan"})
+    rektor = added.get_json()[0]
+    api.put(
+        f"{path}/attendance",
+        {
+            "entries": [
+                {"invitee_id": rektor["id"], "attendance": "represented", "represented_by": "Wakil Rektor I"}
+            ]
+        },
+    )
+    item = api.get(f"{path}/agenda").get_json()[0]
+    api.patch(f"{path}/agenda/{item['id']}", {"discussion": "Capaian fisik program 55 persen."})
+    api.post(f"{path}/decisions", {"text": "Diskominfo menyiapkan bukti dukung evaluasi"})
+    response = api.get(f"{path}/minutes")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.data)).pages)
+    text = " ".join(text.split())
+    assert "NOTULEN RAPAT KOORDINASI" in text and "Selasa, 10 Maret 2026" in text and "WITA" in text
+    assert "Rektor Universitas Andi Djemma" in text and "Diwakili oleh Wakil Rektor I" in text
+    assert "Kepala Dinas Pendidikan" in text and "Belum dicatat" in text
+    assert "1. Capaian triwulan I" in text and "Capaian fisik program 55 persen." in text
+    assert "Diskominfo menyiapkan bukti dukung evaluasi" in text
+    assert "Pimpinan Rapat," in text and "Notulis," in text and "Sekretaris Daerah Kota Palopo" in text
