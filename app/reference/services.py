@@ -552,7 +552,10 @@ def code_list_versions(list_name: str | None = None, *, actor: Actor) -> list[Co
         stmt = stmt.where(CodeList.code == list_name)
     if not policy.can(actor, "reference.read_drafts"):
         stmt = stmt.where(CodeList.state != DRAFT)
-    return [_frozen(CodeListVersion, c) for c in db.session.scalars(stmt)]
+    versions = [_frozen(CodeListVersion, c) for c in db.session.scalars(stmt)]
+    if list_name and not versions:
+        raise NotFound()  # no such list, or none of its versions this reader may see
+    return versions
 
 
 def get_code_list_item(item_id: uuid.UUID, *, actor: Actor) -> CodeEntry:

@@ -119,7 +119,8 @@ def _discover_ids(client, spec, demo: DemoApi) -> None:
             assert response.status_code == 200, (url, response.status_code)
             item = _pick(response.get_json(), demo)
             assert item, f"the demo has nothing at {list_path}: extend the seed so the fuzzer reaches it"
-            demo.ids[(list_path, name)] = item["id"]
+            # An x_id parameter takes the item's id; a named one (list_name) the item's field of that name.
+            demo.ids[(list_path, name)] = item["id"] if name.endswith("_id") else item[name]
 
 
 def _pick(items: list[dict], demo: DemoApi) -> dict | None:

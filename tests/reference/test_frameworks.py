@@ -178,6 +178,7 @@ def test_a_code_list_changes_only_through_a_new_version_that_tenants_see_once_pu
     assert frozen.status_code == 409
     versions = client.get("/api/v1/code-lists/funding_source/versions", headers=ministry).get_json()
     assert [(v["version"], v["state"]) for v in versions] == [(2, "published"), (1, "published")]
+    assert client.get("/api/v1/code-lists/no_such_list/versions", headers=ministry).status_code == 404
     # Retiring version 2 offers version 1 again.
     client.delete("/api/v1/code-lists/funding_source/versions/2/publication", headers=ministry)
     assert "BLUD" not in _offered(client, city) and "HIBAH" in _offered(client, city)
