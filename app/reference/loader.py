@@ -26,6 +26,10 @@ LOADED_CODE_LISTS = {
     "horizon": ("Horizon waktu", "Horizon"),
     "funding_source": ("Sumber pendanaan", "Funding source"),
     "pentahelix": ("Sektor pentahelix", "Pentahelix sector"),
+    "body_type": ("Jenis kelembagaan", "Kind of body"),
+    "position": ("Jabatan", "Position"),
+    "meeting_type": ("Jenis rapat", "Kind of meeting"),
+    "meeting_mode": ("Bentuk rapat", "Meeting mode"),
 }
 # Reference versions in the file are version 1 unless they say otherwise.
 DEFAULT_VERSION = 1

@@ -98,7 +98,7 @@ class FrameworkTree:
 @dataclass(frozen=True)
 class CodeListVersion:
     id: uuid.UUID
-    code: str  # the list's name: program_class, horizon, funding_source, pentahelix
+    code: str  # the list's name: program_class, funding_source, body_type, meeting_type, ...
     version: int
     name_id: str
     name_en: str

@@ -1,5 +1,5 @@
-"""The council's pages: every member reads the bodies and meetings; only the secretariat sees the forms;
-a refused form comes back with its fields named and nothing saved."""
+"""The council's pages, in Indonesian (the users' language): every member reads the bodies and meetings;
+only the secretariat sees the forms; a refused form comes back with its fields named and nothing saved."""
 
 import re
 
@@ -28,12 +28,12 @@ def test_a_council_member_reads_bodies_members_and_meetings_without_forms(palopo
     login(client, _council_member(palopo))
     index = client.get(T).get_data(as_text=True)
     assert "Dewan Smart City Kota Palopo" in index and "Rapat Koordinasi Smart City Triwulan" in index
-    assert "Set up a body" not in index
+    assert "Bentuk lembaga" not in index
     body = client.get(_first_link(index, f"{T}/bodies/")).get_data(as_text=True)
-    assert "Wali Kota Palopo" in body and "Register a decree" not in body
+    assert "Wali Kota Palopo" in body and "Catat SK" not in body
     meetings = client.get(f"{T}/meetings").get_data(as_text=True)
     meeting = client.get(_first_link(meetings, f"{T}/meetings/0")).get_data(as_text=True)
-    assert "Save attendance" not in meeting and "Add to calendar (.ics)" in meeting
+    assert "Simpan kehadiran" not in meeting and "Tambahkan ke kalender (.ics)" in meeting
     assert client.post(f"{T}/bodies", data={"kind": "DEWAN", "name": "X"}).status_code in (400, 403)
 
 
@@ -54,9 +54,9 @@ def test_the_members_list_reads_as_of_a_date_and_as_a_history(palopo, client):
     history = _members(client, dewan, history="1")
     assert "Admin Kota Palopo" in history and "Kepala Diskominfo Kota Palopo" in history
     before_any_decree = client.get(dewan, query_string={"as_of": "2020-01-01"}).get_data(as_text=True)
-    assert "Nobody serving then" in before_any_decree
+    assert "Tidak ada yang menjabat saat itu" in before_any_decree
     bad = client.get(dewan, query_string={"as_of": "kemarin"})
-    assert bad.status_code == 200 and "YYYY-MM-DD" in bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "TTTT-BB-HH" in bad.get_data(as_text=True)
 
 
 def test_a_meeting_that_ends_before_it_starts_is_refused_on_the_form_and_nothing_is_saved(palopo, client):
@@ -77,7 +77,7 @@ def test_a_meeting_that_ends_before_it_starts_is_refused_on_the_form_and_nothing
     )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "Ends" in page and "The meeting must end after it starts." in page
+    assert "Selesai" in page and "Rapat harus selesai setelah dimulai." in page
     assert 'value="Rapat Uji"' in page  # what was typed stays
     assert client.get(f"{T}/meetings").get_data(as_text=True).count("Rapat Uji") == before
 
@@ -114,7 +114,7 @@ def test_the_secretariat_schedules_a_meeting_invites_a_body_and_records_the_day(
     recorded = form_post(client, f"{meeting}/decisions", {"text": "Diskominfo menyusun laporan"})
     assert recorded.status_code == 302
     page = client.get(meeting).get_data(as_text=True)
-    assert "1 represented" in page and "Diskominfo menyusun laporan" in page
+    assert "1 diwakili" in page and "Diskominfo menyusun laporan" in page
 
 
 def test_the_dashboard_shows_the_upcoming_meetings_to_every_member(palopo, client):

@@ -34,7 +34,16 @@ def test_the_shipped_frameworks_are_loaded_once_whatever_the_number_of_runs(refe
             select(CodeListItem.list_name, func.count()).group_by(CodeListItem.list_name)
         ).all()
     )
-    assert lists == {"program_class": 4, "horizon": 3, "funding_source": 8, "pentahelix": 5}
+    assert lists == {
+        "program_class": 4,
+        "horizon": 3,
+        "funding_source": 8,
+        "pentahelix": 5,
+        "body_type": 5,
+        "position": 7,
+        "meeting_type": 9,
+        "meeting_mode": 3,
+    }
 
 
 def test_a_tenant_reads_the_published_frameworks_in_both_languages(client, city):
