@@ -4,6 +4,8 @@ Services raise these; the API answers JSON ``{"code", "message", "errors"}`` and
 page in the product's layout. Another tenant's object is always ``NotFound``, never ``PermissionDenied``.
 """
 
+import sqlite3
+
 from flask import Flask, render_template, request
 from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
@@ -220,9 +222,13 @@ def _roll_back_quietly() -> None:
 def handle_database_unavailable(error: Exception):
     """The database does not answer (down, restarting, out of connections): 503 with Retry-After, JSON
     for the API and, for pages, a page of its own in the reader's language that reads nothing from the
-    database. Never raises: whatever fails here falls back to a plain bilingual page."""
+    database. Never raises for an outage: whatever fails here falls back to a plain bilingual page."""
     from flask import current_app
 
+    if not is_database_outage(error):
+        # A bad query (no such table, a syntax error) is a bug, not an outage: raised again, Flask logs
+        # it and answers the usual 500 (or hands it to the test that caused it).
+        raise error
     _roll_back_quietly()
     headers = {"Retry-After": str(current_app.config.get("DATABASE_RETRY_AFTER_SECONDS", 30))}
     try:
@@ -252,7 +258,30 @@ def handle_cross_tenant_write(error: CrossTenantWrite):
 
 
 # What SQLAlchemy raises when the database cannot be reached or a connection died under a request.
+# OperationalError also covers mistakes in a query on SQLite ("no such table"), hence is_database_outage.
 DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+# PostgreSQL's error codes for a refused or lost connection: class 08 (connection exception), the server
+# shutting down or starting up (57P01-57P03) and too many connections (53300).
+POSTGRES_OUTAGE_STATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+# SQLite's result codes for a database that cannot be opened or is held by another process; anything
+# else (SQLITE_ERROR: no such table, a syntax error) is a mistake in the query.
+SQLITE_OUTAGE_CODES = (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def is_database_outage(error: Exception) -> bool:
+    """Whether a database error means the database cannot be reached (503) rather than a bad query (500)."""
+    if isinstance(error, sa_exc.InterfaceError | sa_exc.TimeoutError):
+        return True  # a closed connection, or none free in the pool
+    if getattr(error, "connection_invalidated", False):
+        return True  # SQLAlchemy recognised a dropped connection
+    original = getattr(error, "orig", None)
+    if isinstance(original, sqlite3.Error):
+        return (getattr(original, "sqlite_errorcode", 0) & 0xFF) in SQLITE_OUTAGE_CODES
+    sqlstate = getattr(original, "sqlstate", None)
+    # psycopg gives no SQLSTATE when it could not connect at all (refused, timed out, no such host).
+    return sqlstate is None or sqlstate.startswith(POSTGRES_OUTAGE_STATES)
 
 
 def register_error_handlers(app: Flask) -> None:
