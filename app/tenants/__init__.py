@@ -39,8 +39,10 @@ def _register_first_steps() -> None:
     from app.tenants import services
 
     def invited_anyone(actor) -> bool:
-        waiting = services.pending_invitations_query(actor=actor).limit(1)
-        return services.member_count(actor=actor) > 1 or db.session.scalar(waiting) is not None
+        # Both asked every time: the dashboard issues as many queries with one member as with hundreds.
+        members = services.member_count(actor=actor)
+        waiting = db.session.scalar(services.pending_invitations_query(actor=actor).limit(1))
+        return members > 1 or waiting is not None
 
     for step in (
         FirstStep(

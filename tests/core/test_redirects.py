@@ -210,7 +210,10 @@ def test_the_sso_buttons_and_return_never_lead_off_the_site(app, sso_palopo):
 
     person = Person(app.test_client())
     response = person.sso_login(f"{sso_palopo.start_path}?next={quote('/%09/evil.example')}", "palopo-disdik")
-    assert response.headers["Location"] == START_PAGE
+    # A hostile next is dropped: the OPD operator lands through the page that finds their work, on the site.
+    assert response.headers["Location"] == "/t/kota-palopo/start"
+    work = person.client.get(response.headers["Location"])
+    assert work.status_code == 302 and work.headers["Location"].startswith("/t/kota-palopo/")
 
     # Logged in at the provider now: the next SSO login comes straight back, to an ordinary next.
     wanted = "/t/kota-palopo/opds?q=dinas&page=1"

@@ -45,6 +45,12 @@ def _upload(client, headers, content: bytes, name: str, purpose: str = "evidence
     return client.post(BASE, data=data, headers=headers, content_type="multipart/form-data")
 
 
+def _stored_uploads(palopo) -> set[uuid.UUID]:
+    """The tenant's uploaded files (not job results), to compare before and after a refused upload."""
+    with palopo.inside():
+        return set(db.session.scalars(select(StoredFile.id).where(StoredFile.purpose != "result")))
+
+
 @pytest.fixture
 def member(palopo):
     """A second OPD operator of Kota Palopo, who did not upload anything."""
@@ -86,11 +92,12 @@ def test_an_upload_is_kept_under_its_tenant_with_its_sha256(palopo, client):
     ],
 )
 def test_the_content_decides_not_the_name(palopo, client, content, name, message):
+    before = _stored_uploads(palopo)
     response = _upload(client, palopo.token(), content, name)
     assert response.status_code == 422
     assert message in response.get_json()["errors"]["file"][0]
+    assert _stored_uploads(palopo) == before  # nothing kept (the demo's own files aside)
     with palopo.inside():
-        assert db.session.scalars(select(StoredFile).where(StoredFile.purpose == "evidence")).all() == []
         assert not any(p.name.endswith(".part") for p in storage().root.rglob("*"))
 
 
@@ -106,6 +113,7 @@ def test_imports_take_spreadsheets_and_utf8_csv_only(palopo, client):
 
 def test_too_large_answers_413(palopo, client, app, monkeypatch):
     auth = palopo.token()
+    before = _stored_uploads(palopo)
     too_big = b"kode,nama\n" + b"x" * (10 * 1024 * 1024)  # past the import limit (10 MB)
     response = _upload(client, auth, too_big, "besar.csv", "import")
     assert response.status_code == 413 and response.get_json()["code"] == "payload_too_large"
@@ -113,8 +121,7 @@ def test_too_large_answers_413(palopo, client, app, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
     response = _upload(client, auth, PDF + b"0" * 2000, "bukti.pdf")
     assert response.status_code == 413 and response.get_json()["code"] == "payload_too_large"
-    with palopo.inside():
-        assert db.session.scalars(select(StoredFile).where(StoredFile.purpose != "result")).all() == []
+    assert _stored_uploads(palopo) == before
 
 
 def test_bad_requests_name_the_field(palopo, client):

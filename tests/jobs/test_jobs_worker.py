@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import time
+import uuid
 from io import BytesIO
 
 from openpyxl import load_workbook
@@ -135,6 +136,7 @@ def test_a_work_horse_killed_mid_job_is_retried_and_the_lost_attempt_leaves_noth
 
 
 def test_a_work_horse_killed_mid_job_without_retries_ends_failed(palopo, on_worker, client):
+    on_disk_before = _kept(palopo, uuid.uuid4())["on_disk"]  # the demo's own files
     run_id = palopo.start("test_steps", steps=6, delay=0.3, locale="en")
     pid = _horse_pid(palopo, run_id)
     wait_for(lambda: _step_reached(palopo, run_id, 2), what="step 2")
@@ -145,7 +147,7 @@ def test_a_work_horse_killed_mid_job_without_retries_ends_failed(palopo, on_work
     assert "stopped (signal 9)" in error
     kept = _kept(palopo, run_id)
     assert kept["steps"] == [] and kept["results"] == [] and kept["audited"] == []
-    assert len(kept["on_disk"]) == 1  # the demo's own export; nothing from the killed run
+    assert sorted(kept["on_disk"]) == sorted(on_disk_before)  # nothing from the killed run
 
     login(client, "admin@kota-palopo.demo")
     page = client.get(f"/t/kota-palopo/jobs/{run_id}").get_data(as_text=True)
