@@ -139,6 +139,22 @@ class Email(fields.Email):
         return address
 
 
+class Url(fields.Url):
+    """A web address (http or https unless told) that fits its column, without control characters."""
+
+    def __init__(self, column=500, **kwargs):
+        self.max_length = column_length(column)
+        kwargs.setdefault("schemes", {"http", "https"})
+        super().__init__(validate=validate.Length(max=self.max_length), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        address = super()._deserialize(value, attr, data, **kwargs)
+        problem = text_problem(address)
+        if problem is not None:
+            raise ValidationError(problem)
+        return address
+
+
 class Integer(fields.Integer):
     """A whole number within ``minimum``..``maximum``, by default what an Integer column holds. 1.5 is
     refused, not cut to 1."""
@@ -159,6 +175,16 @@ class Date(fields.Date):
     def __init__(self, **kwargs):
         checks = [validate.Range(min=DATE_MIN, max=DATE_MAX), *_validators(kwargs.pop("validate", None))]
         super().__init__(validate=checks, **kwargs)
+
+
+class DateTime(fields.DateTime):
+    """A moment on a day from ``DATE_MIN`` to ``DATE_MAX``, with or without an offset."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        # Checked on its day: a moment without an offset cannot be compared with one that has it.
+        validate.Range(min=DATE_MIN, max=DATE_MAX)(moment.date())
+        return moment
 
 
 class RupiahAmount(Integer):

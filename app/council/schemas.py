@@ -8,7 +8,7 @@ pentahelix elements are named by their codes; objects of the tenant by their ids
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.core.bounds import Date, Email, Integer, Line, Narrative
+from app.core.bounds import Date, DateTime, Email, Integer, Line, Narrative, Url
 from app.council.models import (
     ATTENDANCE,
     DECREE_RELATIONS,
@@ -167,13 +167,13 @@ class MeetingCreateSchema(Schema):
     kind = _required_line(CouncilMeeting.kind)
     title = _required_line(CouncilMeeting.title)
     body_id = fields.UUID(allow_none=True)
-    starts_at = fields.DateTime(
+    starts_at = DateTime(
         required=True, metadata={"description": "without an offset: in the tenant's time zone"}
     )
-    ends_at = fields.DateTime(required=True)
+    ends_at = DateTime(required=True)
     mode = Line(CouncilMeeting.mode, required=True, validate=validate.OneOf(MEETING_MODES))
     place = Line(CouncilMeeting.place, allow_none=True)
-    online_link = fields.URL(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=500))
+    online_link = Url(CouncilMeeting.online_link, allow_none=True)
     chair = Line(CouncilMeeting.chair, allow_none=True)
     agenda = fields.List(Line(CouncilAgendaItem.title, min_length=1), load_default=list)
 
@@ -181,8 +181,8 @@ class MeetingCreateSchema(Schema):
 class MeetingUpdateSchema(MeetingCreateSchema):
     kind = Line(CouncilMeeting.kind, min_length=1)
     title = Line(CouncilMeeting.title, min_length=1)
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
+    starts_at = DateTime()
+    ends_at = DateTime()
     mode = Line(CouncilMeeting.mode, validate=validate.OneOf(MEETING_MODES))
     agenda = fields.List(Line(CouncilAgendaItem.title, min_length=1), load_default=None)
     minutes = Narrative(allow_none=True)

@@ -24,10 +24,10 @@ _figure = {"dump_only": True, "allow_none": True}
 
 
 class ReportingSettingsSchema(Schema):
-    frequency = fields.String(validate=validate.OneOf(FREQUENCIES))
+    frequency = Line(40, validate=validate.OneOf(FREQUENCIES))
     reminder_days = Integer(minimum=0, maximum=REMINDER_DAYS_MAX)
-    rollup_rule = fields.String(validate=validate.OneOf(ROLLUP_RULES))
-    missing_rule = fields.String(validate=validate.OneOf(MISSING_RULES))
+    rollup_rule = Line(40, validate=validate.OneOf(ROLLUP_RULES))
+    missing_rule = Line(40, validate=validate.OneOf(MISSING_RULES))
 
 
 class ReportingPeriodSchema(Schema):
@@ -58,13 +58,13 @@ class ReportingPeriodUpdateSchema(Schema):
 
 class ReportingPeriodQueryArgsSchema(Schema):
     year = Integer(minimum=MIN_YEAR, maximum=MAX_YEAR)
-    status = fields.String(validate=validate.OneOf(PERIOD_STATUSES))
+    status = Line(40, validate=validate.OneOf(PERIOD_STATUSES))
 
 
 class ReportingPeriodTransitionSchema(Schema):
     """open, close, or reopen (with a reason)."""
 
-    action = fields.String(required=True, validate=validate.OneOf(("open", "close", "reopen")))
+    action = Line(40, required=True, validate=validate.OneOf(("open", "close", "reopen")))
     reason = Line(500)
 
 
@@ -134,7 +134,7 @@ class ProgressReportCreateSchema(Schema):
 
 
 class ProgressReportUpdateSchema(Schema):
-    progress_status = fields.String(allow_none=True, validate=validate.OneOf(PROGRESS_STATUSES))
+    progress_status = Line(40, allow_none=True, validate=validate.OneOf(PROGRESS_STATUSES))
     physical_pct = fields.Float(allow_none=True, validate=validate.Range(min=0, max=100))
     narrative = Narrative(allow_none=True)
     obstacles = Narrative(allow_none=True)
@@ -146,13 +146,13 @@ class ProgressReportUpdateSchema(Schema):
 class ProgressReportQueryArgsSchema(Schema):
     period_id = fields.UUID()
     opd_id = fields.UUID()
-    status = fields.String(validate=validate.OneOf(REPORT_STATUSES))
+    status = Line(40, validate=validate.OneOf(REPORT_STATUSES))
 
 
 class ProgressReportTransitionSchema(Schema):
     """submit (the OPD), verify or return with a comment (the secretariat)."""
 
-    action = fields.String(required=True, validate=validate.OneOf(("submit", "verify", "return")))
+    action = Line(40, required=True, validate=validate.OneOf(("submit", "verify", "return")))
     comment = Narrative()
 
 
@@ -160,7 +160,7 @@ class ProgressReportDecisionSchema(Schema):
     """Several submitted reports verified, or returned with one comment, together (all or none)."""
 
     report_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
-    action = fields.String(required=True, validate=validate.OneOf(("verify", "return")))
+    action = Line(40, required=True, validate=validate.OneOf(("verify", "return")))
     comment = Narrative()
 
 

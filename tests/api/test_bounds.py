@@ -257,6 +257,18 @@ def test_a_date_filter_at_the_end_of_the_calendar_answers_422_naming_it(city, cl
     )
 
 
+def test_a_meeting_at_the_end_of_the_calendar_or_with_a_bad_link_answers_422_naming_it(city, client):
+    meeting = {"kind": "RAKOR", "title": "Rapat", "mode": "DARING", "ends_at": "2026-05-04T11:00:00"}
+    for name, value in (
+        ("starts_at", "9999-12-31T09:00:00"),
+        ("starts_at", "0001-01-01T09:00:00+08:00"),
+        ("online_link", "javascript:alert(1)"),
+        ("online_link", "https://meet.example/" + "a" * 500),
+    ):
+        body = {"starts_at": "2026-05-04T09:00:00", **meeting, name: value}
+        _refused(client.post(f"{API}/council/meetings", json=body, headers=city.headers()), name)
+
+
 def test_a_malformed_id_in_a_query_string_answers_422(city, client):
     url = f"{API}/masterplans/{city.masterplan_id}/comparison?against=99999999999999999999"
     _refused(client.get(url, headers=city.headers()), "against")
@@ -313,10 +325,12 @@ def _loaded_schemas(app):
 # A field type the API reads and the bounded type that must stand in for it (most specific first).
 BOUNDED = [
     (fields.Email, bounds.Email),
+    (fields.Url, bounds.Url),
     (fields.String, bounds.BoundedText),
     (fields.Integer, bounds.Integer),
     (fields.Decimal, bounds.Numeric),
     (fields.Date, bounds.Date),
+    (fields.DateTime, bounds.DateTime),
 ]
 HARMLESS = (fields.UUID, fields.Boolean, fields.Float, Upload)
 
