@@ -66,7 +66,13 @@ def _generate(base_url: str, folder: Path, monkeypatch) -> str:
     document.write_bytes(requests.get(f"{base_url}/api/openapi.json", timeout=10).content)
     config = folder / "config.yaml"
     # The generator would run ruff on what it wrote; formatting is no part of what this test checks.
-    config.write_text("post_hooks: []\n")
+    # Documents (PDF, XLSX) are bytes to it once told so, as docs/API.md tells integrators.
+    config.write_text(
+        "post_hooks: []\n"
+        "content_type_overrides:\n"
+        "  application/pdf: application/octet-stream\n"
+        "  application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: application/octet-stream\n"
+    )
     generator = Path(sys.executable).parent / "openapi-python-client"
     command = [generator, "generate", "--path", document, "--output-path", folder / PACKAGE, "--meta", "none"]
     result = subprocess.run([*command, "--config", config], capture_output=True, text=True, timeout=120)
