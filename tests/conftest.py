@@ -18,11 +18,19 @@ BACKEND = os.environ.get("KC_TEST_DB", "postgres")
 KEEP_TABLES = {"regions", "alembic_version"}
 
 
+# Fixtures that start processes: Redis, rq workers, a live web server, the OpenID provider.
+PROCESS_FIXTURES = {"redis_server", "workers", "rq_worker", "on_worker", "fault_workers", "live_server", "idp"}
+
+
 def pytest_collection_modifyitems(config, items):
-    # A test that drives Chromium is a browser test wherever it lives (the fast lane leaves them out).
+    # A test that drives Chromium is a browser test wherever it lives, and one that starts processes is a
+    # process test (the fast lane leaves both out; the full run has them).
     for item in items:
-        if "page" in getattr(item, "fixturenames", ()):
+        used = set(getattr(item, "fixturenames", ()))
+        if "page" in used:
             item.add_marker(pytest.mark.browser)
+        if used & PROCESS_FIXTURES:
+            item.add_marker(pytest.mark.processes)
     if BACKEND == "postgres":
         return
     # On the SQLite run, PostgreSQL-only tests are deselected (not skipped): they ran on the PostgreSQL run.
