@@ -82,8 +82,9 @@ def test_run_again_works_on_a_stuck_job(palopo, on_own_redis, fault_workers, cli
     assert again.status_code == 303
     new_id = uuid.UUID(again.headers["Location"].rsplit("/", 1)[1])
     assert _ended(palopo, new_id) == ("succeeded", 1, None)
+    # The stuck run says why it ended in its requester's language (Indonesian, the default).
     status, _attempts, error = palopo.job(run_id)
-    assert status == "failed" and "replaced it" in error
+    assert status == "failed" and "dihentikan ketika jalannya yang baru menggantikannya" in error
 
 
 def _horse_pid(palopo, run_id) -> int:
@@ -151,7 +152,8 @@ def test_with_redis_down_the_api_answers_the_jobs_true_state_and_it_runs_once_re
     run_id = started.json["id"]
     shown = client.get(f"/api/v1/t/kota-palopo/jobs/{run_id}", headers=headers).json
     assert started.json["status"] == shown["status"] == palopo.job(run_id)[0] == "queued"
-    assert "job queue cannot be reached" in started.json["message"]
+    # Said in the language of the user who started it (Indonesian, the default).
+    assert "Antrean pekerjaan tidak dapat dihubungi" in started.json["message"]
 
     own_redis.start()
     fault_workers.start(on_own_redis.config["JOBS_QUEUE"])

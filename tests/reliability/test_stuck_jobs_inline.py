@@ -46,4 +46,5 @@ def test_a_job_whose_inline_process_is_gone_ends_failed(app, palopo):
         db.session.commit()
     assert watch.sweep(app).failed == [run_id]
     status, attempts, error = palopo.job(run_id)
-    assert (status, attempts) == ("failed", 1) and "stopped sending signs of life" in error
+    # Said in the requester's language (Indonesian, the default).
+    assert (status, attempts) == ("failed", 1) and "berhenti memberi tanda aktif" in error

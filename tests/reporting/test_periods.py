@@ -14,11 +14,12 @@ def test_a_year_is_planned_as_four_quarters_due_ten_days_after_each_ends(client,
     response = client.post(f"{reporting.base}/periods", json={"year": 2028}, headers=reporting.headers())
     assert response.status_code == 201
     quarters = response.get_json()
+    # Labels are in the caller's language: Indonesian unless they chose another.
     assert [q["label"] for q in quarters] == [
-        "Quarter I 2028",
-        "Quarter II 2028",
-        "Quarter III 2028",
-        "Quarter IV 2028",
+        "Triwulan I 2028",
+        "Triwulan II 2028",
+        "Triwulan III 2028",
+        "Triwulan IV 2028",
     ]
     second = quarters[1]
     assert (second["starts_on"], second["ends_on"]) == ("2028-04-01", "2028-06-30")

@@ -111,5 +111,5 @@ def test_only_verified_reports_count_in_the_api_and_the_page_states_the_rule(cli
     assert tree["missing"] == len(programs) - 1
     login(client, "admin@kota-palopo.demo")
     page = client.get(f"/t/kota-palopo/reporting/periods/{reporting.period_id}/rollup").get_data(as_text=True)
-    assert "Σ(progress × budget) ÷ Σ budget" in page or "Σ progress ÷" in page
+    assert "Σ(capaian × anggaran) ÷ Σ anggaran" in page or "Σ capaian ÷" in page
     assert "PLP-S-02" in page and 'data-chart="bar"' in page
