@@ -19,7 +19,15 @@ KEEP_TABLES = {"regions", "alembic_version"}
 
 
 # Fixtures that start processes: Redis, rq workers, a live web server, the OpenID provider.
-PROCESS_FIXTURES = {"redis_server", "workers", "rq_worker", "on_worker", "fault_workers", "live_server", "idp"}
+PROCESS_FIXTURES = {
+    "redis_server",
+    "workers",
+    "rq_worker",
+    "on_worker",
+    "fault_workers",
+    "live_server",
+    "idp",
+}
 
 
 def pytest_collection_modifyitems(config, items):
