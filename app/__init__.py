@@ -45,7 +45,7 @@ def _trust_proxies(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from pathlib import Path
 
-    from app.core import assets, bounds, i18n, nav, observability, security
+    from app.core import assets, bounds, i18n, metrics, nav, observability, security
     from app.core.errors import register_error_handlers
     from app.core.tenancy import install_rls_setting
     from app.extensions import api, csrf, db, limiter, migrate
@@ -66,6 +66,7 @@ def _init_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     limiter.init_app(app)
     observability.init_app(app)
+    metrics.init_app(app)
     resolver.init_app(app)
     # After the resolver, so a refusal page knows who asks and in which tenant; paths are checked before it.
     bounds.init_app(app)

@@ -39,6 +39,10 @@ class Config:
     # Behind a reverse proxy (nginx, a load balancer): how many proxies set X-Forwarded-For/-Proto/-Host,
     # so addresses, https and host names (SSO redirect URIs, links in mails) are the public ones.
     TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+    # Who may read /metrics (app/core/metrics.py): a bearer token, or client addresses in these networks
+    # (CIDR, comma-separated). Neither set: nobody; everyone else gets 404.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    METRICS_ALLOWED_NETWORKS = os.environ.get("METRICS_ALLOWED_NETWORKS", "")
 
     SESSION_COOKIE_NAME = "kc_session"
     SESSION_COOKIE_HTTPONLY = True

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, delete, select, update
 
 from app.accounts import policy, throttle
 from app.accounts.models import ApiToken, User, UserSession
+from app.core import metrics
 from app.core.auth import PLATFORM_ROLES, Actor
 from app.core.db import as_utc, utcnow
 from app.core.errors import Conflict, DomainError, ValidationFailed
@@ -115,6 +116,7 @@ def authenticate(email: str, password: str, *, client_address: str | None) -> Us
     email = (email or "").strip().lower()
     wait = throttle.admit(email, client_address)
     if wait:
+        metrics.failed_login("throttled")
         raise TooManyAttempts("too many failed attempts; try again later", retry_after=wait)
     user = db.session.scalar(select(User).where(User.email == email)) if email else None
     try:
@@ -124,6 +126,7 @@ def authenticate(email: str, password: str, *, client_address: str | None) -> Us
         ok = False
     if not ok:
         throttle.failed(client_address)
+        metrics.failed_login("wrong_credentials")
         raise LoginRefused("email or password is wrong")
     throttle.succeeded(email, client_address)
     if _hasher.check_needs_rehash(user.password_hash):

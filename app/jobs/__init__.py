@@ -36,6 +36,7 @@ def job_status_label(status: str) -> str:
 def init_app(app) -> None:
     from app.core.api import register_api
     from app.core.audit import register_object_label, register_value_label
+    from app.core.metrics import register_scrape_reader
     from app.files.services import JOB_RUN_OWNER, register_owner
     from app.jobs import (
         api,
@@ -45,8 +46,10 @@ def init_app(app) -> None:
         views,
         watch,  # noqa: F401 - the watch list follows every run's status from here on
     )
+    from app.jobs.metrics import job_figures
 
     register_owner(JOB_RUN_OWNER, lambda run_id, actor: services.may_see_job(run_id, actor=actor))
+    register_scrape_reader(job_figures)
     register_object_label("JobRun", _l("Job"))
     register_object_label("StoredFile", _l("File"))
     register_value_label("JobRun", "kind", job_kind_label)

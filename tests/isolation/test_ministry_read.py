@@ -320,6 +320,7 @@ def test_inside_tenancy_only_the_two_paths_set_their_context_variable():
 TENANT_ENTRIES = {
     "core/audit.py": "writes audit entries into the tenant the entry belongs to",
     "demo/__init__.py": "seeds the demo from the command line (the operator)",
+    "jobs/metrics.py": "the kinds of unfinished runs for /metrics, in each tenant that has one (reads)",
     "jobs/platform.py": "a platform job's fan-out: one child run per active tenant, as the system",
     "jobs/runner.py": "runs a job in its tenant after checking the requester",
     "jobs/services.py": "marks a job run of the current tenant undeliverable",
