@@ -104,6 +104,7 @@ DOMAINS = (
     "sso",
     "files",
     "jobs",
+    "portability",
     "audit",
     "masterplan",
     "reporting",

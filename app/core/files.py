@@ -55,6 +55,8 @@ KINDS = {
         FileKind("docx", _OOXML + "wordprocessingml.document", (".docx",)),
         FileKind("pptx", _OOXML + "presentationml.presentation", (".pptx",)),
         FileKind("csv", "text/csv", (".csv",)),
+        # A ZIP that is no Office file: only the platform writes one (a tenant's export).
+        FileKind("zip", "application/zip", (".zip",)),
     )
 }
 # The part each Office Open XML package must contain, by kind.
@@ -87,8 +89,8 @@ def _sniff_ooxml(path: Path) -> FileKind | None:
     except zipfile.BadZipFile:
         return None
     if "[Content_Types].xml" not in names:
-        return None
-    return next((KINDS[kind] for kind, part in _OOXML_PARTS.items() if part in names), None)
+        return KINDS["zip"]
+    return next((KINDS[kind] for kind, part in _OOXML_PARTS.items() if part in names), KINDS["zip"])
 
 
 # --- ZIP containers: judged by their table of contents before anything unpacks them ------------------

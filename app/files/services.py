@@ -54,7 +54,7 @@ PURPOSES: dict[str, Purpose] = {
     "import": Purpose(("xlsx", "csv"), 10 * MB),
     # A signed regulation (Perwali, Perda, SK) scanned to PDF.
     "legal": Purpose(("pdf",), 20 * MB),
-    "result": Purpose(("xlsx", "csv", "pdf", "docx"), None, uploaded=False),
+    "result": Purpose(("xlsx", "csv", "pdf", "docx", "zip"), None, uploaded=False),
 }
 UPLOAD_PURPOSES = tuple(name for name, p in PURPOSES.items() if p.uploaded)
 

@@ -324,6 +324,8 @@ TENANT_ENTRIES = {
     "jobs/platform.py": "a platform job's fan-out: one child run per active tenant, as the system",
     "jobs/runner.py": "runs a job in its tenant after checking the requester",
     "jobs/services.py": "marks a job run of the current tenant undeliverable",
+    "portability/restore.py": "the operator's import, into the tenant the archive restores",
+    "portability/services.py": "a tenant's export, by its administrator or the operator (checked)",
     "sso/cli.py": "command-line set-up of a tenant's provider (the operator)",
     "sso/hooks.py": "the caller's own membership and their own login's provider",
     "tenants/resolver.py": "the URL's tenant, after checking the caller's membership",
