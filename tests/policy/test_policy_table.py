@@ -50,6 +50,7 @@ from app.jobs.models import JobRun, PlatformJobRun
 from app.masterplan import models as plans
 from app.masterplan import policy as masterplan_policy
 from app.masterplan import programs
+from app.portability import policy as portability_policy
 from app.reference import policy as reference_policy
 from app.sso import policy as sso_policy
 from app.sso.models import IdentityProvider, MinistryProvider
@@ -183,6 +184,11 @@ EXPECTED = {
         meeting.record           YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
     """,
 }
+EXPECTED["portability"] = """
+        tenant.export            YYn   nnn   nnn   nnn   nnn   YYY   nnn   nnn   nnn   YYn
+        tenant.export_any        nnn   nnn   nnn   nnn   nnn   YYY   nnn   nnn   nnn   nnn
+        tenant.import            nnn   nnn   nnn   nnn   nnn   YYY   nnn   nnn   nnn   nnn
+"""
 # Every part of a version is written by the editors (tenant admin and planner) of a draft, whatever its
 # OPD: an OPD operator writes none today.
 PART_ROW = "YYn   YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn"
@@ -213,6 +219,7 @@ def _policies() -> dict[str, Policy]:
         "masterplan": masterplan_policy.POLICY,
         "reference": reference_policy.POLICY,
         "council": council_policy.POLICY,
+        "portability": portability_policy.POLICY,
     }
 
 
