@@ -29,11 +29,14 @@ def chart_spec(
     *,
     digits: int = 0,
     horizontal: bool = False,
+    links=None,
 ) -> dict:
     """The island's data: ``series`` is a list of ``{"name": ..., "data": [...]}``, one value per label.
 
     ``digits``: decimals shown (0 keeps the value axis on whole numbers, e.g. for counts);
-    ``horizontal``: bars run left to right, for long labels (bar charts only).
+    ``horizontal``: bars run left to right, for long labels (bar charts only);
+    ``links``: one URL per label, the rows a value comes from (the table's values link there and a
+    click on a bar or point goes there).
     A wrong kind, format or series length is a programming error and fails loudly while rendering."""
     if kind not in KINDS:
         raise ValueError(f"chart kind {kind!r}: one of {KINDS}")
@@ -46,6 +49,10 @@ def chart_spec(
         if len(data) != len(labels):
             raise ValueError(f"series {item['name']!r} has {len(data)} values for {len(labels)} labels")
         clean.append({"name": str(item["name"]), "data": data})
+    if links is not None:
+        links = [str(link) for link in links]
+        if len(links) != len(labels):
+            raise ValueError(f"{len(links)} links for {len(labels)} labels")
     return {
         "kind": kind,
         "labels": labels,
@@ -54,4 +61,5 @@ def chart_spec(
         "max": _number(max_value),
         "digits": int(digits),
         "horizontal": bool(horizontal) and kind == "bar",
+        "links": links,
     }

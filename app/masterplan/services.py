@@ -395,3 +395,17 @@ def _budget_of(program: Program) -> tuple[BudgetAmount, ...]:
         .order_by(BudgetLine.year, BudgetLine.funding_source)
     )
     return tuple(BudgetAmount(year, source, int(amount)) for year, source, amount in rows)
+
+
+def program_budgets(
+    masterplan_id: uuid.UUID, years: Iterable[int], *, actor: Actor
+) -> dict[tuple[uuid.UUID, int], int]:
+    """What each program of a version plans to spend in each of ``years``, all funding sources together,
+    in whole Rupiah, keyed by (program id, year); absent without a budget line. One query at any size."""
+    policy.require(actor, "masterplan.read")
+    rows = db.session.execute(
+        select(BudgetLine.program_id, BudgetLine.year, func.sum(BudgetLine.amount))
+        .where(BudgetLine.masterplan_id == masterplan_id, BudgetLine.year.in_(list(years)))
+        .group_by(BudgetLine.program_id, BudgetLine.year)
+    )
+    return {(program_id, year): int(amount) for program_id, year, amount in rows}

@@ -78,6 +78,7 @@ def _opd_reports(opd_id) -> str | None:
 def init_app(app) -> None:
     """Progress reporting registers its pages, API, jobs and commands here."""
     from app.core.api import register_api
+    from app.core.dashboard import register_panel
     from app.files.services import register_owner
     from app.reporting import api, reports, views
     from app.tenants.services import register_opd_reference
@@ -86,4 +87,6 @@ def init_app(app) -> None:
     register_api(app, *api.blueprints)
     register_owner(reports.EVIDENCE_OWNER, reports.evidence_readable)
     register_opd_reference(_opd_reports)
+    # The dashboard's first panels: progress is what the secretariat opens the product for.
+    register_panel("reporting/_dashboard.html", views.dashboard_panel, order=10)
     _register_audit_labels()

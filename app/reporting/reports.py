@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.core import bounds
 from app.core.auth import OPD_OPERATOR, Actor
@@ -57,9 +57,13 @@ def reports_query(
     *,
     opd_id: uuid.UUID | None = None,
     status: str | None = None,
+    progress_status: str | None = None,
+    program_ids: list[uuid.UUID] | None = None,
+    funding_source: str | None = None,
     actor: Actor,
 ):
-    """Reports by period, newest first; an OPD operator's list holds only their own OPDs' reports."""
+    """Reports by period, newest first, optionally of one OPD, workflow status, program status, set of
+    programs (a dimension's) or funding source; an OPD operator's list holds only their own OPDs'."""
     policy.require(actor, "period.read")
     stmt = select(ProgressReport).order_by(ProgressReport.period_id.desc(), ProgressReport.program_id)
     if role_here(actor) == OPD_OPERATOR:
@@ -70,6 +74,16 @@ def reports_query(
         stmt = stmt.where(ProgressReport.opd_id == opd_id)
     if status is not None:
         stmt = stmt.where(ProgressReport.status == status)
+    if progress_status is not None:
+        stmt = stmt.where(ProgressReport.progress_status == progress_status)
+    if program_ids is not None:
+        stmt = stmt.where(ProgressReport.program_id.in_(program_ids))
+    if funding_source is not None:
+        stmt = stmt.where(
+            ProgressReport.id.in_(
+                select(BudgetRealisation.report_id).where(BudgetRealisation.funding_source == funding_source)
+            )
+        )
     return stmt
 
 
@@ -584,32 +598,100 @@ def period_rollup(period: ReportingPeriod, *, actor: Actor):
     """The period's roll-up by the tenant's rule, from verified reports only: the tree of
     ``rollup.Node`` with the rule and the names of the levels. Budgets are the year's plan as copied
     into each report; a program without a report reads it from the masterplan."""
-    from app.reporting import rollup
+    return period_rollups([period], actor=actor).get(period.id)
+
+
+@dataclass(frozen=True)
+class RollupInputs:
+    """What the roll-ups of some periods are computed from, read once: the current masterplan with its
+    programs, the tenant's rule, and every report of those periods (as plain rows)."""
+
+    masterplan: masterplans.MasterplanSummary
+    programs: list[masterplans.ProgramSummary]
+    rule: str
+    missing_rule: str
+    # Each period's reports by program, as rows: id, period_id, program_id, opd_id, status,
+    # progress_status, physical_pct.
+    reports: dict[uuid.UUID, dict[uuid.UUID, object]]
+    planned: dict[uuid.UUID, int]  # a report's planned budget, all funding sources together
+    plan: dict[tuple[uuid.UUID, int], int]  # the masterplan's budget per (program, year)
+
+
+def rollup_inputs(periods: list[ReportingPeriod], *, actor: Actor) -> RollupInputs | None:
+    """Read what the roll-ups of ``periods`` need in a fixed number of queries, whatever the number of
+    periods, programs and reports (None while the tenant has no masterplan)."""
     from app.reporting.periods import get_settings
 
-    policy.require(actor, "period.read", period)
-    settings = get_settings(actor=actor)
+    for period in periods:
+        policy.require(actor, "period.read", period)
     current = masterplans.current_masterplan(actor=actor)
     if current is None:
         return None
-    programs = masterplans.list_programs(current.id, actor=actor)
-    found = {
-        r.program_id: r
-        for r in db.session.scalars(select(ProgressReport).where(ProgressReport.period_id == period.id))
-    }
-    budgets: dict[uuid.UUID, int] = {}
-    for row in db.session.scalars(
-        select(BudgetRealisation).where(BudgetRealisation.report_id.in_([r.id for r in found.values()]))
-    ):
-        budgets[row.report_id] = budgets.get(row.report_id, 0) + row.planned
-    subs = {s.id: s.code for d in current.dimensions for s in d.sub_dimensions}
+    settings = get_settings(actor=actor)
+    period_ids = [p.id for p in periods]
+    rows = []
+    planned: dict[uuid.UUID, int] = {}
+    if period_ids:
+        rows = db.session.execute(
+            select(
+                ProgressReport.id,
+                ProgressReport.period_id,
+                ProgressReport.program_id,
+                ProgressReport.opd_id,
+                ProgressReport.status,
+                ProgressReport.progress_status,
+                ProgressReport.physical_pct,
+            ).where(ProgressReport.period_id.in_(period_ids))
+        ).all()
+        planned = {
+            report_id: int(amount or 0)
+            for report_id, amount in db.session.execute(
+                select(BudgetRealisation.report_id, func.sum(BudgetRealisation.planned))
+                .join(
+                    ProgressReport,
+                    (ProgressReport.tenant_id == BudgetRealisation.tenant_id)
+                    & (ProgressReport.id == BudgetRealisation.report_id),
+                )
+                .where(ProgressReport.period_id.in_(period_ids))
+                .group_by(BudgetRealisation.report_id)
+            )
+        }
+    by_period: dict[uuid.UUID, dict] = {period_id: {} for period_id in period_ids}
+    for row in rows:
+        by_period[row.period_id][row.program_id] = row
+    return RollupInputs(
+        masterplan=current,
+        programs=masterplans.list_programs(current.id, actor=actor),
+        rule=settings.rollup_rule,
+        missing_rule=settings.missing_rule,
+        reports=by_period,
+        planned=planned,
+        plan=masterplans.program_budgets(current.id, {p.year for p in periods}, actor=actor),
+    )
+
+
+def period_rollups(periods: list[ReportingPeriod], *, actor: Actor) -> dict:
+    """Each period's roll-up (``rollup.Node`` by period id), read in a fixed number of queries."""
+    inputs = rollup_inputs(periods, actor=actor)
+    if inputs is None:
+        return {}
+    return {period.id: rollup_of(period, inputs) for period in periods}
+
+
+def rollup_of(period: ReportingPeriod, inputs: RollupInputs):
+    """One period's roll-up from inputs read already: only verified reports count; a program's weight
+    is its report's planned budget, or the masterplan's for the year when it has no report."""
+    from app.reporting import rollup
+
+    found = inputs.reports.get(period.id, {})
+    subs = {s.id: s.code for d in inputs.masterplan.dimensions for s in d.sub_dimensions}
     figures = []
-    for program in programs:
+    for program in inputs.programs:
         report = found.get(program.id)
         if report is not None:
-            budget = budgets.get(report.id, 0)
+            budget = inputs.planned.get(report.id, 0)
         else:
-            budget = masterplans.get_program(program.id, actor=actor).budget_for(period.year)
+            budget = inputs.plan.get((program.id, period.year), 0)
         verified = report is not None and report.status == VERIFIED
         figures.append(
             rollup.ProgramFigure(
@@ -621,4 +703,4 @@ def period_rollup(period: ReportingPeriod, *, actor: Actor):
                 budget=budget,
             )
         )
-    return rollup.roll_up(figures, settings.rollup_rule, settings.missing_rule, label=current.title)
+    return rollup.roll_up(figures, inputs.rule, inputs.missing_rule, label=inputs.masterplan.title)

@@ -18,7 +18,7 @@ from app.core.form_errors import field_label, form_errors, page_errors, page_mes
 from app.core.pages import form_uuids, paginate, wants_fragment
 from app.extensions import db
 from app.masterplan import services as masterplans
-from app.reporting import periods, policy, presenters, publishing, reports
+from app.reporting import dashboard, periods, policy, presenters, publishing, reports
 from app.reporting.models import (
     EDITABLE_STATUSES,
     FREQUENCIES,
@@ -61,6 +61,20 @@ LABELS = {
         "budget_weighted": _l("Weighted by budget"),
         "equal": _l("Equal weights"),
     },
+    # The masterplan's states and legal forms, as the masterplan pages name them (the dashboard shows them).
+    "masterplan_status": {
+        "draft": _l("Draft"),
+        "in_review": _l("In review"),
+        "endorsed": _l("Endorsed"),
+        "enacted": _l("Enacted"),
+        "superseded": _l("Superseded"),
+    },
+    "legal_type": {
+        "PERWALI": _l("Perwali (mayor's regulation)"),
+        "PERBUP": _l("Perbup (regent's regulation)"),
+        "PERDA": _l("Perda (regional regulation)"),
+        "SK": _l("SK (decree)"),
+    },
 }
 BADGES = {
     "planned": "secondary",
@@ -75,6 +89,10 @@ BADGES = {
     "at_risk": "warning",
     "delayed": "danger",
     "done": "primary",
+    "in_review": "info",
+    "endorsed": "primary",
+    "enacted": "success",
+    "superseded": "light",
 }
 GRID_FIELDS = ("progress_status", "physical_pct", "narrative", "obstacles", "follow_up")
 
@@ -112,6 +130,15 @@ def _flash_errors(errors: dict) -> None:
     )
 
 
+def dashboard_panel(actor) -> dict | None:
+    """The progress panels of the tenant's dashboard (drawn by ``reporting/_dashboard.html``), for a member
+    who reads the periods; the labels travel with them, as the dashboard is the tenants package's page."""
+    board = dashboard.progress_dashboard(actor=actor)
+    if board is None:
+        return None
+    return {"board": board, "labels": LABELS, "badges": BADGES, "period_label": periods.period_label}
+
+
 # --- the start page ------------------------------------------------------------------------------------
 
 
@@ -119,7 +146,12 @@ def _flash_errors(errors: dict) -> None:
 def index():
     """My programs this period, with what each one still lacks; the secretariat sees the queue too."""
     period = periods.current_period(actor=g.actor)
-    lines = reports.program_lines(period, actor=g.actor) if period else []
+    opd_id = _uuid_arg("opd_id")
+    only_missing = request.args.get("missing") == "1"
+    lines = reports.program_lines(period, actor=g.actor, opd_id=opd_id) if period else []
+    if only_missing:
+        # Still to come: no report yet, a draft, or returned to the OPD (the dashboard counts these).
+        lines = [line for line in lines if line.report is None or line.report.status in EDITABLE_STATUSES]
     today = periods.tenant_today(actor=g.actor)
     queue = []
     if period is not None and policy.can(g.actor, "report.verify"):
@@ -138,6 +170,7 @@ def index():
         submitted=sum(
             1 for line in lines if line.report is not None and line.report.status not in EDITABLE_STATUSES
         ),
+        filters={"opd": _opd(opd_id), "missing": only_missing},
     )
 
 
@@ -415,7 +448,19 @@ def period(period_id):
             return redirect(url_for("reporting.period", period_id=period_id))
     found = periods.get_period(period_id, actor=g.actor)
     status_filter = request.args.get("status") if request.args.get("status") in REPORT_STATUSES else None
-    page = paginate(reports.reports_query(found.id, status=status_filter, actor=g.actor), per_page=50)
+    filters = _report_filters(found)
+    page = paginate(
+        reports.reports_query(
+            found.id,
+            status=status_filter,
+            opd_id=filters["opd_id"],
+            progress_status=filters["progress"],
+            program_ids=filters["program_ids"],
+            funding_source=filters["source"],
+            actor=g.actor,
+        ),
+        per_page=50,
+    )
     snapshots = list(db.session.scalars(publishing.snapshots_query(found.id, actor=g.actor)))
     return render_template(
         "reporting/period.html",
@@ -425,6 +470,8 @@ def period(period_id):
         page=page,
         rows=presenters.report_summaries(list(page.items), g.actor),
         status_filter=status_filter,
+        filters=filters,
+        params={k: v for k, v in filters["params"].items() if v},
         today=periods.tenant_today(actor=g.actor),
         errors=errors,
         form=request.form,
@@ -496,6 +543,52 @@ def queue(period_id):
         errors=errors,
         form=request.form,
     ), status
+
+
+def _opd(opd_id: uuid.UUID | None):
+    """The OPD a list is filtered by, for its heading (None when no filter or no such OPD)."""
+    if opd_id is None:
+        return None
+    return next((opd for opd in masterplans.list_opds(actor=g.actor) if opd.id == opd_id), None)
+
+
+def _report_filters(period) -> dict:
+    """A period's report list filters from the query string: OPD, dimension, program status and funding
+    source (the dashboard's figures link here), each named for the page's heading."""
+    opd_id = _uuid_arg("opd_id")
+    progress = request.args.get("progress")
+    progress = progress if progress in PROGRESS_STATUSES else None
+    source = request.args.get("source", "").strip()[:40] or None
+    dimension = request.args.get("dimension", "").strip()[:20] or None
+    program_ids = None
+    if dimension:
+        masterplan_ids = db.session.scalars(
+            reports.reports_query(period.id, actor=g.actor)
+            .with_only_columns(ProgressReport.masterplan_id)
+            .distinct()
+            .order_by(None)
+        )
+        program_ids = [
+            p.id
+            for masterplan_id in list(masterplan_ids)
+            for p in masterplans.list_programs(masterplan_id, actor=g.actor)
+            if p.dimension_code == dimension
+        ]
+    return {
+        "opd_id": opd_id,
+        "opd": _opd(opd_id),
+        "progress": progress,
+        "source": source,
+        "dimension": dimension,
+        "program_ids": program_ids,
+        "params": {
+            "status": request.args.get("status") if request.args.get("status") in REPORT_STATUSES else None,
+            "opd_id": opd_id,
+            "progress": progress,
+            "source": source,
+            "dimension": dimension,
+        },
+    }
 
 
 def _uuid_arg(name: str) -> uuid.UUID | None:

@@ -95,6 +95,13 @@ export function mount(figure) {
   }
   const chart = echarts.init(canvas, null, { renderer: "svg" });
   chart.setOption(buildOption(spec, document.documentElement.lang || "id"));
+  if (spec.links) {
+    // Each value leads to the rows it comes from, as the table's links do.
+    chart.on("click", (params) => {
+      const link = spec.links[params.dataIndex];
+      if (link) window.location.assign(link);
+    });
+  }
   // The table stays one click away (and is what screen readers read); the chart is its picture.
   figure.querySelector("details.kc-chart-table")?.removeAttribute("open");
   new ResizeObserver(() => chart.resize()).observe(canvas);
