@@ -261,3 +261,41 @@ def test_a_tenant_administrator_exports_their_own_tenant_as_a_job(app, palopo, c
 
     login(client, "opd@kota-palopo.demo")
     assert client.get("/t/kota-palopo/export").status_code == 403
+
+
+def test_in_a_browser_the_operator_watches_the_export_end_and_downloads_it(
+    app, palopo, live_server, page, monkeypatch
+):
+    import time
+
+    import app.portability.jobs as export_jobs
+    from app.demo import DEMO_PASSWORD
+
+    report = export_jobs.report_progress
+
+    def paced(percent, message=None):
+        report(percent, message)
+        time.sleep(0.1)  # about five seconds in all, so the page is seen following the run
+
+    monkeypatch.setattr(export_jobs, "report_progress", paced)
+
+    page.goto(f"{live_server}/login")
+    page.fill("#email", "admin@kotacerdas.local")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button.btn-primary")
+    page.wait_for_load_state()
+    page.goto(f"{live_server}/admin/tenants/{palopo.tenant_id}")
+    page.click("#tenant-export")
+    page.click("#start-export")
+    page.evaluate("window.kcSamePage = true")
+    assert page.locator("#export-runs .badge").first.inner_text() in ("Waiting", "Running")
+    # The list updates by itself (htmx) until the ZIP is ready: the page is never reloaded.
+    link = page.locator("#export-runs a.btn-success")
+    link.wait_for(timeout=30_000)
+    assert page.evaluate("window.kcSamePage") is True
+    with page.expect_download() as waiting:
+        link.click()
+    with zipfile.ZipFile(waiting.value.path()) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["tenant"]["slug"] == "kota-palopo"
+    assert page.locator("#export-runs .progress-bar").first.get_attribute("class").count("bg-success") == 1
