@@ -40,6 +40,9 @@ POLICY = Policy(
     {
         "user.read": any_of(_own_account, platform_admin),
         "user.set_active": platform_admin,
+        # the operator erases a person (UU No. 27/2022); a person downloads what is held about them
+        "user.erase": platform_admin,
+        "personal_data.read": _own_account,
         "account.update": _own_account,
         # whoever holds a mailed link (or asks for a reset link) acts through it; the link says on whom
         "account_link.use": anyone,

@@ -1,21 +1,39 @@
 """Pages: login, logout, the tenant picker, language switch, API tokens, and one's own account: sessions,
 password (changed, or reset by mail) and email address (confirmed from the new inbox)."""
 
+import io
+import json
 import uuid
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from openpyxl import Workbook
 
+from app.accounts import personal_data as privacy
 from app.accounts import self_service, services
 from app.accounts.session import current_login, login_user, logout_user
 from app.core.audit import record_event
 from app.core.auth import ANONYMOUS, EVALUATOR, PLATFORM_ADMIN, Actor, evaluator_assignments
+from app.core.db import utcnow
 from app.core.errors import DomainError
+from app.core.exports import append_row
 from app.core.form_errors import form_errors
 from app.core.landing import has_start_page, start_page
 from app.core.mail import public_url, send_template
-from app.core.pages import login_required, safe_next
+from app.core.pages import login_required, paginate, platform_admin_required, safe_next, search_arg
 from app.core.paths import memberships_of, public
 from app.extensions import db
 
@@ -357,3 +375,107 @@ def confirm_email(token):
             flash(_("Your account now uses %(email)s.", email=user.email), "success")
             return redirect(url_for("accounts.home" if g.get("user") else "accounts.login"), code=303)
     return render_template("accounts/confirm_email.html", link=link, errors=errors), (422 if errors else 200)
+
+
+# --- personal data (UU No. 27 Tahun 2022): one's own download; the operator's erasure of a person ------
+
+
+@bp.get("/account/data")
+@login_required
+def personal_data():
+    """What the product holds about the person, part by part, with its downloads."""
+    data = privacy.personal_data(g.user.id, actor=g.actor)
+    return render_template(
+        "accounts/personal_data.html", data=data, labels=privacy.part_labels(), formats=privacy.FORMATS
+    )
+
+
+@bp.get("/account/data.<fmt>")
+@login_required
+def download_personal_data(fmt):
+    """The person's data as one JSON document or one workbook (a sheet per part); the download is audited."""
+    if fmt not in privacy.FORMATS:
+        abort(404)
+    data = privacy.download_personal_data(g.user.id, fmt, actor=g.actor)
+    db.session.commit()
+    stamp = utcnow().strftime("%Y%m%d")
+    if fmt == "json":
+        body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        mimetype, name = "application/json", f"kotacerdas-personal-data-{stamp}.json"
+    else:
+        body = _personal_data_workbook(data, privacy.part_labels())
+        mimetype, name = XLSX, f"kotacerdas-personal-data-{stamp}.xlsx"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _personal_data_workbook(data: dict[str, list[dict]], labels: dict) -> bytes:
+    """One sheet per part, a row per item; lists and nested values as JSON text."""
+    workbook = Workbook(write_only=True)
+    for key, rows in data.items():
+        sheet = workbook.create_sheet(str(labels.get(key, key))[:31])
+        columns = list(dict.fromkeys(column for row in rows for column in row)) or [_("Nothing held")]
+        append_row(sheet, columns)
+        for row in rows:
+            append_row(sheet, [_cell(row.get(column)) for column in columns])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _cell(value):
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+@bp.get("/admin/people")
+@platform_admin_required
+def people():
+    """The operator finds a person by name or email, to answer a request about their data."""
+    search = search_arg()
+    page = paginate(privacy.people_query(search, actor=g.actor))
+    return render_template(
+        "accounts/people.html", page=page, search=search, params={"q": search} if search else {}
+    )
+
+
+def _person_page(user_id, errors=None, status=200):
+    user = services.get_user(user_id, actor=g.actor)
+    data = privacy.personal_data_for_erasure(user_id, actor=g.actor)
+    refusals = privacy.erasure_refusals(user_id, actor=g.actor)
+    return render_template(
+        "accounts/person.html", person=user, data=data, refusals=refusals, errors=errors or {}
+    ), status
+
+
+@bp.get("/admin/people/<uuid:user_id>")
+@platform_admin_required
+def person(user_id):
+    """A person as the operator sees them before an erasure: account, memberships, what else is held."""
+    return _person_page(user_id)
+
+
+@bp.post("/admin/people/<uuid:user_id>/erase")
+@platform_admin_required
+def erase_person(user_id):
+    """Erase the person once the operator typed their email address to confirm."""
+    user = services.get_user(user_id, actor=g.actor)
+    typed = request.form.get("confirm_email", "").strip().lower()
+    if typed != user.email.lower():
+        errors = {"confirm_email": [_("Type the person's email address exactly to confirm.")]}
+        return _person_page(user_id, errors, 422)
+    try:
+        privacy.erase_person(user_id, actor=g.actor)
+    except DomainError as error:
+        db.session.rollback()
+        return _person_page(user_id, form_errors(error), 409)
+    db.session.commit()
+    flash(
+        _("The person is erased: their memberships, sessions, tokens and sign-on links are gone."), "success"
+    )
+    return redirect(url_for("accounts.people"), code=303)

@@ -103,6 +103,8 @@ EVENTS = {
     "ministry.read": _l("ministry read tenant data"),
     "masterplan.exported": _l("exported the masterplan"),
     "masterplan.imported": _l("imported a masterplan workbook"),
+    "accounts.personal_data_downloaded": _l("downloaded their personal data"),
+    "accounts.erased": _l("erased a person's personal data"),
 }
 
 # Columns (and event details) as the audit page names them, whichever object holds them.
@@ -164,6 +166,24 @@ def _register_readable_fields() -> None:
     register_reference("Invitation", "opd_ids", "Opd")
 
 
+def _register_personal_data() -> None:
+    """The entries about a person in their data download; an erasure cleans them last."""
+    from app.audit import personal_data
+    from app.core.personal_data import PersonalDataPart, register_part
+
+    register_part(
+        PersonalDataPart(
+            "audit_entries",
+            _l("Audit log entries about you"),
+            personal_data.entries_about,
+            erase=personal_data.clean_entries,
+            refers=personal_data.acted,
+            order=90,
+            erase_order=95,
+        )
+    )
+
+
 def init_app(app) -> None:
     from app.audit import api, readable, views
     from app.audit.models import AuditEntry, PlatformAuditEntry
@@ -172,6 +192,7 @@ def init_app(app) -> None:
 
     audit.install(app, tenant_table=AuditEntry.__table__, platform_table=PlatformAuditEntry.__table__)
     _register_labels()
+    _register_personal_data()
     app.jinja_env.globals.update(
         object_label=audit.object_label,
         audit_actions=audit_actions,

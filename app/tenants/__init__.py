@@ -76,6 +76,24 @@ def _register_first_steps() -> None:
         register_first_step(step)
 
 
+def _register_personal_data() -> None:
+    """A person's memberships in their data download; the operator's erasure removes them first."""
+    from app.core.personal_data import PersonalDataPart, register_part
+    from app.tenants import services
+
+    register_part(
+        PersonalDataPart(
+            "memberships",
+            _l("Memberships"),
+            lambda user_id, actor: services.person_memberships(user_id, actor=actor),
+            erase=lambda erasure, actor: services.remove_person_memberships(erasure, actor=actor),
+            refuse=lambda user_id, actor: services.last_admin_refusals(user_id, actor=actor),
+            order=20,
+            erase_order=10,
+        )
+    )
+
+
 def init_app(app) -> None:
     from app.core.api import register_api
     from app.core.i18n import register_home_timezone
@@ -86,6 +104,7 @@ def init_app(app) -> None:
     register_home_timezone(_sole_tenant_timezone)
     _register_first_steps()
     register_memberships_finder(tenants_of_user)
+    _register_personal_data()
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin_bp)

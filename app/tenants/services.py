@@ -16,6 +16,7 @@ from functools import cache
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, func, or_, select
 
+from app.accounts import policy as accounts_policy
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.core.auth import EVALUATOR, OPD_OPERATOR, TENANT_ADMIN, TENANT_ROLES, Actor, evaluator_assignments
@@ -754,3 +755,80 @@ def revoke_tenant_invitation(tenant_id: uuid.UUID, invitation_id: uuid.UUID, *, 
     """The platform operator withdraws one of a tenant's waiting invitations."""
     with _as_platform_in(tenant_id, actor) as tenant_actor:
         return revoke_invitation(invitation_id, actor=tenant_actor)
+
+
+# --- a person's memberships: their own data download, and the operator's erasure of them ----------
+
+
+def person_memberships(user_id: uuid.UUID, *, actor: Actor) -> list[dict]:
+    """Every tenant the person belongs to, with their role, the OPDs they report for and since when: for
+    the person's own data download and the operator's erasure page."""
+    accounts_policy.require(actor, "user.read", found(accounts.find_user(user_id)))
+    rows = []
+    for tenant, role in tenants_of_user(user_id):
+        with tenant_context(tenant.id):
+            membership = membership_of(user_id)
+            opds = db.session.scalars(
+                select(Opd)
+                .join(
+                    MembershipOpd,
+                    (MembershipOpd.opd_id == Opd.id) & (MembershipOpd.tenant_id == Opd.tenant_id),
+                )
+                .where(MembershipOpd.membership_id == membership.id)
+                .order_by(Opd.code)
+            ).all()
+        rows.append(
+            {
+                "tenant": tenant.name,
+                "tenant_address": tenant.slug,
+                "role": role,
+                "opds": [f"{opd.code} {opd.name}" for opd in opds],
+                "since": membership.created_at.isoformat() if membership.created_at else None,
+            }
+        )
+    return rows
+
+
+def last_admin_refusals(user_id: uuid.UUID, *, actor: Actor) -> list:
+    """The tenants whose only administrator the person is: they cannot be erased before someone else
+    holds that role there (a tenant without an administrator could not manage its members again)."""
+    accounts_policy.require(actor, "user.erase", found(accounts.find_user(user_id)))
+    reasons = []
+    for tenant, role in tenants_of_user(user_id):
+        if role != TENANT_ADMIN:
+            continue
+        with tenant_context(tenant.id):
+            others = select(Membership.id).where(
+                Membership.role == TENANT_ADMIN, Membership.user_id != user_id
+            )
+            alone = db.session.scalar(others.limit(1)) is None
+        if alone:
+            reasons.append(
+                _l(
+                    "%(tenant)s has no other tenant administrator: give that role to someone else "
+                    "there first.",
+                    tenant=tenant.name,
+                )
+            )
+    return reasons
+
+
+def remove_person_memberships(erasure, *, actor: Actor) -> None:
+    """The erasure's first step: the person leaves every tenant, and the invitations sent to their
+    addresses there go too."""
+    accounts_policy.require(actor, "user.erase", found(accounts.find_user(erasure.user_id)))
+    emails = sorted({email.lower() for email in erasure.emails})
+    removed = 0
+    for tenant, _role in tenants_of_user(erasure.user_id):
+        with tenant_context(tenant.id):
+            membership = membership_of(erasure.user_id)
+            if membership.role == TENANT_ADMIN:
+                _ensure_another_admin(membership)
+            db.session.execute(
+                delete(Invitation).where(func.lower(Invitation.email).in_(emails)),
+                execution_options={"synchronize_session": False},
+            )
+            db.session.delete(membership)
+            db.session.flush()
+        removed += 1
+    erasure.counts["memberships"] = removed

@@ -104,6 +104,8 @@ EXPECTED = {
     "accounts": """
         user.read                nnn   nnn   YYn   nnn   nnn   YYY   nnn   nnn   nnn   nnn
         user.set_active          nnn   nnn   nnn   nnn   nnn   YYY   nnn   nnn   nnn   nnn
+        user.erase               nnn   nnn   nnn   nnn   nnn   YYY   nnn   nnn   nnn   nnn
+        personal_data.read       YYn   YYn   YYn   YYn   YYn   YYn   YYn   YYn   nnn   nnn
         account.update           YYn   YYn   YYn   YYn   YYn   YYn   YYn   YYn   nnn   nnn
         account_link.use         YYY   YYY   YYY   YYY   YYY   YYY   YYY   YYY   YYY   YYY
         session.list             YYY   YYY   YYY   YYY   YYY   YYY   YYY   YYY   nnn   nnn
@@ -428,6 +430,8 @@ OBJECT_OF = {
     "invitation.accept": "invitation",
     "user.read": "user",
     "user.set_active": "user",
+    "user.erase": "user",
+    "personal_data.read": "own_account",
     "account.update": "own_account",
     "session.end": "own_session",
     "session.end_all": "own_ids",
