@@ -234,8 +234,8 @@ class References:
                     continue
                 if entry["table"] == USERS:
                     people.append(listed)
-                else:
-                    missing.append(f"{entry['table']} {_readable(key)}")
+                elif not any(_is_reference(v) and self.look_up(v) is None for v in key.values()):
+                    missing.append(f"{entry['table']} {_readable(key)}")  # not a part of one already named
         if missing:
             raise refuse(
                 _l(
@@ -266,11 +266,16 @@ class References:
         return found
 
 
+def _is_reference(value) -> bool:
+    return isinstance(value, dict) and "ref" in value and "key" in value
+
+
 def _readable(key) -> str:
-    if isinstance(key, dict) and "ref" in key:
-        return _readable(key["key"])
+    """A natural key as people read it: ``code KOMINFO-SC-2021 version 7``."""
+    if _is_reference(key):
+        return f"{key['ref']} {_readable(key['key'])}"
     if isinstance(key, dict):
-        return " ".join(_readable(v) for v in key.values())
+        return ", ".join(f"{name} {_readable(value)}" for name, value in key.items())
     return str(key)
 
 

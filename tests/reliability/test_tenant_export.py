@@ -3,6 +3,7 @@
 replaces that tenant here and no other. Damaged, foreign and oversized archives are refused with the
 reason and change nothing. The operator and a tenant administrator export from the pages, as a job."""
 
+import hashlib
 import json
 import re
 import shutil
@@ -48,6 +49,22 @@ def _rewritten(source: Path, target: Path, change) -> Path:
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
         for info in old.infolist():
             new.writestr(info.filename, change(info.filename, old.read(info.filename)))
+    return target
+
+
+def _resealed(source: Path, target: Path, change) -> Path:
+    """A copy with ``change`` applied to every table and list, and the manifest's checksums made to match:
+    an archive that is whole, only saying something else."""
+    with zipfile.ZipFile(source) as old:
+        entries = {info.filename: old.read(info.filename) for info in old.infolist()}
+    manifest = json.loads(entries["manifest.json"])
+    for entry in manifest["tables"] + manifest["platform"]:
+        entries[entry["file"]] = change(entries[entry["file"]])
+        entry["sha256"] = hashlib.sha256(entries[entry["file"]]).hexdigest()
+    entries["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in entries.items():
+            new.writestr(name, data)
     return target
 
 
@@ -197,6 +214,26 @@ def test_a_damaged_or_foreign_archive_is_refused_and_nothing_is_written(
     assert result.exit_code != 0
     assert reason in result.output
     # The tenant is as it was before the attempt (DISHUB kept), not as the archive would have it.
+    assert _tables(_export(app, "kota-palopo", tmp_path / "after.zip")) == _tables(changed) != _tables(first)
+
+
+def test_reference_data_missing_here_is_named_and_nothing_is_written(app, palopo, tmp_path):
+    first = _export(app, "kota-palopo", tmp_path / "palopo.zip")
+    _add_opd(app, "kota-palopo", "DISHUB")
+    changed = _export(app, "kota-palopo", tmp_path / "changed.zip")
+    # The same tenant, on a version of its framework this deployment never had.
+    later = _resealed(
+        tmp_path / "palopo.zip",
+        tmp_path / "later.zip",
+        lambda data: data.replace(
+            b'"code":"KOMINFO-SC-2021","version":1', b'"code":"KOMINFO-SC-2021","version":7'
+        ),
+    )
+    result = _cli(app, "import", "--replace", str(later))
+    assert result.exit_code != 0
+    assert (
+        "lacks reference data the tenant uses: frameworks code KOMINFO-SC-2021, version 7." in result.output
+    )
     assert _tables(_export(app, "kota-palopo", tmp_path / "after.zip")) == _tables(changed) != _tables(first)
 
 
