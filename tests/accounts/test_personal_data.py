@@ -218,3 +218,24 @@ def test_the_command_line_erases_a_person_and_refuses_a_last_administrator(app):
     with app.app_context():
         assert db.session.get(User, siti_id) is None  # she never acted: nothing keeps her account
         assert accounts.find_user_by_email(SITI) is None
+
+
+def test_an_account_that_a_tenants_row_names_is_anonymised_not_removed(app):
+    """Siti never acted, but a job run of Kota Palopo names her as its requester: removing her account
+    would break that row, so it stays, anonymised."""
+    from app.jobs import services as jobs
+
+    with app.app_context():
+        palopo, _balikpapan, siti_id, _secret = _world()
+        with tenant_context(palopo.tenant_id):
+            jobs.enqueue("members_export", palopo.tenant_id, siti_id)
+            db.session().info.pop("jobs_to_dispatch")  # recorded only: it never ran as her
+            db.session.commit()
+    result = app.test_cli_runner().invoke(args=["accounts", "erase", SITI, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "the account is anonymised" in result.output
+    with app.app_context():
+        account = db.session.get(User, siti_id)
+        assert (
+            account is not None and account.name == "[erased]" and accounts.find_user_by_email(SITI) is None
+        )
