@@ -7,12 +7,14 @@ PostgreSQL runs with the app connecting as ``kc_app`` (no ownership, no BYPASSRL
 import os
 import re
 import tempfile
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from tests.support.services import start_postgres, start_redis
+from tests.support.snapshot import DEMO
 
 BACKEND = os.environ.get("KC_TEST_DB", "postgres")
 KEEP_TABLES = {"regions", "alembic_version"}
@@ -80,10 +82,15 @@ def database(request):
     """URLs for the app role and the owner role of a freshly migrated database."""
     if BACKEND == "postgres":
         server = request.getfixturevalue("pg")
-        return {"app": server.app_url, "owner": server.owner_url, "role": "kc_app"}
+        return {
+            "app": server.app_url,
+            "owner": server.owner_url,
+            "superuser": server.superuser_url,
+            "role": "kc_app",
+        }
     folder = tempfile.mkdtemp(prefix="kc-sqlite-")
     url = f"sqlite:///{folder}/test.db"
-    return {"app": url, "owner": url, "role": None}
+    return {"app": url, "owner": url, "superuser": url, "role": None}
 
 
 @pytest.fixture(scope="session")
@@ -123,6 +130,8 @@ def app(database, instance_dir):
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
+    snapshot = Path(tempfile.mkdtemp(prefix="kc-demo-"))
+    DEMO.configure(database, Path(instance_dir) / "files", snapshot, KEEP_TABLES)
     return app
 
 

@@ -16,10 +16,10 @@ from flask import Flask
 from app.accounts import services as accounts
 from app.core.auth import TENANT_ADMIN, Actor
 from app.core.tenancy import tenant_context
-from app.demo import seed_demo
 from app.extensions import db
 from app.tenants import services as tenants
 from tests.factories import person
+from tests.support.snapshot import DEMO
 
 
 @dataclass
@@ -80,6 +80,5 @@ def palopo(app, monkeypatch) -> DemoTenant:
     """The demo seeded; Kota Palopo with its admin and OPD operator."""
     # The demo hashes seven passwords: real argon2, at its lowest cost, keeps each test quick.
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    with app.app_context():
-        seed_demo()
+    DEMO.load(app)
     return demo_tenant(app, "kota-palopo")

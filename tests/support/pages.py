@@ -76,11 +76,9 @@ def fast_password_hashing():
 
 
 def seed_demo_apart(app) -> None:
-    """Seed the demo in an app context of its own that ends before the test: a context held open would
-    be shared by the test client's requests (and with it ``g``: the language, the user, the CSRF token)."""
-    from app.demo import seed_demo
-    from app.extensions import db
+    """Seed the demo (copied back from the process's snapshot) in an app context of its own that ends
+    before the test: a context held open would be shared by the test client's requests (and with it
+    ``g``: the language, the user, the CSRF token)."""
+    from tests.support.snapshot import DEMO
 
-    with app.app_context():
-        seed_demo()
-        db.session.remove()
+    DEMO.load(app)
