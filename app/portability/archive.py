@@ -29,7 +29,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Column, Numeric, Table, UniqueConstraint, Uuid, select, text
+from sqlalchemy import Column, Numeric, String, Table, UniqueConstraint, Uuid, select, text
 
 from app.core.db import as_utc
 from app.extensions import db
@@ -161,7 +161,18 @@ def canonical_line(row: dict) -> bytes:
 
 
 def _order_key(table: Table, row: dict) -> tuple:
-    return tuple(str(row[c.name]) for c in table.primary_key.columns)
+    """A row's place in its table's file: its primary key's canonical values (ids as text, numbers as
+    numbers), compared as Python compares them."""
+    return tuple(row[c.name] for c in table.primary_key.columns)
+
+
+def _primary_key_order(table: Table) -> list:
+    """ORDER BY the primary key in the canonical order: uuids and numbers sort alike everywhere; text is
+    compared by code point (PostgreSQL's "C" collation, SQLite's default)."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    return [
+        c.collate("C") if postgres and isinstance(c.type, String) else c for c in table.primary_key.columns
+    ]
 
 
 def manifest_summary(manifest: dict) -> dict:
@@ -239,26 +250,18 @@ def encode_row(table: Table, row, keys: PlatformKeys) -> dict:
 
 
 def _tenant_rows(table: Table, tenant_id: uuid.UUID, keys: PlatformKeys, skip: set) -> Iterator[dict]:
-    """The tenant's rows of ``table`` as canonical objects, sorted by primary key. The database sorts;
-    should its order differ from the canonical one (a collation), the table is sorted here instead."""
-    stmt = select(table).where(table.c.tenant_id == tenant_id).order_by(*table.primary_key.columns)
+    """The tenant's rows of ``table`` as canonical objects, in primary key order, streamed."""
+    stmt = select(table).where(table.c.tenant_id == tenant_id).order_by(*_primary_key_order(table))
     previous = None
-    rows = []
-    in_order = True
     for row in db.session.execute(stmt).mappings().yield_per(BATCH):
-        if (table.name, row[table.c.id] if "id" in table.c else None) in skip:
+        if "id" in table.c and (table.name, row[table.c.id]) in skip:
             continue
         values = encode_row(table, row, keys)
         order = _order_key(table, values)
-        in_order = in_order and (previous is None or previous < order)
+        if previous is not None and not previous < order:
+            raise RuntimeError(f"{table.name}: rows came out of the canonical order")
         previous = order
-        rows.append(values)
-        if in_order and len(rows) >= BATCH:
-            yield from rows
-            rows = []
-    if not in_order:
-        rows.sort(key=lambda values: _order_key(table, values))
-    yield from rows
+        yield values
 
 
 def write_archive(
