@@ -12,6 +12,7 @@ from app.core.audit import record_event
 from app.core.auth import TENANT_ADMIN, Actor
 from app.core.db import utcnow
 from app.core.files import storage
+from app.core.i18n import format_number
 from app.core.job_progress import report_progress, running_job
 from app.core.jobs import JobResult, job_kind
 from app.files import services as files
@@ -46,8 +47,8 @@ def export_job(*, actor: Actor, operator_id: str | None = None) -> JobResult:
         file=stored,
         message=_(
             "%(rows)s rows of %(tables)s tables and %(files)s files exported.",
-            rows=rows,
-            tables=len(manifest["tables"]),
-            files=manifest["files"]["count"],
+            rows=format_number(rows),
+            tables=format_number(len(manifest["tables"])),
+            files=format_number(manifest["files"]["count"]),
         ),
     )
