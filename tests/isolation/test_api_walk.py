@@ -11,10 +11,10 @@ import uuid
 import pytest
 
 from app.accounts import services as accounts
-from app.demo import seed_demo
 from app.extensions import db
 from app.tenants import services as tenants
 from tests.factories import person
+from tests.support.snapshot import DEMO
 
 A, B = "kota-palopo", "kota-balikpapan"
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -23,7 +23,7 @@ PARAM_RE = re.compile(r"\{([^}]+)\}")
 
 @pytest.fixture
 def world(app_ctx, client):
-    seed_demo()
+    DEMO.load()
     tokens = {}
     for slug in (A, B):
         tenant = tenants.find_tenant_by_slug(slug)

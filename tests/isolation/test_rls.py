@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app.core.tenancy import tenant_context
-from app.demo import seed_demo
 from app.extensions import db
 from app.tenants import services as tenants
+from tests.support.snapshot import DEMO
 
 pytestmark = pytest.mark.postgres
 
@@ -54,7 +54,7 @@ def test_app_role_neither_owns_tables_nor_bypasses_rls(app_ctx, owner_engine):
 
 
 def test_raw_sql_without_the_tenant_setting_sees_no_rows(app_ctx, database, owner_engine):
-    seed_demo()
+    DEMO.load()
     engine = create_engine(database["app"])
     try:
         with engine.connect() as conn:
@@ -71,7 +71,7 @@ def test_raw_sql_without_the_tenant_setting_sees_no_rows(app_ctx, database, owne
 
 
 def test_app_role_cannot_insert_a_row_for_another_tenant(app_ctx, database):
-    seed_demo()
+    DEMO.load()
     palopo = tenants.find_tenant_by_slug("kota-palopo")
     balikpapan = tenants.find_tenant_by_slug("kota-balikpapan")
     engine = create_engine(database["app"])
@@ -91,7 +91,7 @@ def test_app_role_cannot_insert_a_row_for_another_tenant(app_ctx, database):
 
 
 def test_orm_reads_under_one_tenant_see_only_its_rows_even_if_scoping_were_bypassed(app_ctx):
-    seed_demo()
+    DEMO.load()
     palopo = tenants.find_tenant_by_slug("kota-palopo")
     with tenant_context(palopo.id):
         # Raw SQL skips the ORM hook; RLS alone keeps other tenants out.

@@ -5,14 +5,15 @@ import re
 
 import pytest
 
-from app.demo import DEMO_PASSWORD, seed_demo
+from app.demo import DEMO_PASSWORD
+from tests.support.snapshot import DEMO
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def demo(app_ctx):
-    seed_demo()
+    DEMO.load()
 
 
 def _login(page, base, email="admin@kota-palopo.demo"):

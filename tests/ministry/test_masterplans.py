@@ -18,7 +18,6 @@ from app.audit.models import PlatformAuditEntry
 from app.core import auth
 from app.core.auth import EVALUATOR, MINISTRY_ADMIN, SYSTEM, TENANT_ADMIN, Actor
 from app.core.tenancy import TenantContextMissing, ministry_read, tenant_context
-from app.demo import seed_demo
 from app.extensions import db
 from app.masterplan import services as masterplans
 from app.masterplan import versions
@@ -28,6 +27,7 @@ from app.reference.models import Framework
 from app.tenants import services as tenants
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, person
+from tests.support.snapshot import DEMO
 
 DEMO_SLUGS = ("kota-palopo", "kota-balikpapan", "kab-penajam-paser-utara")
 DRAFT_ONLY = "kab-draft-only"
@@ -92,7 +92,7 @@ def _draft_only_tenant() -> uuid.UUID:
 def world(app_ctx, monkeypatch) -> World:
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     monkeypatch.setattr(auth, "_assignments_loader", None)  # evaluation is not installed yet
-    seed_demo()
+    DEMO.load()
     tenant_ids = {slug: tenants.find_tenant_by_slug(slug).id for slug in DEMO_SLUGS}
     tenant_ids[DRAFT_ONLY] = _draft_only_tenant()
     enacted, unreleased = {}, {}

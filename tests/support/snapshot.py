@@ -29,11 +29,15 @@ class DemoSnapshot:
         self.keep = keep
         self.tables = []
 
-    def load(self, app) -> None:
+    def load(self, app=None) -> None:
         """The demo in the database: copied back when a snapshot exists and the tables are empty,
         otherwise seeded (and the snapshot taken, when it was seeded into an empty database)."""
+        from flask import current_app
+
         from app.demo import seed_demo
         from app.extensions import db
+
+        app = app or current_app._get_current_object()
 
         engine = create_engine(self.url)
         try:

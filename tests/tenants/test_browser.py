@@ -2,14 +2,15 @@
 
 import pytest
 
-from app.demo import DEMO_PASSWORD, demo_tenants, seed_demo
+from app.demo import DEMO_PASSWORD, demo_tenants
+from tests.support.snapshot import DEMO
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def demo(app_ctx):
-    seed_demo()
+    DEMO.load()
     return {t["slug"]: t["region"]["nama"] for t in demo_tenants()}
 
 
