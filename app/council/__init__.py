@@ -7,6 +7,7 @@ from app.core.form_errors import register_field_labels
 from app.core.nav import register_nav
 from app.core.paths import register_path_param
 from app.council.models import (
+    CouncilActionItem,
     CouncilAgendaItem,
     CouncilBody,
     CouncilBodyKind,
@@ -20,6 +21,9 @@ from app.council.models import (
 )
 
 register_nav("tenant", "council.index", _l("Council"), order=30)
+register_nav("tenant", "council.action_items", _l("Action items"), order=31)
+
+ACTION_STATUS_LABELS = {"open": _l("Open"), "done": _l("Done")}
 
 register_path_param("body_kind_id", CouncilBodyKind)
 register_path_param("body_id", CouncilBody)
@@ -31,6 +35,7 @@ register_path_param("agenda_item_id", CouncilAgendaItem)
 register_path_param("invitee_id", CouncilInvitee)
 register_path_param("meeting_file_id", CouncilMeetingFile)
 register_path_param("decision_id", CouncilDecision)
+register_path_param("council_action_item_id", CouncilActionItem)
 
 register_field_labels(
     {
@@ -59,13 +64,18 @@ register_field_labels(
         "entries": _l("Attendance"),
         "minutes": _l("Minutes"),
         "agenda_item_id": _l("Agenda item"),
+        "owner_opd_id": _l("Owner OPD"),
+        "owner_member_id": _l("Owner member"),
+        "due_on": _l("Due date"),
+        "program_ids": _l("Programs"),
+        "note": _l("Note"),
     }
 )
 
 
 def _register_audit_labels() -> None:
     """How the council's objects read on the audit pages."""
-    from app.core.audit import register_object_label
+    from app.core.audit import register_object_label, register_value_label
 
     for object_type, label in {
         "CouncilBodyKind": _l("Kind of body"),
@@ -78,20 +88,29 @@ def _register_audit_labels() -> None:
         "CouncilInvitee": _l("Meeting invitee"),
         "CouncilMeetingFile": _l("Meeting file"),
         "CouncilDecision": _l("Meeting decision"),
+        "CouncilActionItem": _l("Action item of a decision"),
+        "CouncilActionItemProgram": _l("Program of an action item"),
     }.items():
         register_object_label(object_type, label)
+    register_value_label("CouncilActionItem", "status", lambda code: ACTION_STATUS_LABELS.get(code, code))
 
 
 def init_app(app) -> None:
     """The council registers its pages, API, jobs and file owners here."""
     from app.core.api import register_api
     from app.core.dashboard import register_panel
-    from app.council import api, bodies, jobs, meetings, services, views  # noqa: F401 - jobs: its kind
+    from app.core.program_panels import register_program_panel
+
+    # jobs: its kind; action_views: its pages join the council's blueprint
+    from app.council import action_views, actions, api, bodies, jobs, meetings, services, views  # noqa: F401
     from app.files.services import register_owner
+    from app.tenants.services import register_opd_reference
 
     app.register_blueprint(views.bp)
     register_api(app, *api.blueprints)
     register_owner(bodies.DECREE_OWNER, bodies.can_read_decree_file)
     register_owner(meetings.MEETING_OWNER, meetings.can_read_meeting_file)
     register_panel("council/_dashboard_meetings.html", services.dashboard_panel, order=30)
+    register_program_panel("council/_program_action_items.html", services.program_panel, order=30)
+    register_opd_reference(actions.opd_references)
     _register_audit_labels()

@@ -1,14 +1,17 @@
 """REST resources of the council: kinds of body, bodies with their decrees, positions and members,
 and meetings with their agenda, invitees, attendance, files, decisions and iCalendar invitation."""
 
+import warnings
 from datetime import date
 
-from flask import Response, g
+from flask import Response, g, request
 from flask.views import MethodView
+from werkzeug.exceptions import PreconditionRequired
 
 from app.core.api import Blueprint, paginate_query
+from app.core.db import utcnow
 from app.core.mail import external_url
-from app.council import bodies, calendar, exports, meetings, minutes, policy
+from app.council import actions, bodies, calendar, exports, meetings, minutes, policy, services
 from app.council.jobs import INVITATIONS
 from app.council.schemas import (
     AgendaItemSchema,
@@ -18,6 +21,11 @@ from app.council.schemas import (
     BodyKindSchema,
     BodySchema,
     BodyUpdateSchema,
+    CouncilActionItemCloseSchema,
+    CouncilActionItemCreateSchema,
+    CouncilActionItemQueryArgsSchema,
+    CouncilActionItemSchema,
+    CouncilActionItemUpdateSchema,
     CouncilMemberQueryArgsSchema,
     CouncilMemberSchema,
     CouncilMemberUpdateSchema,
@@ -54,7 +62,14 @@ meetings_blp = Blueprint(
     url_prefix="/api/v1/t/<tenant>/council/meetings",
     description="Council meetings: agenda, invitees, attendance, minutes, files, decisions, invitations",
 )
-blueprints = (bodies_blp, meetings_blp)
+actions_blp = Blueprint(
+    "council_action_items_api",
+    __name__,
+    url_prefix="/api/v1/t/<tenant>/council/action-items",
+    description="Action items: what a decision asks an OPD or a member of a body to do by a day, for "
+    "which masterplan programs; closed (done) by its owner's operators or the secretariat",
+)
+blueprints = (bodies_blp, meetings_blp, actions_blp)
 
 
 # --- kinds of body --------------------------------------------------------------------------------------
@@ -658,3 +673,140 @@ class DecisionById(MethodView):
         meetings_blp.check_etag(meetings.get_decision(meeting_id, decision_id, actor=g.actor), DecisionSchema)
         meetings.delete_decision(meeting_id, decision_id, actor=g.actor)
         db.session.commit()
+
+
+# --- action items ------------------------------------------------------------------------------------
+
+
+def _action_items(found) -> list[dict]:
+    found = list(found)
+    today = meetings.local_day(utcnow())
+    summaries = {s.id: s for s in services.summarise(list(found), actor=g.actor)}
+    return [
+        {
+            **_columns(item),
+            "meeting_id": summaries[item.id].meeting_id,
+            "owner_name": summaries[item.id].owner.name,
+            "program_ids": list(summaries[item.id].program_ids),
+            "overdue": summaries[item.id].overdue_on(today),
+        }
+        for item in found
+    ]
+
+
+def _action_item(item_id) -> dict:
+    return _action_items([actions.get_action_item(item_id, actor=g.actor)])[0]
+
+
+# Closing and reopening are POSTs that change the item: they take its ETag as a PATCH does.
+CHANGES_THE_ITEM = {
+    "parameters": ["IF_MATCH"],
+    "responses": {412: "PRECONDITION_FAILED", 428: "PRECONDITION_REQUIRED"},
+}
+
+
+def _check_if_match(item_id) -> None:
+    """428 without ``If-Match``, 412 when it names an ETag that is no longer current."""
+    if not request.if_match:
+        raise PreconditionRequired()
+    with warnings.catch_warnings():
+        # flask-smorest warns that it checks ETags on PUT, PATCH and DELETE only: these POSTs check too.
+        warnings.simplefilter("ignore", UserWarning)
+        actions_blp.check_etag(_action_item(item_id), CouncilActionItemSchema)
+
+
+@meetings_blp.route("/<uuid:meeting_id>/decisions/<uuid:decision_id>/action-items")
+class DecisionActionItems(MethodView):
+    @meetings_blp.doc(operationId="listDecisionActionItems")
+    @meetings_blp.response(200, CouncilActionItemSchema(many=True))
+    @meetings_blp.paginate()
+    def get(self, meeting_id, decision_id, pagination_parameters):
+        """List the action items a decision became (those the caller reads)"""
+        meetings.get_decision(meeting_id, decision_id, actor=g.actor)
+        stmt = actions.action_items_query(actor=g.actor, decision_id=decision_id)
+        return _action_items(paginate_query(db.session, stmt, pagination_parameters))
+
+    @meetings_blp.doc(operationId="createCouncilActionItem")
+    @meetings_blp.arguments(CouncilActionItemCreateSchema)
+    @meetings_blp.response(201, CouncilActionItemSchema)
+    def post(self, data, meeting_id, decision_id):
+        """Turn a decision into an action item: what is to be done, its owner (``owner_opd_id`` or
+        ``owner_member_id``), its due date and the programs it moves forward; 404 for a program of
+        another tenant, 422 for a due date before the meeting"""
+        item = actions.create_action_item(meeting_id, decision_id, data, actor=g.actor)
+        db.session.commit()
+        return _action_item(item.id)
+
+
+@actions_blp.route("")
+class CouncilActionItems(MethodView):
+    @actions_blp.arguments(CouncilActionItemQueryArgsSchema, location="query")
+    @actions_blp.response(200, CouncilActionItemSchema(many=True))
+    @actions_blp.paginate()
+    def get(self, args, pagination_parameters):
+        """List the action items the caller reads, the soonest due first: all of them for the secretariat,
+        planners and viewers; an OPD operator's own OPDs'; a council member's own"""
+        stmt = actions.action_items_query(
+            actor=g.actor,
+            status=args.get("status"),
+            owner_opd_id=args.get("owner_opd_id"),
+            program_id=args.get("program_id"),
+            overdue_on=meetings.local_day(utcnow()) if args.get("overdue") else None,
+        )
+        return _action_items(paginate_query(db.session, stmt, pagination_parameters))
+
+
+@actions_blp.route("/<uuid:council_action_item_id>")
+class CouncilActionItemById(MethodView):
+    @actions_blp.etag
+    @actions_blp.response(200, CouncilActionItemSchema)
+    def get(self, council_action_item_id):
+        """Show an action item"""
+        return _action_item(council_action_item_id)
+
+    @actions_blp.etag
+    @actions_blp.arguments(CouncilActionItemUpdateSchema)
+    @actions_blp.response(200, CouncilActionItemSchema)
+    def patch(self, data, council_action_item_id):
+        """Change an action item: the secretariat its title, owner, due date and programs; the owner's
+        OPD operators and the secretariat its note and status (``done`` closes it, ``open`` reopens it)"""
+        actions_blp.check_etag(_action_item(council_action_item_id), CouncilActionItemSchema)
+        actions.update_action_item(council_action_item_id, data, actor=g.actor)
+        db.session.commit()
+        return _action_item(council_action_item_id)
+
+    @actions_blp.etag
+    @actions_blp.response(204)
+    def delete(self, council_action_item_id):
+        """Remove an action item entered by mistake"""
+        actions_blp.check_etag(_action_item(council_action_item_id), CouncilActionItemSchema)
+        actions.delete_action_item(council_action_item_id, actor=g.actor)
+        db.session.commit()
+
+
+@actions_blp.route("/<uuid:council_action_item_id>/close")
+class CouncilActionItemClose(MethodView):
+    @actions_blp.doc(operationId="closeCouncilActionItem", **CHANGES_THE_ITEM)
+    @actions_blp.etag
+    @actions_blp.arguments(CouncilActionItemCloseSchema)
+    @actions_blp.response(200, CouncilActionItemSchema)
+    def post(self, data, council_action_item_id):
+        """Report an action item done, with a note on what was done (who and when are recorded); 409 when
+        it is done already"""
+        _check_if_match(council_action_item_id)
+        actions.close_action_item(council_action_item_id, actor=g.actor, note=data.get("note"))
+        db.session.commit()
+        return _action_item(council_action_item_id)
+
+
+@actions_blp.route("/<uuid:council_action_item_id>/reopen")
+class CouncilActionItemReopen(MethodView):
+    @actions_blp.doc(operationId="reopenCouncilActionItem", **CHANGES_THE_ITEM)
+    @actions_blp.etag
+    @actions_blp.response(200, CouncilActionItemSchema)
+    def post(self, council_action_item_id):
+        """Open a done action item again; 409 when it is open"""
+        _check_if_match(council_action_item_id)
+        actions.reopen_action_item(council_action_item_id, actor=g.actor)
+        db.session.commit()
+        return _action_item(council_action_item_id)

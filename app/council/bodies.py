@@ -21,6 +21,7 @@ from app.council import policy, reference
 from app.council.models import (
     DECREE_RELATIONS,
     SUPERSEDES,
+    CouncilActionItem,
     CouncilBody,
     CouncilBodyKind,
     CouncilDecree,
@@ -605,5 +606,21 @@ def delete_member(member_id: uuid.UUID, *, actor: Actor) -> None:
     policy.require(actor, "body.manage", member)
     if db.session.scalar(select(exists().where(CouncilInvitee.member_id == member.id))):
         raise Conflict(_l("This member was invited to meetings: end their term instead."))
+    if db.session.scalar(select(exists().where(CouncilActionItem.owner_member_id == member.id))):
+        raise Conflict(_l("Action items are assigned to this member: end their term instead."))
     db.session.delete(member)
     db.session.flush()
+
+
+def serving_members(*, actor: Actor, on: date) -> list[CouncilMember]:
+    """The members of every body serving on ``on``, by name (one person holding two seats once)."""
+    policy.require(actor, "council.read")
+    found, seen = [], set()
+    for member in db.session.scalars(
+        select(CouncilMember).where(*serving_on(on)).order_by(CouncilMember.name, CouncilMember.term_start)
+    ):
+        key = member.user_id or " ".join(member.name.lower().split())
+        if key not in seen:
+            seen.add(key)
+            found.append(member)
+    return found

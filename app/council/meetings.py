@@ -21,6 +21,7 @@ from app.council import bodies, policy, reference
 from app.council.models import (
     MEETING_MODES,
     REPRESENTED,
+    CouncilActionItem,
     CouncilAgendaItem,
     CouncilBody,
     CouncilDecision,
@@ -580,5 +581,7 @@ def update_decision(
 def delete_decision(meeting_id: uuid.UUID, decision_id: uuid.UUID, *, actor: Actor) -> None:
     decision = get_decision(meeting_id, decision_id, actor=actor)
     policy.require(actor, "meeting.record", decision)
+    if db.session.scalar(select(exists().where(CouncilActionItem.decision_id == decision.id))):
+        raise Conflict(_l("This decision has action items: remove them first."))
     db.session.delete(decision)
     db.session.flush()

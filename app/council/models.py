@@ -217,3 +217,51 @@ class CouncilDecision(TenantOwned, Timestamps, Base):
     agenda_item_id: Mapped[uuid.UUID | None]
     number: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
+
+
+# What is to be done about a decision: open until its owner reports it done; it can be reopened.
+OPEN, DONE = "open", "done"
+ACTION_STATUSES = (OPEN, DONE)
+
+
+class CouncilActionItem(TenantOwned, Timestamps, Base):
+    """What a decision asks someone to do by a day: an OPD of the tenant or a member of a body owns it,
+    and it moves one or more of the masterplan's programs forward."""
+
+    __tablename__ = "council_action_items"
+    __table_args__ = (
+        tenant_fk("decision_id", "council_decisions"),
+        tenant_fk("owner_opd_id", "opds"),
+        tenant_fk("owner_member_id", "council_members"),
+        Index("ix_council_action_items_decision", "tenant_id", "decision_id"),
+        # the reminders read the open items past their due date
+        Index("ix_council_action_items_due", "tenant_id", "status", "due_on"),
+    )
+
+    decision_id: Mapped[uuid.UUID]
+    title: Mapped[str] = mapped_column(String(300))
+    # Exactly one owner: an OPD, or a member of a body (the services see to it).
+    owner_opd_id: Mapped[uuid.UUID | None]
+    owner_member_id: Mapped[uuid.UUID | None]
+    due_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(10), default=OPEN)
+    note: Mapped[str | None] = mapped_column(Text)
+    # Who reported it done and when; cleared when it is reopened (the audit log keeps each closing).
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CouncilActionItemProgram(TenantOwned, Base):
+    """A masterplan program an action item moves forward."""
+
+    __tablename__ = "council_action_item_programs"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "action_item_id", "program_id"),
+        tenant_fk("action_item_id", "council_action_items"),
+        # A program removed from a draft masterplan takes its links along; the action item stays.
+        tenant_fk("program_id", "programs", ondelete="CASCADE"),
+        Index("ix_council_action_item_programs_program", "tenant_id", "program_id"),
+    )
+
+    action_item_id: Mapped[uuid.UUID]
+    program_id: Mapped[uuid.UUID]

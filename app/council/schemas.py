@@ -10,9 +10,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from app.core.bounds import Date, DateTime, Email, Integer, Line, Narrative, Url
 from app.council.models import (
+    ACTION_STATUSES,
     ATTENDANCE,
     DECREE_RELATIONS,
     MEETING_MODES,
+    CouncilActionItem,
     CouncilAgendaItem,
     CouncilBody,
     CouncilBodyKind,
@@ -274,3 +276,61 @@ class DecisionSchema(Schema):
 
 class DecisionUpdateSchema(DecisionSchema):
     text = Narrative(min_length=1)
+
+
+# --- action items ---------------------------------------------------------------------------------------
+
+
+class CouncilActionItemSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    decision_id = fields.UUID(dump_only=True)
+    meeting_id = fields.UUID(dump_only=True)
+    title = fields.String(dump_only=True)
+    owner_opd_id = fields.UUID(dump_only=True, allow_none=True)
+    owner_member_id = fields.UUID(dump_only=True, allow_none=True)
+    owner_name = fields.String(dump_only=True, metadata={"description": "the OPD's or the member's name"})
+    due_on = fields.Date(dump_only=True)
+    status = fields.String(dump_only=True, metadata={"description": "open or done"})
+    overdue = fields.Boolean(dump_only=True, metadata={"description": "open past its due date today"})
+    note = fields.String(dump_only=True, allow_none=True)
+    closed_at = fields.DateTime(dump_only=True, allow_none=True)
+    closed_by = fields.UUID(dump_only=True, allow_none=True)
+    program_ids = fields.List(fields.UUID(), dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class CouncilActionItemCreateSchema(Schema):
+    title = _required_line(CouncilActionItem.title)
+    owner_opd_id = fields.UUID(allow_none=True, metadata={"description": "the owner OPD, or"})
+    owner_member_id = fields.UUID(allow_none=True, metadata={"description": "the owner member of a body"})
+    due_on = Date(required=True)
+    program_ids = fields.List(
+        fields.UUID(),
+        required=True,
+        validate=validate.Length(min=1, max=50),
+        metadata={"description": "the masterplan programs it moves forward"},
+    )
+    note = Narrative(allow_none=True)
+
+
+class CouncilActionItemUpdateSchema(CouncilActionItemCreateSchema):
+    title = Line(CouncilActionItem.title, min_length=1)
+    due_on = Date()
+    program_ids = fields.List(fields.UUID(), validate=validate.Length(min=1, max=50))
+    status = Line(
+        CouncilActionItem.status,
+        validate=validate.OneOf(ACTION_STATUSES),
+        metadata={"description": "done closes it (who and when are recorded), open reopens it"},
+    )
+
+
+class CouncilActionItemCloseSchema(Schema):
+    note = Narrative(allow_none=True, metadata={"description": "what was done"})
+
+
+class CouncilActionItemQueryArgsSchema(Schema):
+    status = Line(CouncilActionItem.status, validate=validate.OneOf(ACTION_STATUSES))
+    owner_opd_id = fields.UUID()
+    program_id = fields.UUID()
+    overdue = fields.Boolean(metadata={"description": "only those open past their due date"})

@@ -13,13 +13,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
+from app.core.db import utcnow
 from app.core.errors import DomainError, ValidationFailed
 from app.core.form_errors import form_errors, page_errors
 from app.core.pages import paginate
-from app.council import bodies, meetings, policy, reference
+from app.council import actions, bodies, meetings, policy, reference, services
 from app.council.api import calendar_response, minutes_response, workbook_response
 from app.council.jobs import INVITATIONS
-from app.council.models import ATTENDANCE, DECREE_RELATIONS, MEETING_MODES
+from app.council.models import ATTENDANCE, DECREE_RELATIONS, MEETING_MODES, CouncilActionItem
 from app.council.schemas import (
     AgendaItemUpdateSchema,
     BodyCreateSchema,
@@ -34,6 +35,7 @@ from app.council.schemas import (
 )
 from app.extensions import db
 from app.jobs import services as jobs
+from app.masterplan import services as masterplans
 from app.tenants import services as tenants
 
 bp = Blueprint("council", __name__, url_prefix="/t/<tenant>/council", template_folder="templates")
@@ -366,11 +368,40 @@ def meeting(meeting_id):
     return _meeting_page(meeting_id)
 
 
+def program_choices() -> list:
+    """The programs of the tenant's current masterplan (enacted, else the newest draft), by code."""
+    current = masterplans.current_masterplan(actor=g.actor)
+    if current is None:
+        return []
+    return masterplans.list_programs(current.id, actor=g.actor)
+
+
+def owner_choices() -> tuple[list, list]:
+    """The OPDs of the tenant and the members of its bodies serving today, for an action item's owner."""
+    today = meetings.local_day(utcnow())
+    return tenants.list_opds(actor=g.actor), bodies.serving_members(actor=g.actor, on=today)
+
+
+def _decision_action_items(decisions) -> dict:
+    """The action items (that the member reads) of each decision of a meeting."""
+    ids = [d.id for d in decisions]
+    found = {decision_id: [] for decision_id in ids}
+    if not ids:
+        return found
+    stmt = actions.action_items_query(actor=g.actor).where(CouncilActionItem.decision_id.in_(ids))
+    for summary in services.summarise(list(db.session.scalars(stmt)), actor=g.actor):
+        found[summary.decision_id].append(summary)
+    return found
+
+
 def _meeting_page(meeting_id, errors=None, form=None, status=200, section=None):
     found = meetings.get_meeting(meeting_id, actor=g.actor)
     invitees = meetings.list_invitees(meeting_id, actor=g.actor)
     agenda = meetings.list_agenda(meeting_id)
     body = bodies.get_body(found.body_id, actor=g.actor) if found.body_id else None
+    decisions = meetings.list_decisions(meeting_id, actor=g.actor)
+    assign = policy.can(g.actor, "action_item.manage")
+    opds, members = owner_choices() if assign else ([], [])
     return render_template(
         "council/meeting.html",
         meeting=found,
@@ -379,7 +410,13 @@ def _meeting_page(meeting_id, errors=None, form=None, status=200, section=None):
         agenda_numbers={item.id: item.number for item in agenda},
         invitees=invitees,
         counts=meetings.attendance_counts(invitees),
-        decisions=meetings.list_decisions(meeting_id, actor=g.actor),
+        decisions=decisions,
+        action_items=_decision_action_items(decisions),
+        assign=assign,
+        opds=opds,
+        owner_members=members,
+        program_choices=program_choices() if assign else [],
+        today=meetings.local_day(utcnow()),
         files=meetings.meeting_files(meeting_id, actor=g.actor),
         bodies=bodies.list_bodies(actor=g.actor),
         manage=policy.can(g.actor, "meeting.manage", found),

@@ -12,7 +12,9 @@ from io import BytesIO
 
 from app.core.auth import Actor
 from app.council import bodies, meetings
+from app.council import services as council
 from app.extensions import db
+from app.masterplan import services as masterplans
 from app.tenants import services as tenants
 
 # A one-page PDF: the signed attendance sheet kept with the minutes.
@@ -92,6 +94,7 @@ def seed_council(spec: dict, actor: Actor) -> None:
     for index, body_spec in enumerate(spec.get("bodies") or []):
         seeded[body_spec["type"]] = _seed_body(body_spec, index, city, actor)
     _seed_meetings(spec, seeded, actor)
+    _seed_action_items(spec, seeded, actor)
 
 
 def _seed_body(spec: dict, index: int, city: str, actor: Actor):
@@ -268,3 +271,121 @@ def _seed_meeting(plan: dict, dewan, seeded: dict, actor: Actor) -> None:
     for text in plan["decisions"]:
         meetings.add_decision(meeting.id, {"text": text, "agenda_item_id": agenda[-1].id}, actor=actor)
     meetings.add_meeting_file(meeting.id, BytesIO(PDF), "daftar-hadir.pdf", "Daftar hadir", actor=actor)
+
+
+# --- action items -----------------------------------------------------------------------------------------
+
+# Palopo's decisions carried out on its programs: (words of the decision, what is to be done, owner OPD
+# code or "SEKRETARIS" for the Dewan's secretary, program codes, due date or days from today, done).
+PALOPO_ACTIONS = [
+    (
+        "Sekretariat menyusun",
+        "Menyusun rencana tindak lanjut Forum Dewan Smart City",
+        "DISKOMINFO",
+        ["PLP-S-01", "PLP-S-03"],
+        date(2024, 9, 30),
+        True,
+    ),
+    (
+        "Evaluasi capaian",
+        "Memutakhirkan capaian Layanan Darurat 112 dan CCTV terintegrasi",
+        "DISKOMINFO",
+        ["PLP-S-03"],
+        date(2025, 1, 31),
+        True,
+    ),
+    (
+        "Forum Dewan Smart City wajib",
+        "Menjadwalkan Forum Dewan Smart City 2025 bersama unsur pentahelix",
+        "SEKRETARIS",
+        ["PLP-S-01"],
+        date(2025, 6, 30),
+        True,
+    ),
+    (
+        "Sesuaikan program",
+        "Menyusun data capaian kolaborasi 17 perguruan tinggi Palopo Kampus Terbuka",
+        "DISDIK",
+        ["PLP-S-02"],
+        date(2025, 2, 28),
+        False,
+    ),
+    (
+        "Sesuaikan program",
+        "Menyelaraskan Palopo Kampus Terbuka dengan prioritas RPJMD 2025–2029",
+        "DISDIK",
+        ["PLP-S-02"],
+        30,
+        False,
+    ),
+]
+
+
+def _seed_action_items(spec: dict, seeded: dict, actor: Actor) -> None:
+    """Decisions of past meetings become action items on the tenant's programs: Palopo's as planned
+    above, another tenant's one per decision, owned by the OPD leading a program."""
+    current = masterplans.current_masterplan(actor=actor)
+    if current is None:
+        return
+    programs = {p.code: p for p in masterplans.list_programs(current.id, actor=actor)}
+    decisions = [
+        (meeting, decision)
+        for meeting in db.session.scalars(meetings.meetings_query(actor=actor, latest_first=False))
+        for decision in meetings.list_decisions(meeting.id, actor=actor)
+    ]
+    if spec["slug"] == "kota-palopo":
+        _seed_planned_actions(decisions, programs, seeded, actor)
+        return
+    led = [p for p in programs.values() if p.lead_opd_id is not None]
+    for index, (meeting, decision) in enumerate(decisions[:4]):
+        if not led:
+            return
+        program = led[index % len(led)]
+        due = meeting.starts_at.date() + timedelta(days=60)
+        item = council.create_action_item(
+            meeting.id,
+            decision.id,
+            {
+                "title": f"Tindak lanjut: {decision.text}"[:300],
+                "owner_opd_id": program.lead_opd_id,
+                "due_on": due,
+                "program_ids": [program.id],
+            },
+            actor=actor,
+        )
+        if due < date.today() - timedelta(days=90):
+            council.close_action_item(item.id, actor=actor, note="Telah dilaksanakan.")
+
+
+def _seed_planned_actions(decisions, programs, seeded, actor: Actor) -> None:
+    opds = {o.code: o.id for o in tenants.list_opds(actor=actor)}
+    secretary = _dewan_secretary(seeded.get("DEWAN"), actor)
+    for words, title, owner, codes, due, done in PALOPO_ACTIONS:
+        found = next(((m, d) for m, d in decisions if d.text.startswith(words)), None)
+        linked = [programs[code].id for code in codes if code in programs]
+        if found is None or not linked:
+            continue
+        meeting, decision = found
+        owner_fields = (
+            {"owner_member_id": secretary} if owner == "SEKRETARIS" else {"owner_opd_id": opds.get(owner)}
+        )
+        item = council.create_action_item(
+            meeting.id,
+            decision.id,
+            {
+                "title": title,
+                **owner_fields,
+                "due_on": due if isinstance(due, date) else date.today() + timedelta(days=due),
+                "program_ids": linked,
+            },
+            actor=actor,
+        )
+        if done:
+            council.close_action_item(item.id, actor=actor, note="Selesai, dilaporkan pada rapat berikutnya.")
+
+
+def _dewan_secretary(dewan, actor: Actor):
+    if dewan is None:
+        return None
+    rows = db.session.execute(bodies.members_query(dewan.id, actor=actor, as_of=date.today()))
+    return next((member.id for member, position in rows if position.title == "Sekretaris"), None)

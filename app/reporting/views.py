@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 from app.core.errors import DomainError, ValidationFailed
 from app.core.form_errors import field_label, form_errors, page_errors, page_message
 from app.core.pages import form_uuids, paginate, wants_fragment
+from app.core.program_panels import program_panels
 from app.extensions import db
 from app.masterplan import services as masterplans
 from app.reporting import dashboard, periods, policy, presenters, publishing, reports
@@ -296,6 +297,7 @@ def _report_page(report_id, errors=None, form=None, status=200):
         verifiable=policy.can(g.actor, "report.verify", report)
         and report.status == "submitted"
         and period.status == "open",
+        panels=program_panels(g.actor, report.program_id),
         errors=errors or {},
         form=form,
     ), status

@@ -38,7 +38,7 @@ from app.core.jobs import get_kind
 from app.core.policy import Policy, member, opd_scoped
 from app.core.tenancy import tenant_context
 from app.council import policy as council_policy
-from app.council.models import CouncilBody, CouncilMeeting
+from app.council.models import CouncilActionItem, CouncilBody, CouncilMeeting
 from app.demo import MINISTRY_ADMIN_EMAIL, PLATFORM_ADMIN_EMAIL, seed_demo
 from app.extensions import db
 from app.files import policy as files_policy
@@ -184,6 +184,10 @@ EXPECTED = {
         body.manage              YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
         meeting.manage           YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
         meeting.record           YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
+        action_item.list         YYn   YYn   YYn   YYn   YYn   nnn   nnn   nnn   nnn   YYn
+        action_item.read         YYn   YYn   Ynn   nnn   YYn   nnn   nnn   nnn   nnn   YYn
+        action_item.manage       YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
+        action_item.update       YYn   nnn   Ynn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
     """,
 }
 EXPECTED["portability"] = """
@@ -369,6 +373,8 @@ class World:
             "masterplan": (draft,) * 2,
             "council_body": (one(select(CouncilBody)),) * 2,
             "council_meeting": (one(select(CouncilMeeting)),) * 2,
+            # a decision's action item of the operator's OPD, and one of another OPD (the demo's)
+            "council_action_item": _council_action_items(own),
         }
         for part, model in PART_MODELS.items():
             objects[part] = _by_opd(model, own)
@@ -408,6 +414,16 @@ def _by_opd(model, own_opd_id) -> tuple:
     attribute = getattr(model, column)
     own = db.session.scalar(select(model).where(attribute == own_opd_id))
     other = db.session.scalar(select(model).where(attribute.is_not(None), attribute != own_opd_id))
+    return own, other
+
+
+def _council_action_items(own_opd_id) -> tuple:
+    owner = CouncilActionItem.owner_opd_id
+    if own_opd_id is None:
+        found = db.session.scalar(select(CouncilActionItem))
+        return found, found
+    own = db.session.scalar(select(CouncilActionItem).where(owner == own_opd_id))
+    other = db.session.scalar(select(CouncilActionItem).where(owner.is_not(None), owner != own_opd_id))
     return own, other
 
 
@@ -463,6 +479,9 @@ OBJECT_OF = {
     "body.manage": "council_body",
     "meeting.manage": "council_meeting",
     "meeting.record": "council_meeting",
+    "action_item.read": "council_action_item",
+    "action_item.manage": "council_action_item",
+    "action_item.update": "council_action_item",
 }
 
 

@@ -5,6 +5,7 @@ from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from app.core.pages import paginate
+from app.core.program_panels import program_panels
 from app.extensions import db
 from app.masterplan import presenters, programs
 from app.masterplan.common import MasterplanRefs, get_masterplan, get_part
@@ -179,6 +180,7 @@ def program(masterplan_id, program_id):
         details=programs.program_details([row.id])[row.id],
         actions=actions,
         code_lists=refs.code_lists,
+        panels=program_panels(g.actor, row.id),
     )
 
 
