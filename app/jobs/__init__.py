@@ -41,6 +41,7 @@ def init_app(app) -> None:
     from app.jobs import (
         api,
         housekeeping,  # noqa: F401 - its kinds and schedules register on import
+        reminders,  # noqa: F401 - its kinds and schedule register on import
         schedules,
         services,
         views,

@@ -79,14 +79,16 @@ def init_app(app) -> None:
     """Progress reporting registers its pages, API, jobs and commands here."""
     from app.core.api import register_api
     from app.core.dashboard import register_panel
+    from app.core.reminders import register_reminders
     from app.files.services import register_owner
-    from app.reporting import api, reports, views
+    from app.reporting import api, reminders, reports, views
     from app.tenants.services import register_opd_reference
 
     app.register_blueprint(views.bp)
     register_api(app, *api.blueprints)
     register_owner(reports.EVIDENCE_OWNER, reports.evidence_readable)
     register_opd_reference(_opd_reports)
+    register_reminders("progress_reports", reminders.LABEL, reminders.send_reminders)
     # The dashboard's first panels: progress is what the secretariat opens the product for.
     register_panel("reporting/_dashboard.html", views.dashboard_panel, order=10)
     _register_audit_labels()

@@ -2,7 +2,7 @@
 OPD. They are written inside the change's transaction and sent once it commits, so a refused or rolled
 back step mails nobody."""
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -66,6 +66,29 @@ def _queue(name: str, report: ProgressReport, people: list, system: Actor) -> No
             user=user,
         )
         outbox.append((user.email, subject, body))
+
+
+def reminder(user, period, kind: str, programs: list, *, actor: Actor) -> None:
+    """Remind an OPD operator of the period's reports still to hand in (``kind``: due_soon or overdue)."""
+    from app.reporting.periods import period_label
+
+    tenant = tenants.get_tenant(current_tenant_id(), actor=actor)
+    locale = user.locale or "id"
+    with force_locale(locale):
+        label = period_label(period)
+        due = format_date(period.due_on, "long")
+    subject, body = render_mail(
+        f"report_{kind}",
+        locale,
+        tenant=tenant,
+        period=period,
+        period_label=label,
+        due=due,
+        programs=programs,
+        link=external_url("reporting.grid", tenant=tenant.slug, period_id=period.id),
+        user=user,
+    )
+    db.session.info.setdefault(_OUTBOX, []).append((user.email, subject, body))
 
 
 @event.listens_for(Session, "after_commit")
