@@ -29,7 +29,21 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Column, Numeric, String, Table, UniqueConstraint, Uuid, select, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    select,
+    text,
+)
 
 from app.core.db import as_utc
 from app.extensions import db
@@ -62,6 +76,7 @@ def _is_platform(table: Table) -> bool:
     return "tenant_id" not in table.c
 
 
+@cache
 def platform_target(table: Table, column: Column) -> Table | None:
     """The platform table ``column`` names rows of, if any (the tenant's own ``tenant_id`` is not one)."""
     if column.name == "tenant_id" and table.name != TENANTS:
@@ -237,15 +252,35 @@ class PlatformKeys:
         return key
 
 
+# Types whose Python values are their canonical JSON already.
+_AS_IS = (String, Text, Integer, BigInteger, SmallInteger, Boolean)
+
+
+def _encoder(column: Column) -> Callable:
+    """The canonical form of one column's non-null values, chosen once per column (rows are many)."""
+    if isinstance(column.type, Uuid):
+        return str
+    if type(column.type) in _AS_IS:
+        return lambda value: value
+    return lambda value: encode(column, value)
+
+
+@cache
+def _plan(table: Table) -> tuple[tuple[str, Column, Table | None, Callable], ...]:
+    """For each column: its name, the platform table it names (if any) and its encoder."""
+    return tuple((c.name, c, platform_target(table, c), _encoder(c)) for c in table.columns)
+
+
 def encode_row(table: Table, row, keys: PlatformKeys) -> dict:
     values = {}
-    for column in table.columns:
+    for name, column, target, encoder in _plan(table):
         value = row[column]
-        target = platform_target(table, column)
-        if target is not None and value is not None:
-            values[column.name] = keys.reference(target, value)
+        if value is None:
+            values[name] = None
+        elif target is not None:
+            values[name] = keys.reference(target, value)
         else:
-            values[column.name] = encode(column, value)
+            values[name] = encoder(value)
     return values
 
 
@@ -308,13 +343,19 @@ def write_archive(
 
 
 def _write_entry(archive: zipfile.ZipFile, name: str, table: str, rows: Iterator[dict]) -> dict:
-    digest, count = hashlib.sha256(), 0
+    digest, count, pending = hashlib.sha256(), 0, []
     with archive.open(name, "w", force_zip64=True) as out:
         for row in rows:
-            line = canonical_line(row)
-            digest.update(line)
-            out.write(line)
+            pending.append(canonical_line(row))
             count += 1
+            if len(pending) >= BATCH:
+                chunk = b"".join(pending)
+                digest.update(chunk)
+                out.write(chunk)
+                pending = []
+        chunk = b"".join(pending)
+        digest.update(chunk)
+        out.write(chunk)
     return {"table": table, "file": name, "rows": count, "sha256": digest.hexdigest()}
 
 

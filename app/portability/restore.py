@@ -14,10 +14,25 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    Uuid,
+    delete,
+    insert,
+    select,
+    update,
+)
 
 from app.core.errors import DomainError
 from app.core.files import ArchiveLimits, check_archive, delete_after_commit, storage, written_in_transaction
@@ -253,17 +268,40 @@ class References:
                 listed["email"], listed.get("name") or ""
             )
 
-    def value(self, table: Table, name: str, value):
-        """A stored value of the archive as this deployment writes it."""
-        column = table.c[name]
-        if value is None or platform_target(table, column) is None:
-            return decode(column, value)
-        if isinstance(value, str):  # a loose reference whose row was already gone: kept as it was
-            return decode(column, value)
-        found = self.look_up(value)
+    def row(self, table: Table, row: dict) -> dict:
+        """A row of the archive as this deployment writes it: values decoded, platform rows found here."""
+        plan = _plan(table)
+        values = {}
+        for name, value in row.items():
+            column, names_platform, decoder = plan[name]
+            if value is None:
+                values[name] = None
+            elif names_platform and not isinstance(value, str):  # a str: a loose reference, kept as it was
+                values[name] = self._found(value)
+            else:
+                values[name] = decoder(value)
+        return values
+
+    def _found(self, reference: dict):
+        found = self.look_up(reference)
         if found is None:
-            raise refuse(_l("A row names %(what)s, which the archive does not list.", what=_readable(value)))
+            what = _readable(reference)
+            raise refuse(_l("A row names %(what)s, which the archive does not list.", what=what))
         return found
+
+
+@cache
+def _plan(table: Table) -> dict[str, tuple[Column, bool, Callable]]:
+    """For each column, chosen once (rows are many): whether it names a platform row, and its decoder."""
+    return {c.name: (c, platform_target(table, c) is not None, _decoder(c)) for c in table.columns}
+
+
+def _decoder(column: Column) -> Callable:
+    if isinstance(column.type, Uuid):
+        return uuid.UUID
+    if type(column.type) in (String, Text, Integer, BigInteger, SmallInteger, Boolean):
+        return lambda value: value
+    return lambda value: decode(column, value)
 
 
 def _is_reference(value) -> bool:
@@ -302,7 +340,7 @@ def restore(archive: Archive, references: References, *, replace: bool, progress
     tenants = db.metadata.tables[TENANTS]
     people = references.check(archive)
     references.create_people(people)
-    values = {name: references.value(tenants, name, v) for name, v in archive.tenant.items()}
+    values = references.row(tenants, archive.tenant)
     tables = tenant_tables()
     old_keys: set[str] = set()
     if replace:
@@ -338,10 +376,7 @@ def _insert_rows(archive: Archive, table: Table, references: References) -> int:
     entry = archive.entry(table.name)
     if entry is None:
         return 0  # a table added after the export's release: the tenant had no rows in it
-    rows = (
-        {name: references.value(table, name, value) for name, value in row.items()}
-        for row in archive.lines(entry["file"])
-    )
+    rows = (references.row(table, row) for row in archive.lines(entry["file"]))
     parents = _self_references(table)
     if parents:
         rows = iter(_parents_first(list(rows), parents))
