@@ -14,7 +14,7 @@ T = "/t/kota-palopo/council"
 
 def _council_member(palopo):
     with palopo.inside():
-        user = accounts.create_user("dewan@palopo.go.id", "Anggota Dewan", "kotacerdas-demo")
+        user = accounts.create_user("dewan@palopo.go.id", "Andi Rahman", "kotacerdas-demo")
         tenants.add_member(user.id, COUNCIL_MEMBER, actor=palopo.actor)
         db.session.commit()
     return "dewan@palopo.go.id"
