@@ -182,9 +182,13 @@ def _stored_files(archive: Archive) -> list[dict]:
 
 def _verify_files(archive: Archive) -> None:
     missing = set(archive.manifest.get("files", {}).get("missing", []))
-    prefix = f"{archive.tenant_id}/"
+    folder = (storage().root / str(archive.tenant_id)).resolve()
     for row in _stored_files(archive):
-        if not row["storage_key"].startswith(prefix):
+        try:
+            inside = folder in storage().path(row["storage_key"]).parents
+        except ValueError:  # outside the storage folder altogether
+            inside = False
+        if not inside:  # it would be written over another tenant's file
             raise refuse(_l("A stored file of the archive lies outside its tenant's folder."))
         if row["id"] in missing:
             continue

@@ -237,6 +237,21 @@ def test_reference_data_missing_here_is_named_and_nothing_is_written(app, palopo
     assert _tables(_export(app, "kota-palopo", tmp_path / "after.zip")) == _tables(changed) != _tables(first)
 
 
+def test_a_stored_file_aimed_at_another_tenants_folder_is_refused(app, palopo, tmp_path):
+    first = _export(app, "kota-palopo", tmp_path / "palopo.zip")
+    other = demo_tenant(app, "kota-balikpapan").tenant_id
+    own = f'"storage_key":"{palopo.tenant_id}/'.encode()
+    aimed = _resealed(
+        tmp_path / "palopo.zip",
+        tmp_path / "aimed.zip",
+        lambda data: data.replace(own, own + f"../{other}/".encode()),
+    )
+    result = _cli(app, "import", "--replace", str(aimed))
+    assert result.exit_code != 0
+    assert "A stored file of the archive lies outside its tenant's folder." in result.output
+    assert _tables(_export(app, "kota-palopo", tmp_path / "after.zip")) == _tables(first)
+
+
 def test_an_archive_past_the_zip_limits_is_refused(app, palopo, tmp_path):
     _export(app, "kota-palopo", tmp_path / "palopo.zip")
     bomb = _rewritten(
