@@ -152,6 +152,13 @@ FIELDS = {
     "file": _l("File"),
     "lineage_id": _l("Copied from"),
     "owner_id": _l("Belongs to"),
+    # a person's erasure: what it did, and the address only as its hash
+    "email_sha256": _l("Email address (SHA-256)"),
+    "account": _l("Account"),
+    "memberships": _l("Memberships"),
+    "api_tokens": _l("API tokens"),
+    "sso_links": _l("Single sign-on links"),
+    "audit_entries_cleaned": _l("Audit entries cleaned"),
 }
 
 
@@ -169,6 +176,7 @@ def _register_readable_fields() -> None:
 def _register_personal_data() -> None:
     """The entries about a person in their data download; an erasure cleans them last."""
     from app.audit import personal_data
+    from app.core.audit import register_value_label
     from app.core.personal_data import PersonalDataPart, register_part
 
     register_part(
@@ -182,6 +190,12 @@ def _register_personal_data() -> None:
             erase_order=95,
         )
     )
+    register_value_label("User", "account", _erased_account)
+
+
+def _erased_account(code: str):
+    """What an erasure did with the account, as its entry reads."""
+    return {"removed": _("removed"), "anonymised": _("anonymised")}.get(code, code)
 
 
 def init_app(app) -> None:
