@@ -161,3 +161,32 @@ def test_the_council_walkthrough(page, browser, live_server, demo):
     assert item.locator(".badge.text-bg-success").count() == 1
     assert item.locator(f"a[href='{item_url.removeprefix(base)}']").count() == 1
     operator.close()
+
+
+def test_the_action_item_pages_fit_a_phone_and_work_without_javascript(browser, live_server, demo):
+    """At 375 px with JavaScript off, in Indonesian and English: the list, an action item and the program's
+    panel fit the width, and the operator reports their OPD's overdue action item done with the form."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    _login(page, live_server, "opd@kota-palopo.demo")
+    overdue = "Menyusun data capaian kolaborasi 17 perguruan tinggi"
+    for lang in ("id", "en"):
+        page.goto(f"{live_server}{T}/council/action-items?overdue=1&lang={lang}")
+        assert page.locator("html").get_attribute("lang") == lang
+        assert page.locator("tbody tr", has_text=overdue).locator(".badge.text-bg-danger").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.click(f"a[href*='/council/action-items/'] >> text={overdue}")
+    item_url = page.url
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.locator("#f-note").fill("Rekap 17 perguruan tinggi diserahkan ke Bappeda.")
+    with page.expect_navigation():
+        page.locator("form[action$='/close'] button.btn-success").click()
+    assert page.url == item_url and page.locator(".badge.text-bg-success").count() == 1
+    for lang in ("id", "en"):
+        page.goto(f"{item_url}?lang={lang}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.click("a[href*='/programs/'] >> text=PLP-S-02")
+        panel = page.locator("#council-action-items")
+        assert panel.locator("li", has_text=overdue).locator(".badge.text-bg-success").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
