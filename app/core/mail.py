@@ -14,8 +14,11 @@ from urllib.parse import urlsplit
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from jinja2 import TemplateNotFound
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 log = logging.getLogger("kotacerdas.mail")
+_OUTBOX = "mail_outbox"
 
 
 def send_mail(to: str, subject: str, body: str, attachments: tuple = ()) -> EmailMessage:
@@ -89,3 +92,24 @@ def public_url(endpoint: str, **values) -> str:
     base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def send_after_commit(to: str, subject: str, body: str) -> None:
+    """Send a mail once the current transaction commits: a step that is refused or rolled back (a
+    workflow step, a job's part) mails nobody."""
+    from app.extensions import db
+
+    db.session.info.setdefault(_OUTBOX, []).append((to, subject, body))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_committed(session: Session) -> None:
+    for to, subject, body in session.info.pop(_OUTBOX, []):
+        send_mail(to, subject, body)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_uncommitted(session: Session, transaction) -> None:
+    # After a commit the outbox is empty already; after a rollback of the whole transaction it is dropped.
+    if transaction.parent is None:
+        session.info.pop(_OUTBOX, None)

@@ -100,9 +100,20 @@ def init_app(app) -> None:
     from app.core.api import register_api
     from app.core.dashboard import register_panel
     from app.core.program_panels import register_program_panel
+    from app.core.reminders import register_reminders
 
     # jobs: its kind; action_views: its pages join the council's blueprint
-    from app.council import action_views, actions, api, bodies, jobs, meetings, services, views  # noqa: F401
+    from app.council import (  # noqa: F401
+        action_views,
+        actions,
+        api,
+        bodies,
+        jobs,
+        meetings,
+        reminders,
+        services,
+        views,
+    )
     from app.files.services import register_owner
     from app.tenants.services import register_opd_reference
 
@@ -113,4 +124,5 @@ def init_app(app) -> None:
     register_panel("council/_dashboard_meetings.html", services.dashboard_panel, order=30)
     register_program_panel("council/_program_action_items.html", services.program_panel, order=30)
     register_opd_reference(actions.opd_references)
+    register_reminders("council_action_items", reminders.LABEL, reminders.send_reminders)
     _register_audit_labels()

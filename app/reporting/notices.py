@@ -3,18 +3,14 @@ OPD. They are written inside the change's transaction and sent once it commits, 
 back step mails nobody."""
 
 from flask_babel import force_locale, format_date
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from app.core.auth import OPD_OPERATOR, PLANNER, TENANT_ADMIN, Actor
-from app.core.mail import external_url, render_mail, send_mail
+from app.core.mail import external_url, render_mail, send_after_commit
 from app.core.tenancy import current_tenant_id
 from app.extensions import db
 from app.masterplan import services as masterplans
 from app.reporting.models import VERIFIED, ProgressReport
 from app.tenants import services as tenants
-
-_OUTBOX = "reporting_outbox"
 
 
 def report_submitted(report: ProgressReport, *, actor: Actor) -> None:
@@ -50,7 +46,6 @@ def _queue(name: str, report: ProgressReport, people: list, system: Actor) -> No
     program = masterplans.get_program(report.program_id, actor=system).program
     period = find_period(report.period_id)
     link = external_url("reporting.report", tenant=tenant.slug, report_id=report.id)
-    outbox = db.session.info.setdefault(_OUTBOX, [])
     for user in people:
         locale = user.locale or "id"
         with force_locale(locale):
@@ -65,7 +60,7 @@ def _queue(name: str, report: ProgressReport, people: list, system: Actor) -> No
             link=link,
             user=user,
         )
-        outbox.append((user.email, subject, body))
+        send_after_commit(user.email, subject, body)
 
 
 def reminder(user, period, kind: str, programs: list, *, actor: Actor) -> None:
@@ -88,17 +83,4 @@ def reminder(user, period, kind: str, programs: list, *, actor: Actor) -> None:
         link=external_url("reporting.grid", tenant=tenant.slug, period_id=period.id),
         user=user,
     )
-    db.session.info.setdefault(_OUTBOX, []).append((user.email, subject, body))
-
-
-@event.listens_for(Session, "after_commit")
-def _send_committed(session: Session) -> None:
-    for to, subject, body in session.info.pop(_OUTBOX, []):
-        send_mail(to, subject, body)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_uncommitted(session: Session, transaction) -> None:
-    # A rolled back step mails nobody (after a commit the outbox is empty already).
-    if transaction.parent is None:
-        session.info.pop(_OUTBOX, None)
+    send_after_commit(user.email, subject, body)
