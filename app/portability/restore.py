@@ -324,18 +324,20 @@ def _readable(key) -> str:
 # --- writing ---------------------------------------------------------------------------------------------
 
 
-def existing_tenant(archive: Archive) -> tuple | None:
-    """The tenant here with the archive's id, address or region, if any: (id, slug)."""
+def existing_tenants(archive: Archive) -> list:
+    """The tenants here with the archive's id, address or region: (id, slug) each."""
     tenants = db.metadata.tables[TENANTS]
     values = archive.tenant
     region = values["region_code"]["key"]["code"] if isinstance(values["region_code"], dict) else None
     return db.session.execute(
-        select(tenants.c.id, tenants.c.slug).where(
+        select(tenants.c.id, tenants.c.slug)
+        .where(
             (tenants.c.id == archive.tenant_id)
             | (tenants.c.slug == values["slug"])
             | (tenants.c.region_code == region)
         )
-    ).first()
+        .order_by(tenants.c.slug)
+    ).all()
 
 
 def restore(archive: Archive, references: References, *, replace: bool, progress: Progress = _quiet) -> dict:

@@ -34,7 +34,7 @@ from app.portability.archive import Progress, _quiet, manifest_summary, write_ar
 from app.portability.restore import (
     ImportRefused,
     References,
-    existing_tenant,
+    existing_tenants,
     open_archive,
     refuse,
     restore,
@@ -142,9 +142,9 @@ def import_tenant(source: Path, *, actor: Actor, replace: bool = False, progress
 
 
 def _check_place(archive, replace: bool) -> None:
-    existing = existing_tenant(archive)
+    found_here = existing_tenants(archive)
     slug = archive.tenant["slug"]
-    if existing is None:
+    if not found_here:
         if replace:
             raise refuse(_l("There is no tenant %(slug)s here to replace.", slug=slug))
         return
@@ -153,15 +153,16 @@ def _check_place(archive, replace: bool) -> None:
             _l(
                 "The tenant %(slug)s already exists here (or another holds its address or region): nothing "
                 "was imported. Use --replace to replace it.",
-                slug=existing.slug,
+                slug=found_here[0].slug,
             )
         )
-    if existing.id != archive.tenant_id:
+    others = [t for t in found_here if t.id != archive.tenant_id]
+    if others:
         raise refuse(
             _l(
                 "The tenant %(slug)s here is another tenant than the one in the archive (another id): it is "
                 "not replaced.",
-                slug=existing.slug,
+                slug=others[0].slug,
             )
         )
 

@@ -180,6 +180,19 @@ def test_replacing_one_tenant_leaves_the_other_two_as_they_were(app, palopo, tmp
         assert [entry.details["replace"] for entry in imported] == [True]
 
 
+def test_replacing_is_refused_when_another_tenant_holds_the_address(app, palopo, tmp_path):
+    first = _export(app, "kota-palopo", tmp_path / "palopo.zip")
+    renamed = _rewritten(
+        tmp_path / "palopo.zip",
+        tmp_path / "renamed.zip",
+        lambda name, data: data.replace(b'"slug": "kota-palopo"', b'"slug": "kota-balikpapan"'),
+    )
+    result = _cli(app, "import", "--replace", str(renamed))
+    assert result.exit_code != 0
+    assert "The tenant kota-balikpapan here is another tenant than the one in the archive" in result.output
+    assert _tables(_export(app, "kota-palopo", tmp_path / "after.zip")) == _tables(first)
+
+
 def test_an_existing_tenant_is_refused_with_a_clear_message(app, palopo, tmp_path):
     first = _export(app, "kota-palopo", tmp_path / "palopo.zip")
     result = _cli(app, "import", str(tmp_path / "palopo.zip"))
