@@ -39,11 +39,16 @@ def _today():
 
 
 def programs_named(ids) -> dict[uuid.UUID, object]:
-    """Each linked program's summary (code, name, masterplan), read through the masterplan's services."""
-    return {
-        program_id: masterplans.get_program(program_id, actor=g.actor).program
-        for program_id in dict.fromkeys(ids)
-    }
+    """Each linked program's summary (code, name, masterplan), read through the masterplan's services: the
+    current masterplan's programs at once (a fixed number of queries), any other version's one by one."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    found = {p.id: p for p in program_choices() if p.id in wanted}
+    for program_id in wanted:
+        if program_id not in found:
+            found[program_id] = masterplans.get_program(program_id, actor=g.actor).program
+    return found
 
 
 def read_owner(form) -> dict:
