@@ -299,7 +299,8 @@ def test_the_operator_exports_a_tenant_from_its_admin_page_and_downloads_the_zip
     with zipfile.ZipFile(BytesIO(download.data)) as archive:
         manifest = json.loads(archive.read("manifest.json"))
     assert manifest["tenant"]["slug"] == "kota-palopo"
-    assert "job_runs" in _tables(manifest)
+    # The demo's members export is in it; the export's own run, still running as it wrote, is not.
+    assert _tables(manifest)["job_runs"][0] == 1
 
     with palopo.inside():
         actions = {e.action: e for e in db.session.scalars(select(AuditEntry))}
