@@ -102,6 +102,13 @@ def send_after_commit(to: str, subject: str, body: str) -> None:
     db.session.info.setdefault(_OUTBOX, []).append((to, subject, body))
 
 
+def discard_unsent() -> None:
+    """Drop the mails waiting for the current transaction's commit (the demo's seeding mails nobody)."""
+    from app.extensions import db
+
+    db.session.info.pop(_OUTBOX, None)
+
+
 @event.listens_for(Session, "after_commit")
 def _send_committed(session: Session) -> None:
     for to, subject, body in session.info.pop(_OUTBOX, []):

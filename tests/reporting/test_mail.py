@@ -62,3 +62,14 @@ def test_submit_return_and_verify_mail_the_people_concerned(client, reporting, s
     _post(client, reporting, f"/reports/{rid}/transitions", "admin", action="verify")
     (verified,) = smtp.messages
     assert verified["To"] == "opd@kota-palopo.demo" and "diverifikasi" in verified["Subject"]
+
+
+def test_seeding_the_demo_mails_nobody(app, smtp):  # noqa: F811
+    from app.demo import seed_demo
+    from app.extensions import db
+
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+        db.session.remove()
+    assert smtp.messages == []
