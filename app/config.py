@@ -101,6 +101,12 @@ class Config:
     UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_MAX_UNPACKED_BYTES", str(32 * 1024 * 1024)))
     UPLOAD_MAX_ARCHIVE_ENTRIES = int(os.environ.get("UPLOAD_MAX_ARCHIVE_ENTRIES", "10000"))
     UPLOAD_MAX_COMPRESSION_RATIO = int(os.environ.get("UPLOAD_MAX_COMPRESSION_RATIO", "100"))
+    # A tenant's export ZIP (`flask tenants import`) holds all of its rows and files: larger limits, the
+    # same packing ratio.
+    TENANT_IMPORT_MAX_UNPACKED_BYTES = int(
+        os.environ.get("TENANT_IMPORT_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024 * 1024))
+    )
+    TENANT_IMPORT_MAX_ENTRIES = int(os.environ.get("TENANT_IMPORT_MAX_ENTRIES", "1000000"))
 
     # Background jobs: the rq queue the workers listen on; a job whose worker dies is retried this often
     # (only kinds that declare themselves safe to retry), and mails its requester when it ran this long.

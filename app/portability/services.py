@@ -43,7 +43,6 @@ from app.portability.restore import (
 from app.tenants import services as tenants
 
 EXPORT = "tenant_export"
-GB = 1024**3
 
 
 # --- export ----------------------------------------------------------------------------------------
@@ -117,8 +116,8 @@ def _import_limits() -> ArchiveLimits:
     the packing ratio a ZIP bomb needs stays refused."""
     config = current_app.config
     return ArchiveLimits(
-        config.get("TENANT_IMPORT_MAX_UNPACKED_BYTES", 50 * GB),
-        config.get("TENANT_IMPORT_MAX_ENTRIES", 1_000_000),
+        config["TENANT_IMPORT_MAX_UNPACKED_BYTES"],
+        config["TENANT_IMPORT_MAX_ENTRIES"],
         config["UPLOAD_MAX_COMPRESSION_RATIO"],
     )
 
