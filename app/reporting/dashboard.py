@@ -9,11 +9,13 @@ hold their own OPDs' only, like the report lists they link to.
 """
 
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from threading import Lock
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 
 from app.core.auth import OPD_OPERATOR, Actor
 from app.core.policy import role_here
@@ -23,16 +25,16 @@ from app.masterplan import services as masterplans
 from app.reporting import policy
 from app.reporting.models import (
     AT_RISK,
+    CLOSED,
     DELAYED,
     PLANNED,
     SUBMITTED,
     VERIFIED,
-    BudgetRealisation,
     ProgressReport,
     ReportingPeriod,
 )
 from app.reporting.periods import current_period
-from app.reporting.reports import rollup_inputs, rollup_of
+from app.reporting.reports import RollupInputs, load_period_reports, rollup_basis, rollup_of
 from app.reporting.rollup import Node
 
 # The trend shows the latest periods that have begun: two years of quarters.
@@ -139,7 +141,6 @@ def progress_dashboard(*, actor: Actor) -> ProgressDashboard | None:
     """The progress panels for ``actor`` (None for a member who may not read the periods)."""
     if not policy.can(actor, "period.read"):
         return None
-    status = _masterplan_status(actor) if masterplan_policy.can(actor, "masterplan.read") else None
     begun = list(
         db.session.scalars(
             select(ReportingPeriod)
@@ -150,8 +151,17 @@ def progress_dashboard(*, actor: Actor) -> ProgressDashboard | None:
     )
     latest = _latest_verified_period()
     now = current_period(actor=actor)
-    wanted = {p.id: p for p in [*begun, latest, now] if p is not None}
-    inputs = rollup_inputs(list(wanted.values()), actor=actor)
+    inputs = rollup_basis(actor=actor)
+    status = None
+    if inputs is not None and masterplan_policy.can(actor, "masterplan.read"):
+        status = _masterplan_status(inputs.masterplan, actor)
+    settled: dict[uuid.UUID, Node] = {}
+    if inputs is not None:
+        settled = {p.id: tree for p in begun if (tree := _settled_rollup(p, inputs)) is not None}
+        # The latest verified period and the current one are read whole: their panels list programs.
+        wanted = {p.id: p for p in begun if p.id not in settled}
+        wanted.update({p.id: p for p in (latest, now) if p is not None})
+        load_period_reports(inputs, list(wanted.values()), actor=actor)
     own = set(actor.opd_ids) if role_here(actor) == OPD_OPERATOR else None
     board = ProgressDashboard(
         masterplan=status,
@@ -172,12 +182,13 @@ def progress_dashboard(*, actor: Actor) -> ProgressDashboard | None:
         return board
     board.programs = len(inputs.programs)
     board.dimension_names = {d.code: (d.name_id, d.name_en) for d in inputs.masterplan.dimensions}
-    board.trend = [(p, rollup_of(p, inputs)) for p in sorted(begun, key=lambda p: p.starts_on)]
+    trees = {p.id: _remember(p, inputs, rollup_of(p, inputs)) for p in begun if p.id not in settled}
+    board.trend = [(p, settled.get(p.id) or trees[p.id]) for p in sorted(begun, key=lambda p: p.starts_on)]
     if latest is not None:
-        board.tree = rollup_of(latest, inputs)
+        board.tree = trees.get(latest.id) or rollup_of(latest, inputs)
         board.verified_programs = board.programs - board.tree.missing
         _programs_at_risk(board, inputs, latest, own)
-        board.budget = _budget_by_source(latest, own)
+        board.budget = _budget_by_source(inputs, latest, own)
     if now is not None:
         board.by_opd = _reports_by_opd(inputs, now, own)
         board.totals = {
@@ -187,10 +198,62 @@ def progress_dashboard(*, actor: Actor) -> ProgressDashboard | None:
     return board
 
 
-def _masterplan_status(actor: Actor) -> MasterplanStatus | None:
-    current = masterplans.current_masterplan(actor=actor)
-    if current is None:
+# The trend's figures of settled periods, by _settled_key: a closed period rolled up against an enacted
+# masterplan stays the same until the period is reopened, the rule changes or another version is enacted
+# (reports of a closed period cannot change, nor can an enacted version). Only the whole masterplan's node
+# is kept, a few hundred bytes per period; the least recently used go first.
+_SETTLED: OrderedDict[tuple, Node] = OrderedDict()
+_SETTLED_MAX = 10_000
+_settled_lock = Lock()
+
+
+def _settled_key(period: ReportingPeriod, inputs: RollupInputs) -> tuple | None:
+    if period.status != CLOSED or inputs.masterplan.status != "enacted":
         return None
+    return (
+        period.tenant_id,
+        period.id,
+        period.closed_at,
+        period.reopened_at,
+        inputs.rule,
+        inputs.missing_rule,
+        inputs.masterplan.id,
+        len(inputs.programs),
+    )
+
+
+def _settled_rollup(period: ReportingPeriod, inputs: RollupInputs) -> Node | None:
+    key = _settled_key(period, inputs)
+    if key is None:
+        return None
+    with _settled_lock:
+        tree = _SETTLED.get(key)
+        if tree is not None:
+            _SETTLED.move_to_end(key)
+        return tree
+
+
+def _remember(period: ReportingPeriod, inputs: RollupInputs, tree: Node) -> Node:
+    """Keep a settled period's whole-masterplan figure for the next dashboard (the tree is returned)."""
+    key = _settled_key(period, inputs)
+    if key is not None:
+        top = Node(
+            key=tree.key,
+            label=tree.label,
+            value=tree.value,
+            weight=tree.weight,
+            rule_used=tree.rule_used,
+            counted=tree.counted,
+            missing=tree.missing,
+        )
+        with _settled_lock:
+            _SETTLED[key] = top
+            while len(_SETTLED) > _SETTLED_MAX:
+                _SETTLED.popitem(last=False)
+    return tree
+
+
+def _masterplan_status(current: masterplans.MasterplanSummary, actor: Actor) -> MasterplanStatus:
     version = next((m for m in masterplans.list_masterplans(actor=actor) if m.id == current.id), None)
     return MasterplanStatus(
         id=current.id,
@@ -267,30 +330,18 @@ def _reports_by_opd(inputs, period: ReportingPeriod, own) -> list[OpdReports]:
     return sorted(rows, key=lambda r: (-r.missing, r.opd_id is None, r.name))
 
 
-def _budget_by_source(period: ReportingPeriod, own) -> list[SourceRealisation]:
-    """Planned and realised budget per funding source in the period's verified reports (one query)."""
-    stmt = (
-        select(
-            BudgetRealisation.funding_source,
-            func.sum(BudgetRealisation.planned),
-            func.sum(func.coalesce(BudgetRealisation.realised, 0)),
-            func.count(BudgetRealisation.report_id.distinct()),
-        )
-        .join(
-            ProgressReport,
-            (ProgressReport.tenant_id == BudgetRealisation.tenant_id)
-            & (ProgressReport.id == BudgetRealisation.report_id),
-        )
-        .where(ProgressReport.period_id == period.id, ProgressReport.status == VERIFIED)
-        .group_by(BudgetRealisation.funding_source)
-        .order_by(BudgetRealisation.funding_source)
-    )
-    if own is not None:
-        stmt = stmt.where(ProgressReport.opd_id.in_(list(own)))
-    return [
-        SourceRealisation(source, int(planned or 0), int(realised or 0), reports)
-        for source, planned, realised, reports in db.session.execute(stmt)
-    ]
+def _budget_by_source(inputs: RollupInputs, period: ReportingPeriod, own) -> list[SourceRealisation]:
+    """Planned and realised budget per funding source in the period's verified reports."""
+    sources: dict[str, list[int]] = {}
+    for row in inputs.reports.get(period.id, {}).values():
+        if row.status != VERIFIED or (own is not None and row.opd_id not in own):
+            continue
+        for source, planned, realised in inputs.budget.get(row.id, ()):
+            entry = sources.setdefault(source, [0, 0, 0])
+            entry[0] += planned
+            entry[1] += realised
+            entry[2] += 1
+    return [SourceRealisation(source, *sources[source]) for source in sorted(sources)]
 
 
 def dashboard_panel(actor: Actor) -> dict | None:

@@ -10,12 +10,14 @@ after values, who and when) and mails the people concerned once it commits.
 """
 
 import uuid
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from threading import Lock
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.core import bounds
 from app.core.auth import OPD_OPERATOR, Actor
@@ -23,6 +25,7 @@ from app.core.db import utcnow
 from app.core.errors import Conflict, DomainError, ValidationFailed
 from app.core.policy import role_here
 from app.core.reach import one_or_404
+from app.core.tenancy import current_tenant_id
 from app.extensions import db
 from app.files import services as files
 from app.masterplan import services as masterplans
@@ -601,72 +604,130 @@ def period_rollup(period: ReportingPeriod, *, actor: Actor):
     return period_rollups([period], actor=actor).get(period.id)
 
 
-@dataclass(frozen=True)
+@dataclass
 class RollupInputs:
     """What the roll-ups of some periods are computed from, read once: the current masterplan with its
-    programs, the tenant's rule, and every report of those periods (as plain rows)."""
+    programs, the tenant's rule, and the reports of the periods loaded (as plain rows)."""
 
     masterplan: masterplans.MasterplanSummary
     programs: list[masterplans.ProgramSummary]
     rule: str
     missing_rule: str
-    # Each period's reports by program, as rows: id, period_id, program_id, opd_id, status,
+    # Each loaded period's reports by program, as rows: id, period_id, program_id, opd_id, status,
     # progress_status, physical_pct.
-    reports: dict[uuid.UUID, dict[uuid.UUID, object]]
-    planned: dict[uuid.UUID, int]  # a report's planned budget, all funding sources together
-    plan: dict[tuple[uuid.UUID, int], int]  # the masterplan's budget per (program, year)
+    reports: dict[uuid.UUID, dict[uuid.UUID, object]] = field(default_factory=dict)
+    # A report's planned budget (all funding sources), and the masterplan's per (program, year).
+    planned: dict[uuid.UUID, int] = field(default_factory=dict)
+    plan: dict[tuple[uuid.UUID, int], int] = field(default_factory=dict)
+    # A report's budget rows: (funding source, planned, realised so far).
+    budget: dict[uuid.UUID, list[tuple[str, int, int]]] = field(default_factory=dict)
 
 
 def rollup_inputs(periods: list[ReportingPeriod], *, actor: Actor) -> RollupInputs | None:
     """Read what the roll-ups of ``periods`` need in a fixed number of queries, whatever the number of
     periods, programs and reports (None while the tenant has no masterplan)."""
+    inputs = rollup_basis(actor=actor)
+    if inputs is not None:
+        load_period_reports(inputs, periods, actor=actor)
+    return inputs
+
+
+def rollup_basis(*, actor: Actor) -> RollupInputs | None:
+    """The current masterplan, its programs and the tenant's rule, without any period's reports yet."""
     from app.reporting.periods import get_settings
 
-    for period in periods:
-        policy.require(actor, "period.read", period)
+    policy.require(actor, "period.read")
     current = masterplans.current_masterplan(actor=actor)
     if current is None:
         return None
     settings = get_settings(actor=actor)
-    period_ids = [p.id for p in periods]
-    rows = []
-    planned: dict[uuid.UUID, int] = {}
-    if period_ids:
-        rows = db.session.execute(
-            select(
-                ProgressReport.id,
-                ProgressReport.period_id,
-                ProgressReport.program_id,
-                ProgressReport.opd_id,
-                ProgressReport.status,
-                ProgressReport.progress_status,
-                ProgressReport.physical_pct,
-            ).where(ProgressReport.period_id.in_(period_ids))
-        ).all()
-        planned = {
-            report_id: int(amount or 0)
-            for report_id, amount in db.session.execute(
-                select(BudgetRealisation.report_id, func.sum(BudgetRealisation.planned))
-                .join(
-                    ProgressReport,
-                    (ProgressReport.tenant_id == BudgetRealisation.tenant_id)
-                    & (ProgressReport.id == BudgetRealisation.report_id),
-                )
-                .where(ProgressReport.period_id.in_(period_ids))
-                .group_by(BudgetRealisation.report_id)
-            )
-        }
-    by_period: dict[uuid.UUID, dict] = {period_id: {} for period_id in period_ids}
-    for row in rows:
-        by_period[row.period_id][row.program_id] = row
     return RollupInputs(
         masterplan=current,
-        programs=masterplans.list_programs(current.id, actor=actor),
+        programs=_programs_of(current, actor),
         rule=settings.rollup_rule,
         missing_rule=settings.missing_rule,
-        reports=by_period,
-        planned=planned,
-        plan=masterplans.program_budgets(current.id, {p.year for p in periods}, actor=actor),
+    )
+
+
+# The programs of enacted versions, by (tenant, version): an enacted version is read-only, so its list
+# never changes but for the OPDs' names, which are read again each time. The least recently used go first.
+_ENACTED_PROGRAMS: OrderedDict[tuple, list[masterplans.ProgramSummary]] = OrderedDict()
+_ENACTED_PROGRAMS_MAX = 64
+_enacted_lock = Lock()
+
+
+def _programs_of(current: masterplans.MasterplanSummary, actor: Actor) -> list[masterplans.ProgramSummary]:
+    """The programs of the current version: read once for an enacted version (then its OPDs' names only)."""
+    if current.status != "enacted":
+        return masterplans.list_programs(current.id, actor=actor)
+    key = (current_tenant_id(), current.id)
+    with _enacted_lock:
+        kept = _ENACTED_PROGRAMS.get(key)
+        if kept is not None:
+            _ENACTED_PROGRAMS.move_to_end(key)
+    if kept is None:
+        programs = masterplans.list_programs(current.id, actor=actor)
+        with _enacted_lock:
+            _ENACTED_PROGRAMS[key] = programs
+            while len(_ENACTED_PROGRAMS) > _ENACTED_PROGRAMS_MAX:
+                _ENACTED_PROGRAMS.popitem(last=False)
+        return programs
+    names = {opd.id: opd.name for opd in masterplans.list_opds(actor=actor)}
+    fresh = []
+    for program in kept:
+        name = names.get(program.lead_opd_id)
+        fresh.append(program if program.lead_opd_name == name else replace(program, lead_opd_name=name))
+    return fresh
+
+
+def load_period_reports(inputs: RollupInputs, periods: list[ReportingPeriod], *, actor: Actor) -> None:
+    """Add the reports of ``periods`` to ``inputs``, with their budget rows and the masterplan's budget for
+    those years: three queries, whatever the number of periods and reports."""
+    for period in periods:
+        policy.require(actor, "period.read", period)
+    period_ids = [p.id for p in periods]
+    for period_id in period_ids:
+        inputs.reports.setdefault(period_id, {})
+    rows = db.session.execute(
+        select(
+            ProgressReport.id,
+            ProgressReport.period_id,
+            ProgressReport.program_id,
+            ProgressReport.opd_id,
+            ProgressReport.status,
+            ProgressReport.progress_status,
+            ProgressReport.physical_pct,
+        ).where(ProgressReport.period_id.in_(period_ids))
+    ).all()
+    for row in rows:
+        inputs.reports[row.period_id][row.program_id] = row
+    for report_id, source, planned, realised in db.session.execute(
+        select(
+            BudgetRealisation.report_id,
+            BudgetRealisation.funding_source,
+            BudgetRealisation.planned,
+            BudgetRealisation.realised,
+        )
+        # A subquery, not a join: the database reads the periods' reports first, then their budget rows.
+        .where(
+            BudgetRealisation.report_id.in_(
+                select(ProgressReport.id).where(ProgressReport.period_id.in_(period_ids))
+            )
+        )
+    ):
+        inputs.planned[report_id] = inputs.planned.get(report_id, 0) + (planned or 0)
+        inputs.budget.setdefault(report_id, []).append((source, planned or 0, realised or 0))
+    # The masterplan's budget counts only for the programs without a report in one of these periods.
+    unreported = {
+        program.id
+        for period_id in period_ids
+        for program in inputs.programs
+        if program.id not in inputs.reports[period_id]
+    }
+    inputs.plan.update(
+        masterplans.program_budgets(
+            inputs.masterplan.id, {p.year for p in periods}, program_ids=unreported, actor=actor
+        )
     )
 
 

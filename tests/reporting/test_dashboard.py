@@ -146,3 +146,35 @@ def test_the_dashboard_reads_a_fixed_number_of_statements(client, reporting):
     with count_queries(demo.app) as many:
         assert client.get(DASHBOARD).status_code == 200
     assert len(many) == len(few)
+
+
+def _trend(client) -> list[str]:
+    """The trend table's figures, oldest period first."""
+    panel = _section(client.get(DASHBOARD + "?lang=en").get_data(as_text=True), "progress-trend")
+    return [text for href, text in _links(panel) if href.endswith("/rollup")]
+
+
+def test_the_trend_follows_the_rule_the_tenant_picks(client, reporting):
+    demo = reporting.demo
+    login(client, "admin@kota-palopo.demo")
+
+    def live() -> list[str]:
+        with demo.inside():
+            begun = db.session.scalars(
+                select(ReportingPeriod)
+                .where(ReportingPeriod.status != "planned")
+                .order_by(ReportingPeriod.starts_on.desc())
+                .limit(8)
+            )
+            trees = [reports.period_rollup(p, actor=demo.actor) for p in reversed(list(begun))]
+            return [f"{tree.rounded:.2f}" for tree in trees]
+
+    weighted = live()
+    assert _trend(client) == weighted
+    assert _trend(client) == weighted  # the closed periods' figures kept from the first view
+    with demo.inside():
+        periods.update_settings({"rollup_rule": "equal"}, actor=demo.actor)
+        db.session.commit()
+    equal = live()
+    assert equal != weighted
+    assert _trend(client) == equal
