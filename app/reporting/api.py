@@ -1,17 +1,25 @@
 """REST resources: reporting settings, periods (open, close, reopen), progress reports with their
 workflow (submit, verify, return) and evidence."""
 
-from flask import g
+from io import BytesIO
+
+from flask import g, make_response, send_file
 from flask.views import MethodView
 from flask_smorest.fields import Upload
 from marshmallow import Schema
 
 from app.core.api import Blueprint, paginate_query
 from app.core.bounds import Line
+from app.core.errors import NotFound, ValidationFailed
+from app.core.workbooks import check_workbook, received_workbook
 from app.extensions import db
-from app.reporting import periods, presenters, publishing, reports
+from app.files import services as files
+from app.reporting import periods, presenters, publishing, reports, workbook
 from app.reporting.models import Evidence
 from app.reporting.schemas import (
+    PeriodWorkbookImportSchema,
+    PeriodWorkbookOutcomeSchema,
+    PeriodWorkbookQueryArgsSchema,
     ProgressReportCreateSchema,
     ProgressReportDecisionSchema,
     ProgressReportQueryArgsSchema,
@@ -28,6 +36,7 @@ from app.reporting.schemas import (
     ReportingPeriodUpdateSchema,
     ReportingSettingsSchema,
     RollupNodeSchema,
+    RollupWorkbookQueryArgsSchema,
     SnapshotQueryArgsSchema,
 )
 
@@ -43,6 +52,12 @@ blueprints = (blp,)
 class ProgressReportSummarySchema(ProgressReportSchema):
     class Meta:
         exclude = ("indicator_actuals", "budget_realisations", "evidence")
+
+
+class PeriodWorkbookUploadFormSchema(Schema):
+    """A filled-in period workbook: one multipart body holding the file."""
+
+    file = Upload(required=True)
 
 
 class ReportEvidenceUploadFormSchema(Schema):
@@ -294,6 +309,78 @@ class PeriodRollup(MethodView):
         program, with the rule each level used (budget-weighted or equal) and how many programs counted"""
         tree = reports.period_rollup(periods.get_period(period_id, actor=g.actor), actor=g.actor)
         return tree.as_dict() if tree is not None else {"key": "masterplan", "label": "", "children": []}
+
+
+@blp.route("/periods/<uuid:period_id>/rollup/workbook")
+class PeriodRollupWorkbook(MethodView):
+    @blp.doc(operationId="downloadReportingPeriodRollupWorkbook")
+    @blp.arguments(RollupWorkbookQueryArgsSchema, location="query")
+    @blp.response(200, content_type=workbook.XLSX_TYPE)
+    def get(self, args, period_id):
+        """Download the roll-up as an Excel workbook: every level with its progress, weight (budget), share
+        of its parent's weight and contribution, and the rule"""
+        data, filename = workbook.rollup_workbook(period_id, actor=g.actor, language=args.get("lang", "id"))
+        return _xlsx(data, filename)
+
+
+# --- the period as a workbook --------------------------------------------------------------------------
+
+
+def _xlsx(data: bytes, filename: str):
+    response = make_response(
+        send_file(BytesIO(data), mimetype=workbook.XLSX_TYPE, as_attachment=True, download_name=filename)
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blp.route("/periods/<uuid:period_id>/workbook")
+class PeriodWorkbook(MethodView):
+    @blp.doc(operationId="downloadReportingPeriodWorkbook")
+    @blp.arguments(PeriodWorkbookQueryArgsSchema, location="query")
+    @blp.response(200, content_type=workbook.XLSX_TYPE)
+    def get(self, args, period_id):
+        """Download the period's reports as an Excel workbook (all figures, one row per program, with the
+        indicator and budget sheets), to read or to fill in and upload back; an OPD operator's holds only
+        their own OPDs' programs"""
+        data, filename = workbook.period_workbook(
+            period_id, actor=g.actor, opd_id=args.get("opd_id"), language=args.get("lang", "id")
+        )
+        return _xlsx(data, filename)
+
+
+@blp.route("/periods/<uuid:period_id>/workbook/uploads")
+class PeriodWorkbookUploads(MethodView):
+    @blp.doc(operationId="uploadReportingPeriodWorkbook")
+    @blp.arguments(PeriodWorkbookUploadFormSchema, location="multipart")
+    @blp.response(200, PeriodWorkbookOutcomeSchema)
+    def post(self, form, period_id):
+        """Apply a filled-in period workbook (multipart ``file``), all or nothing: 422 listing every wrong
+        cell by sheet, row and column (a stale or locked report, another OPD's program, a bad value), 413
+        past the size limit, 409 when the period is not open"""
+        with received_workbook(form["file"].stream, workbook.MAX_UPLOAD_BYTES) as path:
+            outcome = workbook.import_workbook(period_id, path, actor=g.actor)
+        db.session.commit()
+        return outcome
+
+
+@blp.route("/periods/<uuid:period_id>/workbook/imports")
+class PeriodWorkbookImports(MethodView):
+    @blp.doc(operationId="importReportingPeriodWorkbook")
+    @blp.arguments(PeriodWorkbookImportSchema)
+    @blp.response(200, PeriodWorkbookOutcomeSchema)
+    def post(self, data, period_id):
+        """Apply a filled-in period workbook uploaded to POST /files before, all or nothing, as the
+        multipart upload does"""
+        try:
+            stored = files.get_file(data["file_id"], actor=g.actor)
+        except NotFound:
+            raise ValidationFailed.field("file_id", "no upload with this id that you may read") from None
+        path = files.content_path(stored)
+        check_workbook(path)
+        outcome = workbook.import_workbook(period_id, path, actor=g.actor)
+        db.session.commit()
+        return outcome
 
 
 def _snapshot(snapshot) -> dict:

@@ -194,3 +194,29 @@ class PublishedSnapshotSchema(Schema):
 
 class SnapshotQueryArgsSchema(Schema):
     period_id = fields.UUID()
+
+
+class PeriodWorkbookQueryArgsSchema(Schema):
+    opd_id = fields.UUID(
+        metadata={"description": "Only this OPD's programs (an OPD operator gets their own)"}
+    )
+    lang = Line(2, validate=validate.OneOf(("id", "en")), metadata={"description": "Headers' language"})
+
+
+class RollupWorkbookQueryArgsSchema(Schema):
+    lang = Line(2, validate=validate.OneOf(("id", "en")), metadata={"description": "Headers' language"})
+
+
+class PeriodWorkbookImportSchema(Schema):
+    file_id = fields.UUID(
+        required=True,
+        metadata={"description": "A filled-in period workbook (.xlsx) uploaded to POST /files"},
+    )
+
+
+class PeriodWorkbookOutcomeSchema(Schema):
+    """What an upload did: reports started, reports changed, programs whose rows were already so."""
+
+    started = fields.Integer(dump_only=True)
+    updated = fields.Integer(dump_only=True)
+    unchanged = fields.Integer(dump_only=True)

@@ -6,8 +6,9 @@ htmx saves a grid row on its own as soon as one of its fields changes, and swaps
 """
 
 import uuid
+from io import BytesIO
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,9 +18,10 @@ from app.core.errors import DomainError, ValidationFailed
 from app.core.form_errors import field_label, form_errors, page_errors, page_message
 from app.core.pages import form_uuids, paginate, wants_fragment
 from app.core.program_panels import program_panels
+from app.core.workbooks import received_workbook
 from app.extensions import db
 from app.masterplan import services as masterplans
-from app.reporting import dashboard, periods, policy, presenters, publishing, reports
+from app.reporting import dashboard, periods, policy, presenters, publishing, reports, workbook
 from app.reporting.models import (
     EDITABLE_STATUSES,
     FREQUENCIES,
@@ -233,11 +235,68 @@ def grid(period_id):
             db.session.commit()
             flash(ngettext("%(num)d row saved.", "%(num)d rows saved.", saved), "success")
             return redirect(url_for("reporting.grid", period_id=period.id))
+    return _grid_page(period, errors, status)
+
+
+def _grid_page(period, errors=None, status=200, problems=None, refusal=None):
     return render_template(
         "reporting/grid.html",
         period=period,
         rows=_grid_rows(period, errors, request.form if errors else None),
+        problems=problems or [],
+        refusal=refusal,
+        opds=masterplans.list_opds(actor=g.actor) if policy.can(g.actor, "report.verify") else [],
     ), status
+
+
+def _xlsx(data: bytes, filename: str):
+    response = make_response(
+        send_file(BytesIO(data), mimetype=workbook.XLSX_TYPE, as_attachment=True, download_name=filename)
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/periods/<uuid:period_id>/workbook.xlsx")
+def period_workbook(period_id):
+    """The period's reports as an Excel workbook (mine, or one OPD's) to fill in and upload back."""
+    data, filename = workbook.period_workbook(
+        period_id, actor=g.actor, opd_id=_uuid_arg("opd_id"), language=str(get_locale())
+    )
+    return _xlsx(data, filename)
+
+
+@bp.post("/periods/<uuid:period_id>/workbook")
+def upload_workbook(period_id):
+    """Upload a filled-in workbook: applied whole, or nothing and every wrong cell listed above the form."""
+    period = periods.get_period(period_id, actor=g.actor)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _grid_page(period, status=422, refusal=_("Choose the filled-in workbook (.xlsx) to upload."))
+    try:
+        with received_workbook(upload.stream, workbook.MAX_UPLOAD_BYTES) as path:
+            outcome = workbook.import_workbook(period.id, path, actor=g.actor)
+        db.session.commit()
+    except workbook.WorkbookRefused as refused:
+        db.session.rollback()
+        return _grid_page(period, status=422, refusal=refused.message, problems=refused.problems)
+    except DomainError as error:
+        db.session.rollback()
+        if error.status in (403, 404):
+            raise
+        message = "; ".join(page_message(m) for messages in error.errors.values() for m in messages)
+        return _grid_page(period, status=error.status, refusal=message or page_message(error.message))
+    flash(
+        _(
+            "The workbook is imported: %(started)s reports started, %(updated)s changed, %(unchanged)s "
+            "unchanged.",
+            started=outcome.started,
+            updated=outcome.updated,
+            unchanged=outcome.unchanged,
+        ),
+        "success",
+    )
+    return redirect(url_for("reporting.grid", period_id=period.id))
 
 
 @bp.post("/periods/<uuid:period_id>/grid/<uuid:program_id>")
@@ -625,6 +684,13 @@ def rollup(period_id):
         chart_values=[float(d.rounded) if d.rounded is not None else 0 for d in dimensions],
         settings=periods.get_settings(actor=g.actor),
     )
+
+
+@bp.get("/periods/<uuid:period_id>/rollup.xlsx")
+def rollup_workbook(period_id):
+    """The roll-up as an Excel workbook: each level with its progress, weight and contribution."""
+    data, filename = workbook.rollup_workbook(period_id, actor=g.actor, language=str(get_locale()))
+    return _xlsx(data, filename)
 
 
 @bp.post("/periods/<uuid:period_id>/publish")
