@@ -166,7 +166,7 @@ class MasterplanRefs:
 
     @cached_property
     def framework(self) -> reference.FrameworkTree:
-        return reference.framework_tree(self.masterplan.framework_id, actor=self._system)
+        return reference.followed_framework_tree(self.masterplan.framework_id, actor=self._system)
 
     @property
     def dimensions(self) -> list[Dimension]:

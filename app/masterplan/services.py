@@ -260,7 +260,7 @@ def current_masterplan(*, actor: Actor) -> MasterplanSummary | None:
 
 
 def _dimensions(framework_id: uuid.UUID, actor: Actor) -> tuple[Dimension, ...]:
-    tree = reference.framework_tree(framework_id, actor=actor)
+    tree = reference.followed_framework_tree(framework_id, actor=actor)
     return tuple(
         Dimension(
             d.id,

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from app.core.auth import Actor
 from app.core.db import new_id, utcnow
 from app.core.errors import Conflict, ValidationFailed
+from app.core.tenancy import current_tenant_id
 from app.extensions import db
 from app.masterplan import legal, policy
 from app.masterplan.common import (
@@ -41,6 +42,7 @@ from app.masterplan.models import (
     Strategy,
 )
 from app.reference import services as reference
+from app.tenants import services as tenants
 
 MAX_PERIOD_YEARS = 20
 # Which status may follow which; superseded is set only by enacting the next version.
@@ -144,8 +146,11 @@ def _clean_prefixes(data: dict, refs: MasterplanRefs) -> dict:
 def _published_framework(framework_id) -> uuid.UUID:
     if framework_id is None:
         raise ValidationFailed.field("framework_id", _l("required"))
-    published = {f.id for f in reference.list_frameworks(actor=Actor.system(), published_only=True)}
-    if framework_id not in published:
+    tenant = tenants.find_tenant(current_tenant_id())
+    offered = reference.list_frameworks(
+        actor=Actor.system(), published_only=True, region_code=tenant.region_code if tenant else None
+    )
+    if framework_id not in {f.id for f in offered}:
         raise ValidationFailed.field("framework_id", _l("not a published framework version"))
     return framework_id
 
@@ -241,6 +246,7 @@ def change_status(
             {"status": [_l("possible next statuses: %(allowed)s", allowed=allowed)]},
         )
     if status == ENACTED:
+        reference.ensure_enactable_framework(masterplan.framework_id, actor=actor)
         apply(masterplan, _clean_legal(legal or {}))
         for name in LEGAL_FIELDS:
             if not getattr(masterplan, name):

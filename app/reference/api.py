@@ -225,7 +225,8 @@ class TenantFrameworks(MethodView):
     @reference_blp.paginate()
     def get(self, pagination_parameters):
         """List the published frameworks a masterplan can follow, with dimensions and sub-dimensions"""
-        stmt = services.frameworks_query(actor=g.actor, published_only=True)
+        # Only those offered to the tenant's kind of region (a framework for villages to a kabupaten).
+        stmt = services.frameworks_query(actor=g.actor, published_only=True, region_code=g.tenant.region_code)
         rows = paginate_query(db.session, stmt, pagination_parameters)
         return [framework_dict(t) for t in services.framework_trees(rows, actor=g.actor)]
 

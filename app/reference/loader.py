@@ -3,8 +3,12 @@
 Idempotent: a framework version, a code list or a region that exists already is left alone (a published
 version never changes; a new one is added to the file under a new version number, or drafted and
 published in the ministry's pages). ``flask reference load`` runs it; the set-up and the demo seed call
-it, and so does the release step. It writes through plain table definitions, not the ORM models, and
-inserts published versions only.
+it, and so does the release step. It writes through plain table definitions, not the ORM models. A
+version is published unless the file marks it ``status: draft`` (a regulation still in consultation).
+
+Corrections carried by a reload: a draft of the file that an earlier load had published becomes a draft
+again, a version still showing the maintainers' provenance shorthand as its source takes the readable
+source note, and a region whose name the file corrects (the Kemendagri spelling) takes that name.
 """
 
 import csv
@@ -33,6 +37,7 @@ LOADED_CODE_LISTS = {
 }
 # Reference versions in the file are version 1 unless they say otherwise.
 DEFAULT_VERSION = 1
+DRAFT = "draft"
 
 
 def _header(name: str) -> sa.TableClause:
@@ -88,8 +93,8 @@ def reference_file() -> dict:
 
 
 def load(connection: sa.Connection) -> dict[str, int]:
-    """Insert the frameworks, code lists and regions of the carried files that are missing; return how
-    many of each were added."""
+    """Insert the frameworks, code lists and regions of the carried files that are missing, and carry the
+    file's corrections; return how many of each were added or corrected."""
     now = datetime.now(UTC)
     return {
         "frameworks": _load_frameworks(connection, now),
@@ -99,14 +104,16 @@ def load(connection: sa.Connection) -> dict[str, int]:
 
 
 def _published(spec: dict, now: datetime, **values) -> dict:
+    draft = spec.get("status") == DRAFT
     return {
         "id": new_id(),
         "issuer": spec.get("issuer"),
-        "source": spec.get("src"),
-        # Every shipped version is offered to tenants; the file's "draft" marks a draft regulation, which
-        # its name already says.
-        "state": "published",
-        "published_at": now,
+        # ``src`` is the maintainers' provenance shorthand (seed:S0, web, INV); users read ``source``.
+        "source": spec.get("source"),
+        # A draft regulation (public consultation) is a draft version: shown to the ministry, offered to
+        # no tenant, and no masterplan is enacted on it.
+        "state": DRAFT if draft else "published",
+        "published_at": None if draft else now,
         "created_at": now,
         "updated_at": now,
         **values,
@@ -121,6 +128,7 @@ def _load_frameworks(connection: sa.Connection, now: datetime) -> int:
     for spec in reference_file()["frameworks"]:
         version = int(spec.get("version", DEFAULT_VERSION))
         if (spec["code"], version) in existing:
+            added += _correct(connection, spec, version)
             continue
         header = _published(
             spec,
@@ -135,6 +143,27 @@ def _load_frameworks(connection: sa.Connection, now: datetime) -> int:
         _insert_dimensions(connection, header["id"], spec["dimensions"])
         added += 1
     return added
+
+
+def _correct(connection: sa.Connection, spec: dict, version: int) -> int:
+    """1 when an earlier load's version of ``spec`` is corrected, 0 otherwise: a draft of the file loaded
+    as published (before drafts were kept) is a draft again; the raw provenance note shown as its source
+    (unless the ministry wrote another since) becomes the readable one."""
+    this = (_frameworks.c.code == spec["code"]) & (_frameworks.c.version == version)
+    corrected = 0
+    if spec.get("status") == DRAFT:
+        corrected += connection.execute(
+            sa.update(_frameworks)
+            .where(this, _frameworks.c.state == "published")
+            .values(state=DRAFT, published_at=None)
+        ).rowcount
+    if spec.get("src") and spec.get("source"):
+        corrected += connection.execute(
+            sa.update(_frameworks)
+            .where(this, _frameworks.c.source == spec["src"])
+            .values(source=spec["source"])
+        ).rowcount
+    return min(corrected, 1)
 
 
 def _insert_dimensions(connection: sa.Connection, framework_id, specs: list[dict]) -> None:
@@ -201,12 +230,20 @@ def _load_code_lists(connection: sa.Connection, now: datetime) -> int:
 
 
 def _load_regions(connection: sa.Connection) -> int:
-    """The 514 kabupaten/kota (and 38 provinces) of Kepmendagri 300.2.2-2138/2025 that are missing."""
-    present = set(connection.execute(sa.select(_regions.c.code)).scalars())
-    rows = []
+    """The 514 kabupaten/kota (and 38 provinces) of Kepmendagri 300.2.2-2138/2025 that are missing, and
+    the names the file corrects (counted with them)."""
+    present = dict(connection.execute(sa.select(_regions.c.code, _regions.c.name)).all())
+    rows, renamed = [], 0
     with REGIONS_FILE.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["kode_kemendagri"] in present:
+                if present[row["kode_kemendagri"]] != row["nama"]:
+                    connection.execute(
+                        sa.update(_regions)
+                        .where(_regions.c.code == row["kode_kemendagri"])
+                        .values(name=row["nama"])
+                    )
+                    renamed += 1
                 continue
             rows.append(
                 {
@@ -221,4 +258,4 @@ def _load_regions(connection: sa.Connection) -> int:
             )
     if rows:
         connection.execute(sa.insert(_regions), rows)
-    return len(rows)
+    return len(rows) + renamed

@@ -187,19 +187,48 @@ def _readable(header, actor: Actor):
 # --- frameworks: reading --------------------------------------------------------------------------
 
 
-def frameworks_query(*, actor: Actor, state: str | None = None, published_only: bool = False):
-    """Framework versions by code, newest version first; published ones only for who reads no drafts."""
+def _not_offered_to(region_code: str | None) -> set[str]:
+    """The codes of the carried frameworks that a tenant of this region is not offered: a framework the
+    file offers to some kinds of region only (the smart village to a kabupaten, which has villages)."""
+    from app.reference import loader
+
+    region = db.session.get(Region, region_code) if region_code else None
+    if region is None:
+        return set()
+    return {
+        spec["code"]
+        for spec in loader.reference_file()["frameworks"]
+        if spec.get("offered_to") and region.kind not in spec["offered_to"]
+    }
+
+
+def frameworks_query(
+    *,
+    actor: Actor,
+    state: str | None = None,
+    published_only: bool = False,
+    region_code: str | None = None,
+):
+    """Framework versions by code, newest version first; published ones only for who reads no drafts;
+    with ``region_code``, only those offered to that region's kind (kota or kabupaten)."""
     policy.require(actor, "reference.read")
     stmt = select(Framework).order_by(Framework.code, Framework.version.desc())
     if published_only or not policy.can(actor, "reference.read_drafts"):
         stmt = stmt.where(Framework.state == PUBLISHED)
     if state:
         stmt = stmt.where(Framework.state == state)
+    hidden = _not_offered_to(region_code)
+    if hidden:
+        stmt = stmt.where(Framework.code.notin_(hidden))
     return stmt
 
 
-def list_frameworks(*, actor: Actor, published_only: bool = False) -> list[FrameworkVersion]:
-    rows = db.session.scalars(frameworks_query(actor=actor, published_only=published_only))
+def list_frameworks(
+    *, actor: Actor, published_only: bool = False, region_code: str | None = None
+) -> list[FrameworkVersion]:
+    rows = db.session.scalars(
+        frameworks_query(actor=actor, published_only=published_only, region_code=region_code)
+    )
     return [_frozen(FrameworkVersion, f) for f in rows]
 
 
@@ -244,9 +273,41 @@ def framework_tree(framework_id: uuid.UUID, *, actor: Actor) -> FrameworkTree:
     return framework_trees([get_framework(framework_id, actor=actor)], actor=actor)[0]
 
 
-def published_frameworks(*, actor: Actor) -> list[FrameworkTree]:
-    """The published framework versions a masterplan can follow, with their trees."""
-    return framework_trees(list_frameworks(actor=actor, published_only=True), actor=actor)
+def published_frameworks(*, actor: Actor, region_code: str | None = None) -> list[FrameworkTree]:
+    """The published framework versions a masterplan can follow (in a tenant of ``region_code``: those
+    offered to its kind of region), with their trees."""
+    offered = list_frameworks(actor=actor, published_only=True, region_code=region_code)
+    return framework_trees(offered, actor=actor)
+
+
+def framework_of_masterplan(framework_id: uuid.UUID, *, actor: Actor) -> FrameworkVersion:
+    """The framework version a masterplan follows, whatever its state now: a version drafted again or
+    retired keeps naming the masterplans that follow it."""
+    policy.require(actor, "reference.read")
+    return _frozen(FrameworkVersion, found(db.session.get(Framework, framework_id)))
+
+
+def followed_framework_tree(framework_id: uuid.UUID, *, actor: Actor) -> FrameworkTree:
+    """The tree of the framework version a masterplan follows, whatever its state now."""
+    return framework_trees([framework_of_masterplan(framework_id, actor=actor)], actor=actor)[0]
+
+
+def ensure_enactable_framework(framework_id: uuid.UUID, *, actor: Actor) -> FrameworkVersion:
+    """The framework a masterplan is enacted on; refused (409, naming it) while it is a draft, such as a
+    regulation still in public consultation."""
+    framework = framework_of_masterplan(framework_id, actor=actor)
+    if framework.state == DRAFT:
+        raise Conflict(
+            _l(
+                "%(name)s (%(code)s version %(version)s) is a draft framework: a masterplan is enacted "
+                "on a published framework only",
+                name=framework.name_id,
+                code=framework.code,
+                version=framework.version,
+            ),
+            {"framework_id": [_l("a draft framework: not yet in force")]},
+        )
+    return framework
 
 
 def dimensions_by_id(dimension_ids: Iterable[uuid.UUID], *, actor: Actor) -> dict[uuid.UUID, Dimension]:

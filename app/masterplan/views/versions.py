@@ -18,7 +18,7 @@ from app.reference import services as reference
 def _framework_choices() -> list[tuple[str, str]]:
     """Published frameworks, the most detailed first (the Kominfo six dimensions × three sub-dimensions
     before sets that have no sub-dimensions yet)."""
-    trees = reference.published_frameworks(actor=g.actor)
+    trees = reference.published_frameworks(actor=g.actor, region_code=g.tenant.region_code)
     trees.sort(key=lambda t: -sum(len(t.sub_dimensions[d.id]) for d in t.dimensions))
     return [
         (str(t.framework.id), f"{t.framework.name_id} · {t.framework.code} v{t.framework.version}")
@@ -112,7 +112,7 @@ def overview(masterplan_id):
     view = reports.overview(masterplan_id, actor=g.actor)
     mp = view.masterplan
     chart = view.chart_data(_("Budget and programs per dimension"), (_("Budget (Rp)"), _("Programs")))
-    framework = reference.get_framework(mp.framework_id, actor=g.actor)
+    framework = reference.framework_of_masterplan(mp.framework_id, actor=g.actor)
     revised_from = get_masterplan(mp.revised_from_id, actor=g.actor) if mp.revised_from_id else None
     return render_page(
         "masterplan/overview.html",
