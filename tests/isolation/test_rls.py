@@ -31,12 +31,16 @@ def test_every_tenant_table_has_rls_enabled_forced_and_a_policy(app_ctx, owner_e
         assert {"opds", "memberships", "membership_opds", "invitations"} <= set(tables)
         for table in tables:
             enabled, forced = conn.execute(
-                text("select relrowsecurity, relforcerowsecurity from pg_class where relname = :t"),
+                text(
+                    "select relrowsecurity, relforcerowsecurity from pg_class "
+                    "where relname = :t and relnamespace = 'public'::regnamespace"
+                ),
                 {"t": table},
             ).one()
             assert enabled and forced, table
             policies = conn.execute(
-                text("select count(*) from pg_policies where tablename = :t"), {"t": table}
+                text("select count(*) from pg_policies where schemaname = 'public' and tablename = :t"),
+                {"t": table},
             )
             assert policies.scalar() >= 1, table
 
