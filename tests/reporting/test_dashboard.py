@@ -178,3 +178,21 @@ def test_the_trend_follows_the_rule_the_tenant_picks(client, reporting):
     equal = live()
     assert equal != weighted
     assert _trend(client) == equal
+
+
+def test_a_renamed_opd_reads_its_new_name_on_the_next_view(client, reporting):
+    from app.tenants import services as tenants
+    from app.tenants.models import Opd
+
+    demo = reporting.demo
+    login(client, "admin@kota-palopo.demo")
+    assert "Dinas Komunikasi dan Informatika" in _section(
+        client.get(DASHBOARD).get_data(as_text=True), "reports-missing"
+    )
+    with demo.inside():
+        opd_id = db.session.scalar(select(Opd.id).where(Opd.code == "DISKOMINFO"))
+        tenants.update_opd(opd_id, {"name": "Dinas Kominfo dan Persandian"}, actor=demo.actor)
+        db.session.commit()
+    missing = _section(client.get(DASHBOARD).get_data(as_text=True), "reports-missing")
+    assert "Dinas Kominfo dan Persandian" in missing
+    assert "Dinas Komunikasi dan Informatika" not in missing
