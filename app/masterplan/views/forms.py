@@ -5,7 +5,7 @@ so a page and the API check input alike and name the same fields in their errors
 """
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import request
 from flask_babel import gettext as _
@@ -24,6 +24,16 @@ class FormField:
     required: bool = False
     help: str | None = None
     width: int = 12  # Bootstrap columns at md and up
+    max_length: int | None = None  # shown on the input (maxlength and a hint); the schema enforces it
+
+
+def with_limits(fields: list[FormField], schema: Schema) -> list[FormField]:
+    """``fields`` with the length limit of their schema field, so every text input shows what it holds."""
+    limited = []
+    for f in fields:
+        length = getattr(schema.fields.get(f.name), "max_length", None)
+        limited.append(replace(f, max_length=length) if length and f.kind in ("text", "textarea") else f)
+    return limited
 
 
 def read_form(

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.masterplan import presenters, programs
 from app.masterplan.common import MasterplanRefs, get_masterplan, get_part
 from app.masterplan.models import BUDGET_STATUSES, PROGRAM_STATUSES, Program
-from app.masterplan.schemas import ProgramCreateSchema, ProgramSchema
+from app.masterplan.schemas import PartnerSchema, ProgramCreateSchema, ProgramSchema
 from app.masterplan.views import attempt, bp, flash_outcome, page_params, render_page
 from app.masterplan.views.choices import (
     code_choices,
@@ -20,10 +20,12 @@ from app.masterplan.views.choices import (
     strategy_choices,
     sub_choices,
 )
-from app.masterplan.views.forms import FormField, read_form, rows_from_form, uuid_arg
+from app.masterplan.views.forms import FormField, read_form, rows_from_form, uuid_arg, with_limits
 
 PAGE_SIZE = 50
-SPARE_ROWS = 3
+# Empty rows offered for new budget lines and partners; "Add a row" offers one more, as often as needed.
+SPARE_ROWS = {"budget": 3, "partner": 2}
+ROW_KINDS = {"budget": "budget_lines", "partner": "partners"}
 
 
 def program_filters(refs: MasterplanRefs) -> programs.ProgramFilters:
@@ -42,7 +44,7 @@ def program_filters(refs: MasterplanRefs) -> programs.ProgramFilters:
 
 def program_fields(refs: MasterplanRefs, years: list[int]) -> list[FormField]:
     strategies = sorted(refs.strategy_by_id.values(), key=lambda s: s.code)
-    return [
+    fields = [
         FormField(
             "code", _("Code"), required=True, width=3, help=_("Unique in this masterplan, e.g. PLP-S-01")
         ),
@@ -71,6 +73,7 @@ def program_fields(refs: MasterplanRefs, years: list[int]) -> list[FormField]:
         FormField("supporting_opd_ids", _("Supporting OPDs"), "checkboxes", opd_choices(refs), width=8),
         FormField("roadmap_years", _("Roadmap years"), "checkboxes", [(str(y), str(y)) for y in years]),
     ]
+    return with_limits(fields, ProgramSchema())
 
 
 def _lists_from_form() -> dict:
@@ -89,6 +92,22 @@ def _years(mp, values: dict | None = None) -> list[int]:
     return sorted(years)
 
 
+def _rows(lists: dict, kind: str) -> list[dict]:
+    """The filled rows of ``kind`` and empty ones after them: the spare rows, or after "Add a row" as many
+    as were posted and one more (what was typed stays)."""
+    filled = list(lists.get(ROW_KINDS[kind]) or [])
+    spare = SPARE_ROWS[kind]
+    if request.method == "POST" and request.form.get("add_row") == kind:
+        posted = len(request.form.getlist("budget-amount" if kind == "budget" else "partner-name"))
+        spare = max(posted - len(filled), 0) + 1
+    return filled + [{}] * spare
+
+
+def _adding_row() -> bool:
+    """Whether the post asks for one more row rather than to save (a button that works without JavaScript)."""
+    return request.form.get("add_row") in ROW_KINDS
+
+
 def _form_page(mp, refs, *, values, errors, status, title, program=None):
     years = _years(mp, values)
     form = request.form if request.method == "POST" else None
@@ -105,8 +124,9 @@ def _form_page(mp, refs, *, values, errors, status, title, program=None):
         values=values,
         form=form,
         errors=errors,
-        budget_rows=list(lists.get("budget_lines") or []) + [{}] * SPARE_ROWS,
-        partner_rows=list(lists.get("partners") or []) + [{}] * 2,
+        budget_rows=_rows(lists, "budget"),
+        partner_rows=_rows(lists, "partner"),
+        partner_name_max=PartnerSchema().fields["name"].max_length,
         funding_sources=code_choices(refs, "funding_source"),
         sectors=code_choices(refs, "pentahelix"),
         budget_statuses=BUDGET_STATUSES,
@@ -140,7 +160,7 @@ def new_program(masterplan_id):
     mp = get_masterplan(masterplan_id, actor=g.actor)
     refs = MasterplanRefs(mp)
     errors, status = {}, 200
-    if request.method == "POST":
+    if request.method == "POST" and not _adding_row():
         data, errors = read_form(
             program_fields(refs, _years(mp)), ProgramCreateSchema(), extra=_lists_from_form()
         )
@@ -193,7 +213,7 @@ def edit_program(masterplan_id, program_id):
     values["strategy_ids"] = [str(s) for s in values["strategy_ids"]]
     values["supporting_opd_ids"] = [str(o) for o in values["supporting_opd_ids"]]
     errors, status = {}, 200
-    if request.method == "POST":
+    if request.method == "POST" and not _adding_row():
         data, errors = read_form(
             program_fields(refs, _years(mp, values)), ProgramSchema(), partial=True, extra=_lists_from_form()
         )
