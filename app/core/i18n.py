@@ -256,6 +256,10 @@ def init_app(app: Flask) -> None:
         role_label=role_label,
     )
     from app.core.form_errors import field_label, page_message
+    from app.core.numbers import input_text
+
+    # A stored number in a form field, as the page's language writes it (12,5 or 12.5).
+    app.jinja_env.filters["input_number"] = input_text
 
     app.jinja_env.globals.update(
         current_locale=lambda: str(get_locale()),
