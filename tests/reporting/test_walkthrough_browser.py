@@ -92,7 +92,8 @@ def test_a_quarter_is_reported_verified_and_published(browser, live_server, palo
     operator.click("#grid-form button.btn-primary")  # save all rows
     operator.wait_for_url(re.compile(rf".*/periods/{period_id}/grid$"))
     _shot(operator, "grid-saved")
-    assert rows.nth(1).locator("input[name$=physical_pct]").input_value() == "41,50"  # written the Indonesian way
+    # Figures read back as an Indonesian writes them.
+    assert rows.nth(1).locator("input[name$=physical_pct]").input_value() == "41,50"
     links = {
         code: rows.nth(i).locator("a[href*='/reporting/reports/']").get_attribute("href")
         for i, code in enumerate(codes)
