@@ -39,7 +39,7 @@ from app.core.policy import Policy, member, opd_scoped
 from app.core.tenancy import tenant_context
 from app.council import policy as council_policy
 from app.council.models import CouncilActionItem, CouncilBody, CouncilMeeting
-from app.demo import MINISTRY_ADMIN_EMAIL, PLATFORM_ADMIN_EMAIL, seed_demo
+from app.demo import MINISTRY_ADMIN_EMAIL, PLATFORM_ADMIN_EMAIL
 from app.extensions import db
 from app.files import policy as files_policy
 from app.files import services as files
@@ -58,6 +58,7 @@ from app.tenants import policy as tenants_policy
 from app.tenants import services as tenants
 from app.tenants.models import Invitation, Membership, Opd
 from tests.factories import person
+from tests.support.snapshot import DEMO
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -269,7 +270,7 @@ class World:
     """The demo with a member of every role in tenant A, and what each action is tried on."""
 
     def __init__(self):
-        seed_demo()
+        DEMO.load()
         self.a = tenants.find_tenant_by_slug(A).id
         self.b = tenants.find_tenant_by_slug(B).id
         users = {
