@@ -26,6 +26,7 @@ PAGE_SIZE = 50
 # Empty rows offered for new budget lines and partners; "Add a row" offers one more, as often as needed.
 SPARE_ROWS = {"budget": 3, "partner": 2}
 ROW_KINDS = {"budget": "budget_lines", "partner": "partners"}
+ROW_INPUTS = {"budget": ("year", "amount", "funding_source", "status"), "partner": ("name", "sector")}
 
 
 def program_filters(refs: MasterplanRefs) -> programs.ProgramFilters:
@@ -78,10 +79,8 @@ def program_fields(refs: MasterplanRefs, years: list[int]) -> list[FormField]:
 
 def _lists_from_form() -> dict:
     # An amount is read by the schema, as the page's language writes it ("Rp 450.000.000", "2,5 miliar").
-    budget = rows_from_form(
-        "budget", ("year", "amount", "funding_source", "status"), ("year", "amount", "funding_source")
-    )
-    return {"budget_lines": budget, "partners": rows_from_form("partner", ("name", "sector"))}
+    budget = rows_from_form("budget", ROW_INPUTS["budget"], ("year", "amount", "funding_source"))
+    return {"budget_lines": budget, "partners": rows_from_form("partner", ROW_INPUTS["partner"])}
 
 
 def _years(mp, values: dict | None = None) -> list[int]:
@@ -93,14 +92,13 @@ def _years(mp, values: dict | None = None) -> list[int]:
 
 
 def _rows(lists: dict, kind: str) -> list[dict]:
-    """The filled rows of ``kind`` and empty ones after them: the spare rows, or after "Add a row" as many
-    as were posted and one more (what was typed stays)."""
-    filled = list(lists.get(ROW_KINDS[kind]) or [])
-    spare = SPARE_ROWS[kind]
+    """The rows of ``kind`` to show: the filled ones and the spare empty rows; after "Add a row" every row
+    as it was posted, in its place, and one more."""
     if request.method == "POST" and request.form.get("add_row") == kind:
-        posted = len(request.form.getlist("budget-amount" if kind == "budget" else "partner-name"))
-        spare = max(posted - len(filled), 0) + 1
-    return filled + [{}] * spare
+        names = ROW_INPUTS[kind]
+        columns = [request.form.getlist(f"{kind}-{name}") for name in names]
+        return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=False)] + [{}]
+    return list(lists.get(ROW_KINDS[kind]) or []) + [{}] * SPARE_ROWS[kind]
 
 
 def _adding_row() -> bool:
