@@ -30,6 +30,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.core.auth import Actor
 from app.core.errors import Conflict, DomainError, ValidationFailed
@@ -674,11 +675,17 @@ def _write(period, sheet: PeriodSheet, changed: list, check: _Check, actor: Acto
         report = wanted.line.report
         if report is None:
             report = reports.start_report(period.id, wanted.line.program.id, actor=actor)
+            fields = {
+                name: None for name in ("progress_status", "physical_pct", *reports.TEXT_FIELDS)
+            } | fields
             outcome.started += 1
         else:
             outcome.updated += 1
-        for name, value in fields.items():
-            setattr(report, name, value)
+        if fields:
+            # Every changed report writes all its own columns, so their updates go out as one statement.
+            for name in ("progress_status", "physical_pct", *reports.TEXT_FIELDS):
+                setattr(report, name, fields[name] if name in fields else getattr(report, name))
+                flag_modified(report, name)
         for row in sheet.actuals.get(report.id, []):
             if row.indicator_id in actuals:
                 row.actual = actuals[row.indicator_id]

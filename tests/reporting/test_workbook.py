@@ -348,3 +348,43 @@ def test_the_grid_page_downloads_in_the_page_language_and_lists_problems_above_t
     client.post("/locale", data={"locale": "en", "csrf_token": csrf_token(client, grid)})
     english = client.get(f"/t/kota-palopo/reporting/periods/{reporting.period_id}/workbook.xlsx")
     assert load_workbook(BytesIO(english.data)).sheetnames[0] == "Reports"
+
+
+def _statements(reporting, call) -> int:
+    from tests.support.queries import count_queries
+
+    with count_queries(reporting.demo.app) as statements:
+        response = call()
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return len(statements)
+
+
+def _fill(book, codes, narrative: str):
+    rows = _rows(book["Laporan"])
+    for code in codes:
+        rows[code]["Narasi"].value = narrative
+        rows[code]["Realisasi fisik (%)"].value = 15
+
+
+def test_the_download_and_the_upload_cost_the_same_statements_for_one_program_or_many(client, reporting):
+    codes = sorted(reporting.programs)
+    _start(reporting, codes[0], who="admin")
+    headers = reporting.headers()
+    client.get(_url(reporting), headers=headers)  # the token's first use is written once
+
+    def download():
+        return client.get(_url(reporting), headers=headers)
+
+    few_download = _statements(reporting, download)
+    book = load_workbook(BytesIO(download().data))
+    _fill(book, codes[:1], "Satu program")
+    few_upload = _statements(reporting, lambda: _upload(client, reporting, book, who="admin"))
+
+    for code in codes[1:]:
+        _start(reporting, code, who="admin")
+    assert _statements(reporting, download) == few_download
+    book = load_workbook(BytesIO(download().data))
+    _fill(book, codes, "Semua program")
+    assert _statements(reporting, lambda: _upload(client, reporting, book, who="admin")) == few_upload
+    state, _audit = _state(reporting)
+    assert {s["narrative"] for s in state.values()} == {"Semua program"}
