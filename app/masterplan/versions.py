@@ -146,7 +146,9 @@ def _clean_prefixes(data: dict, refs: MasterplanRefs) -> dict:
 def _published_framework(framework_id) -> uuid.UUID:
     if framework_id is None:
         raise ValidationFailed.field("framework_id", _l("required"))
-    tenant = tenants.find_tenant(current_tenant_id())
+    # Offered to the tenant's kind of region only (the smart-village framework to a kabupaten).
+    tenant_id = current_tenant_id()
+    tenant = tenants.find_tenant(tenant_id) if tenant_id else None
     offered = reference.list_frameworks(
         actor=Actor.system(), published_only=True, region_code=tenant.region_code if tenant else None
     )
