@@ -24,7 +24,8 @@ from app.core.db import new_id
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 FRAMEWORKS_FILE = DATA_DIR / "frameworks.yaml"
 REGIONS_FILE = DATA_DIR / "regions.csv"
-# The code lists of the file that the product offers as versioned lists.
+# The names of the code lists of the file; every list the file holds is loaded, one missing here is named
+# by its code.
 LOADED_CODE_LISTS = {
     "program_class": ("Kelas program", "Program class"),
     "horizon": ("Horizon waktu", "Horizon"),
@@ -202,9 +203,10 @@ def _load_code_lists(connection: sa.Connection, now: datetime) -> int:
     """Version 1 of each list the product offers, when the list has no version yet."""
     present = set(connection.execute(sa.select(_code_lists.c.code).distinct()).scalars())
     added = 0
-    for list_name, (name_id, name_en) in LOADED_CODE_LISTS.items():
+    for list_name in reference_file()["code_lists"]:
         if list_name in present:
             continue
+        name_id, name_en = LOADED_CODE_LISTS.get(list_name, (list_name, list_name))
         header = _published({}, now, code=list_name, version=1, name_id=name_id, name_en=name_en)
         connection.execute(sa.insert(_code_lists).values(header))
         connection.execute(
