@@ -5,6 +5,7 @@ from io import BytesIO
 
 from flask import g, make_response, send_file
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from flask_smorest.fields import Upload
 from marshmallow import Schema
 
@@ -375,7 +376,7 @@ class PeriodWorkbookImports(MethodView):
         try:
             stored = files.get_file(data["file_id"], actor=g.actor)
         except NotFound:
-            raise ValidationFailed.field("file_id", "no upload with this id that you may read") from None
+            raise ValidationFailed.field("file_id", _l("no upload with this id that you may read")) from None
         path = files.content_path(stored)
         check_workbook(path)
         outcome = workbook.import_workbook(period_id, path, actor=g.actor)

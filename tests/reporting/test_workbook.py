@@ -388,3 +388,37 @@ def test_the_download_and_the_upload_cost_the_same_statements_for_one_program_or
     assert _statements(reporting, lambda: _upload(client, reporting, book, who="admin")) == few_upload
     state, _audit = _state(reporting)
     assert {s["narrative"] for s in state.values()} == {"Semua program"}
+
+
+def test_a_workbook_stored_first_is_imported_by_its_file_id_and_a_closed_period_refuses_changes(
+    client, reporting
+):
+    from app.reporting import periods
+
+    _start(reporting, "PLP-S-01", who="admin")
+    book = _download(client, reporting, who="admin")
+    _rows(book["Laporan"])["PLP-S-01"]["Tindak lanjut"].value = "Rapat koordinasi"
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    headers = reporting.headers()
+    stored = client.post(
+        f"/api/v1/t/{reporting.demo.slug}/files",
+        headers=headers,
+        data={"file": (buffer, "laporan.xlsx"), "purpose": "import"},
+        content_type="multipart/form-data",
+    )
+    assert stored.status_code == 201, stored.get_json()
+    file_id = stored.get_json()["id"]
+    with reporting.demo.inside():
+        periods.close_period(reporting.period_id, actor=reporting.demo.actor)
+        db.session.commit()
+    closed = client.post(_url(reporting, "/imports"), headers=headers, json={"file_id": file_id})
+    assert closed.status_code == 409
+    with reporting.demo.inside():
+        periods.reopen_period(reporting.period_id, "Koreksi data", actor=reporting.demo.actor)
+        db.session.commit()
+    response = client.post(_url(reporting, "/imports"), headers=headers, json={"file_id": file_id})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["updated"] == 1
+    assert _state(reporting)[0]["PLP-S-01"]["follow_up"] == "Rapat koordinasi"
