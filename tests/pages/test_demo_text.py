@@ -1,6 +1,6 @@
 """The demo reads like a real city: walking each demo tenant's pages, in Indonesian and in English, no text
 a person reads (nor a value in a form) carries the maintainers' markers: "(INV)" for invented content,
-seed and source shorthand, or notes to self."""
+seed and source shorthand, or notes to self; and no page prints an attribute as text."""
 
 import re
 from html import unescape
@@ -19,6 +19,8 @@ MARKERS = re.compile(
     re.IGNORECASE,
 )
 # Links the walk leaves alone: files, sign-out, and pages that only repeat another page's content.
+# An attribute a template meant to write but printed as text (minlength=&quot;10&quot;).
+ESCAPED_ATTRIBUTE = re.compile(r"\s[a-z-]+=&quot;")
 SKIP = re.compile(r"logout|export|\.xlsx|\.pdf|\.csv|/download|/content|/jobs/|[?&]page=|/compare")
 TENANTS = {"kota-palopo": 70, "kota-balikpapan": 40, "kab-penajam-paser-utara": 40}
 
@@ -70,8 +72,10 @@ def _walk(client, slug: str, lang: str, limit: int) -> dict[str, list[str]]:
         response = client.get(f"{path}?lang={lang}")
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
-        reader = _read(response.get_data(as_text=True))
+        html = response.get_data(as_text=True)
+        reader = _read(html)
         hits = sorted({m.group(0) for m in MARKERS.finditer(unescape(" ".join(reader.text)))})
+        hits += sorted({m.group(0).strip() for m in ESCAPED_ATTRIBUTE.finditer(html)})
         if hits:
             found[path] = hits
         queue += [link for link in reader.links if link.startswith(base) and not SKIP.search(link)]
@@ -99,3 +103,5 @@ def test_the_markers_are_recognised():
         assert MARKERS.search(text), text
     for text in ("Investasi daerah", "INVESTASI", "Kepala Dinas (PUPR)", "https://palopokota.go.id"):
         assert not MARKERS.search(text), text
+    assert ESCAPED_ATTRIBUTE.search('<input name="password" minlength=&quot;10&quot;>')
+    assert not ESCAPED_ATTRIBUTE.search('<input name="password" minlength="10" value="&quot;kutip&quot;">')
