@@ -161,13 +161,15 @@ def test_a_tenants_last_administrator_is_not_erased(app_ctx, client):
     palopo, _balikpapan, _siti_id, _secret = _world()
     login(client, OPERATOR, PASSWORD)
     page = client.get(f"/admin/people/{palopo.admin_id}").get_data(as_text=True)
-    assert "Kota Palopo has no other tenant administrator" in page and 'name="confirm_email"' not in page
+    assert (
+        "Kota Palopo tidak memiliki administrator pemda lain" in page and 'name="confirm_email"' not in page
+    )
 
     refused = form_post(
         client, f"/admin/people/{palopo.admin_id}/erase", {"confirm_email": palopo.admin_email}
     )
     assert refused.status_code == 409
-    assert "Kota Palopo has no other tenant administrator" in refused.get_data(as_text=True)
+    assert "Kota Palopo tidak memiliki administrator pemda lain" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, palopo.admin_id).email == palopo.admin_email
     with tenant_context(palopo.tenant_id):
@@ -196,9 +198,9 @@ def test_the_operator_cannot_erase_themselves_and_others_cannot_erase_at_all(app
     _palopo, _balikpapan, siti_id, _secret = _world()
     operator_id = accounts.find_user_by_email(OPERATOR).id
     login(client, OPERATOR, PASSWORD)
-    assert "You cannot erase your own account" in client.get(f"/admin/people/{operator_id}").get_data(
-        as_text=True
-    )
+    assert "Anda tidak dapat menghapus akun Anda sendiri" in client.get(
+        f"/admin/people/{operator_id}"
+    ).get_data(as_text=True)
     siti = client.application.test_client()
     login(siti, SITI, PASSWORD)
     assert siti.get("/admin/people").status_code == 404
@@ -210,7 +212,7 @@ def test_the_command_line_erases_a_person_and_refuses_a_last_administrator(app):
         palopo, _balikpapan, siti_id, _secret = _world()
     runner = app.test_cli_runner()
     refused = runner.invoke(args=["accounts", "erase", palopo.admin_email, "--yes"])
-    assert refused.exit_code != 0 and "Kota Palopo has no other tenant administrator" in refused.output
+    assert refused.exit_code != 0 and "Kota Palopo tidak memiliki administrator pemda lain" in refused.output
 
     result = runner.invoke(args=["accounts", "erase", SITI], input="y\n")
     assert result.exit_code == 0, result.output
