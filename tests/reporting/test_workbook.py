@@ -422,3 +422,18 @@ def test_a_workbook_stored_first_is_imported_by_its_file_id_and_a_closed_period_
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["updated"] == 1
     assert _state(reporting)[0]["PLP-S-01"]["follow_up"] == "Rapat koordinasi"
+
+
+def test_the_grid_page_answers_413_and_422_for_an_oversize_or_foreign_file(client, reporting):
+    login(client, "operator.kominfo@palopo.test", PASSWORD)
+    grid = f"/t/kota-palopo/reporting/periods/{reporting.period_id}/grid"
+    upload = f"/t/kota-palopo/reporting/periods/{reporting.period_id}/workbook"
+    for body, status in ((b"PK\x03\x04" + b"0" * (10 * 1024 * 1024 + 1), 413), (b"Nama;Status\n", 422)):
+        response = client.post(
+            upload,
+            data={"file": (BytesIO(body), "laporan.xlsx"), "csrf_token": csrf_token(client, grid)},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == status
+        assert "workbook-problems" in response.get_data(as_text=True)
+    assert _state(reporting)[0] == {}
