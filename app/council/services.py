@@ -18,6 +18,29 @@ from app.council.actions import (  # noqa: F401 - the writing services other pac
     reopen_action_item,
     update_action_item,
 )
+from app.council.bodies import (  # noqa: F401 - the writing services other packages (the demo) call
+    create_body,
+    create_body_kind,
+    create_decree,
+    create_member,
+    create_position,
+    list_bodies,
+    list_decrees,
+    members_query,
+    update_member,
+)
+from app.council.meetings import (  # noqa: F401 - the same, for meetings
+    add_decision,
+    add_meeting_file,
+    create_meeting,
+    invite,
+    list_agenda,
+    list_decisions,
+    meetings_query,
+    record_attendance,
+    update_agenda_item,
+    update_meeting,
+)
 from app.council.models import DONE, CouncilActionItem
 from app.extensions import db
 from app.tenants import services as tenants

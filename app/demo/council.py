@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 from io import BytesIO
 
 from app.core.auth import Actor
-from app.council import bodies, meetings
 from app.council import services as council
 from app.extensions import db
 from app.masterplan import services as masterplans
@@ -86,10 +85,10 @@ def _members(kind: str, city: str) -> list[tuple[str, str, str, str]]:
 
 def seed_council(spec: dict, actor: Actor) -> None:
     """Seed the council of the tenant ``spec`` describes (inside its tenant context), once."""
-    if bodies.list_bodies(actor=actor):
+    if council.list_bodies(actor=actor):
         return
     city = tenants.find_tenant_by_slug(spec["slug"]).name
-    bodies.create_body_kind({"code": "TIM_TEKNIS", "name": "Tim Teknis Smart City"}, actor=actor)
+    council.create_body_kind({"code": "TIM_TEKNIS", "name": "Tim Teknis Smart City"}, actor=actor)
     seeded = {}
     for index, body_spec in enumerate(spec.get("bodies") or []):
         seeded[body_spec["type"]] = _seed_body(body_spec, index, city, actor)
@@ -100,10 +99,10 @@ def seed_council(spec: dict, actor: Actor) -> None:
 def _seed_body(spec: dict, index: int, city: str, actor: Actor):
     kind = spec["type"]
     name = spec.get("name") or f"{KIND_NAMES[kind]} {city}"
-    body = bodies.create_body({"kind": kind, "name": name}, actor=actor)
+    body = council.create_body({"kind": kind, "name": name}, actor=actor)
     sk = spec.get("sk") or {}
     signed = date.fromisoformat(str(sk["date"])) if sk.get("date") else date(2023, 1, 16 + index)
-    first = bodies.create_decree(
+    first = council.create_decree(
         body.id,
         {
             "number": sk.get("number") or f"100.3.3.2/{40 + index}/2023",
@@ -115,7 +114,7 @@ def _seed_body(spec: dict, index: int, city: str, actor: Actor):
         actor=actor,
     )
     positions = {
-        title: bodies.create_position(
+        title: council.create_position(
             body.id,
             {"title": title, "code": code, "single_seat": single, "dimension_code": dimension, "rank": rank},
             actor=actor,
@@ -123,7 +122,7 @@ def _seed_body(spec: dict, index: int, city: str, actor: Actor):
         for rank, (title, code, single, dimension) in enumerate(POSITIONS[kind])
     }
     for title, office, institution, element in _members(kind, city):
-        bodies.create_member(
+        council.create_member(
             body.id,
             {
                 "position_id": positions[title].id,
@@ -144,7 +143,7 @@ def _change_of_officials(body, positions, signed: date, city: str, actor: Actor)
     """Officials change: an amending decree seven months later names a new Sekretaris, the tenant's
     administrator, a user of the tenant; the former one's term ends the day before."""
     amended_on = signed + timedelta(days=210)
-    amendment = bodies.create_decree(
+    amendment = council.create_decree(
         body.id,
         {
             "number": f"100.3.3.2/{amended_on:%m}/{amended_on:%Y}-P",
@@ -152,15 +151,16 @@ def _change_of_officials(body, positions, signed: date, city: str, actor: Actor)
             "decree_date": amended_on,
             "signer": _signer(city),
             "relation": "amends",
-            "previous_id": bodies.list_decrees(body.id, actor=actor)[0].id,
+            "previous_id": council.list_decrees(body.id, actor=actor)[0].id,
         },
         actor=actor,
     )
     secretary = positions["Sekretaris"]
-    for member, _position in db.session.execute(bodies.members_query(body.id, actor=actor, as_of=amended_on)):
+    members = council.members_query(body.id, actor=actor, as_of=amended_on)
+    for member, _position in db.session.execute(members):
         if member.position_id == secretary.id:
-            bodies.update_member(member.id, {"term_end": amended_on - timedelta(days=1)}, actor=actor)
-    bodies.create_member(
+            council.update_member(member.id, {"term_end": amended_on - timedelta(days=1)}, actor=actor)
+    council.create_member(
         body.id,
         {
             "position_id": secretary.id,
@@ -230,7 +230,7 @@ def _seed_meetings(spec: dict, seeded: dict, actor: Actor) -> None:
 
 def _seed_meeting(plan: dict, dewan, seeded: dict, actor: Actor) -> None:
     day = plan["day"]
-    meeting = meetings.create_meeting(
+    meeting = council.create_meeting(
         {
             "kind": plan["kind"],
             "title": plan["title"],
@@ -245,10 +245,10 @@ def _seed_meeting(plan: dict, dewan, seeded: dict, actor: Actor) -> None:
         },
         actor=actor,
     )
-    invited = meetings.invite(meeting.id, {"body_ids": [b.id for b in seeded.values()]}, actor=actor)
+    invited = council.invite(meeting.id, {"body_ids": [b.id for b in seeded.values()]}, actor=actor)
     # Who demo.yaml says attended, invited by hand (the bodies' members are invited above).
     for guest in plan["guests"]:
-        invited += meetings.invite(meeting.id, {"name": guest[:200]}, actor=actor)
+        invited += council.invite(meeting.id, {"name": guest[:200]}, actor=actor)
     if day >= date.today():
         return
     entries = [
@@ -257,20 +257,20 @@ def _seed_meeting(plan: dict, dewan, seeded: dict, actor: Actor) -> None:
         else {"invitee_id": invitee.id, "attendance": "represented", "represented_by": "Kepala Bidang"}
         for index, invitee in enumerate(invited)
     ]
-    meetings.record_attendance(meeting.id, entries, actor=actor)
-    agenda = meetings.list_agenda(meeting.id)
-    meetings.update_meeting(
+    council.record_attendance(meeting.id, entries, actor=actor)
+    agenda = council.list_agenda(meeting.id)
+    council.update_meeting(
         meeting.id,
         {"minutes": f"Rapat dibuka pukul 09.00 oleh pimpinan rapat dan dihadiri {len(invited)} undangan."},
         actor=actor,
     )
     for item in agenda:
-        meetings.update_agenda_item(
+        council.update_agenda_item(
             meeting.id, item.id, {"discussion": f"Peserta membahas {item.title.lower()}."}, actor=actor
         )
     for text in plan["decisions"]:
-        meetings.add_decision(meeting.id, {"text": text, "agenda_item_id": agenda[-1].id}, actor=actor)
-    meetings.add_meeting_file(meeting.id, BytesIO(PDF), "daftar-hadir.pdf", "Daftar hadir", actor=actor)
+        council.add_decision(meeting.id, {"text": text, "agenda_item_id": agenda[-1].id}, actor=actor)
+    council.add_meeting_file(meeting.id, BytesIO(PDF), "daftar-hadir.pdf", "Daftar hadir", actor=actor)
 
 
 # --- action items -----------------------------------------------------------------------------------------
@@ -330,8 +330,8 @@ def _seed_action_items(spec: dict, seeded: dict, actor: Actor) -> None:
     programs = {p.code: p for p in masterplans.list_programs(current.id, actor=actor)}
     decisions = [
         (meeting, decision)
-        for meeting in db.session.scalars(meetings.meetings_query(actor=actor, latest_first=False))
-        for decision in meetings.list_decisions(meeting.id, actor=actor)
+        for meeting in db.session.scalars(council.meetings_query(actor=actor, latest_first=False))
+        for decision in council.list_decisions(meeting.id, actor=actor)
     ]
     if spec["slug"] == "kota-palopo":
         _seed_planned_actions(decisions, programs, seeded, actor)
@@ -387,5 +387,5 @@ def _seed_planned_actions(decisions, programs, seeded, actor: Actor) -> None:
 def _dewan_secretary(dewan, actor: Actor):
     if dewan is None:
         return None
-    rows = db.session.execute(bodies.members_query(dewan.id, actor=actor, as_of=date.today()))
+    rows = db.session.execute(council.members_query(dewan.id, actor=actor, as_of=date.today()))
     return next((member.id for member, position in rows if position.title == "Sekretaris"), None)
