@@ -6,14 +6,17 @@ from flask import g
 from flask.views import MethodView
 
 from app.core.api import Blueprint, paginate_query
+from app.core.errors import ValidationFailed
 from app.extensions import db
-from app.tenants import notices, services
+from app.tenants import notices, opd_bulk, services
 from app.tenants.schemas import (
     AdminInvitationSchema,
     InvitationCreateSchema,
     InvitationSchema,
     MemberSchema,
     MemberUpdateSchema,
+    OpdBulkResultSchema,
+    OpdBulkSchema,
     OpdSchema,
     OpdUpdateSchema,
     RegionQueryArgsSchema,
@@ -22,6 +25,7 @@ from app.tenants.schemas import (
     TenantQueryArgsSchema,
     TenantSchema,
     TenantUpdateSchema,
+    UsualOpdSchema,
 )
 
 platform_blp = Blueprint("tenants_api", __name__, url_prefix="/api/v1", description="Tenants and regions")
@@ -126,6 +130,57 @@ class Opds(MethodView):
         opd = services.create_opd(data, actor=g.actor)
         db.session.commit()
         return opd
+
+
+@opds_blp.route("/bulk")
+class OpdsBulk(MethodView):
+    @opds_blp.arguments(OpdBulkSchema)
+    @opds_blp.response(200, OpdBulkResultSchema)
+    def post(self, data):
+        """Add many OPDs at once, or with dry_run see what would be added
+
+        All the new ones are added together, or none: 422 names every bad item by its index. OPDs the
+        tenant already has (same code in any case, or same name) are listed and left as they are."""
+        entries = [
+            opd_bulk.Entry(i + 1, item.get("code") or "", item["name"], item.get("acronym"))
+            for i, item in enumerate(data["opds"])
+        ]
+        if data["dry_run"]:
+            plan = opd_bulk.plan_opds(entries, actor=g.actor)
+            if plan.problems:
+                raise ValidationFailed(errors=opd_bulk.problem_errors(plan.problems))
+            added = [None] * len(plan.new)
+        else:
+            added, plan = opd_bulk.add_opds(entries, actor=g.actor)
+            db.session.commit()
+        return _bulk_result(plan, added, data["dry_run"])
+
+
+def _bulk_result(plan, added, dry_run: bool) -> dict:
+    return {
+        "dry_run": dry_run,
+        "added": [
+            {
+                "index": e.number - 1,
+                "code": e.code,
+                "name": e.name,
+                "code_suggested": e.suggested,
+                "id": opd.id if opd else None,
+            }
+            for e, opd in zip(plan.new, added, strict=True)
+        ],
+        "existing": [
+            {"index": e.number - 1, "code": e.code, "name": e.name, "opd": opd} for e, opd in plan.existing
+        ],
+    }
+
+
+@opds_blp.route("/nomenclature")
+class UsualOpds(MethodView):
+    @opds_blp.response(200, UsualOpdSchema(many=True))
+    def get(self):
+        """The usual perangkat daerah of a kota or kabupaten, marked when the tenant has them"""
+        return opd_bulk.usual_with_presence(actor=g.actor)
 
 
 @opds_blp.route("/<uuid:opd_id>")

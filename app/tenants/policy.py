@@ -43,6 +43,8 @@ POLICY = Policy(
         "opd.create": admin,
         "opd.update": admin,
         "opd.delete": admin,
+        # many at once: from pasted lines, a workbook or the usual nomenclature
+        "opd.bulk_add": admin,
         # members: the operator sees a tenant's administrators on its page
         "member.list": admin,
         "member.list_admins": any_of(admin, platform_admin),

@@ -10,6 +10,8 @@ from app.tenants.models import TENANT_STATUSES, TIMEZONES, Invitation, Membershi
 
 # An invitation keeps its OPD ids in one column, each taking 36 characters and a comma.
 INVITATION_OPDS_MAX = column_length(Invitation.opd_ids) // 37
+# The most OPDs one bulk add takes (a kabupaten has 40 or so; 500 leaves room for UPTD lists).
+OPD_BULK_MAX = 500
 
 
 class RegionSchema(Schema):
@@ -72,6 +74,62 @@ class OpdUpdateSchema(Schema):
     code = Line(Opd.code, min_length=1)
     name = Line(Opd.name, min_length=1)
     acronym = Line(Opd.acronym, allow_none=True)
+
+
+class OpdBulkItemSchema(Schema):
+    code = Line(
+        Opd.code,
+        load_default="",
+        metadata={"description": "Empty: taken from the usual nomenclature by the name, when it is there"},
+    )
+    name = Line(Opd.name, required=True)
+    acronym = Line(Opd.acronym, allow_none=True)
+
+
+class OpdBulkSchema(Schema):
+    opds = fields.List(
+        fields.Nested(OpdBulkItemSchema), required=True, validate=validate.Length(min=1, max=OPD_BULK_MAX)
+    )
+    dry_run = fields.Boolean(
+        load_default=False, metadata={"description": "Only say what would be added; add nothing"}
+    )
+
+
+class OpdBulkEntrySchema(Schema):
+    index = fields.Integer(dump_only=True, metadata={"description": "Position in the list sent, from 0"})
+    code = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    code_suggested = fields.Boolean(
+        dump_only=True, metadata={"description": "The code came from the usual nomenclature"}
+    )
+    id = fields.UUID(dump_only=True, allow_none=True, metadata={"description": "Null on a dry run"})
+
+
+class OpdBulkExistingSchema(Schema):
+    index = fields.Integer(dump_only=True, metadata={"description": "Position in the list sent, from 0"})
+    code = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    opd = fields.Nested(OpdSchema, dump_only=True, metadata={"description": "The OPD the tenant has"})
+
+
+class OpdBulkResultSchema(Schema):
+    dry_run = fields.Boolean(dump_only=True)
+    added = fields.List(
+        fields.Nested(OpdBulkEntrySchema),
+        dump_only=True,
+        metadata={"description": "Added, or on a dry run to be added"},
+    )
+    existing = fields.List(
+        fields.Nested(OpdBulkExistingSchema),
+        dump_only=True,
+        metadata={"description": "Already in the tenant (same code in any case, or same name), left as is"},
+    )
+
+
+class UsualOpdSchema(Schema):
+    code = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    present = fields.Boolean(dump_only=True, metadata={"description": "The tenant has it (code or name)"})
 
 
 class MemberSchema(Schema):

@@ -1,7 +1,10 @@
 """Pages: the tenant dashboard, OPDs, members and invitations; the platform admin's tenant pages."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from io import BytesIO
+
+from flask import Blueprint, flash, g, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.accounts import services as accounts
 from app.accounts.session import login_user
@@ -20,8 +23,9 @@ from app.core.pages import (
 )
 from app.core.paths import public
 from app.core.tenancy import tenant_context
+from app.core.workbooks import received_workbook
 from app.extensions import db
-from app.tenants import notices, policy, services
+from app.tenants import notices, opd_bulk, policy, services
 from app.tenants.models import ACTIVE, SUSPENDED, TIMEZONES
 from app.tenants.schemas import (
     InvitationAcceptanceSchema,
@@ -90,7 +94,89 @@ def opds():
     context = {"page": page, "search": search, "params": _filters(q=search)}
     if wants_fragment(OPD_TABLE):
         return render_template("tenants/_opd_table.html", **context)
-    return render_template("tenants/opds.html", errors=errors, form=form, **context), status
+    return render_template("tenants/opds.html", errors=errors, form=form, **context, **_usual()), status
+
+
+def _usual() -> dict:
+    """The usual nomenclature for the suggestions, with the codes the tenant already has."""
+    if not policy.can(g.actor, "opd.bulk_add"):
+        return {"usual": [], "present": set()}
+    usual = opd_bulk.usual_with_presence(actor=g.actor)
+    return {"usual": usual, "present": {u["code"] for u in usual if u["present"]}}
+
+
+OPD_UPLOAD_BYTES = 2 * 1024 * 1024
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/opds/template.xlsx")
+def opd_template():
+    """The workbook to fill with a list of OPDs (Code and Name columns, headed in the page's language)."""
+    policy.require(g.actor, "opd.bulk_add")
+    response = make_response(
+        send_file(
+            BytesIO(opd_bulk.template_workbook()),
+            mimetype=XLSX_TYPE,
+            as_attachment=True,
+            download_name="opd-template.xlsx",
+        )
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/opds/bulk")
+def bulk_opds():
+    """Many OPDs at once: pasted lines, a workbook or ticked usual ones are first shown as a preview (new,
+    already there, problems); confirming adds all the new ones together, or nothing."""
+    policy.require(g.actor, "opd.bulk_add")
+    if request.form.get("confirm"):
+        return _bulk_confirm()
+    text = request.form.get("lines", "")
+    try:
+        entries = _bulk_entries(text)
+        plan = opd_bulk.plan_opds(entries, actor=g.actor)
+    except DomainError as error:
+        errors = form_errors(error, field="file")
+        return _bulk_page(None, text, errors, 422)
+    if not entries:
+        return _bulk_page(
+            None, text, {"lines": [_("Paste some lines, choose a workbook or tick OPDs.")]}, 422
+        )
+    return _bulk_page(plan, text, {}, 422 if plan.problems else 200)
+
+
+def _bulk_entries(text: str) -> list:
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        with received_workbook(upload.stream, OPD_UPLOAD_BYTES) as path:
+            return opd_bulk.entries_from_workbook(path)
+    if picked := request.form.getlist("usual"):
+        return opd_bulk.entries_from_usual(picked)
+    return opd_bulk.entries_from_text(text)
+
+
+def _bulk_confirm():
+    """Add the previewed list, carried back in the confirm form's hidden fields."""
+    codes, names = request.form.getlist("code"), request.form.getlist("name")
+    numbers = request.form.getlist("number")
+    entries = [
+        opd_bulk.Entry(int(n) if n.isdigit() else i + 1, c, m)
+        for i, (n, c, m) in enumerate(zip(numbers, codes, names, strict=False))
+    ]
+    try:
+        added, _plan = opd_bulk.add_opds(entries, actor=g.actor)
+        db.session.commit()
+    except DomainError as error:
+        form_errors(error)
+        plan = opd_bulk.plan_opds(entries, actor=g.actor)
+        return _bulk_page(plan, request.form.get("lines", ""), {}, 422)
+    flash(ngettext("%(num)s OPD added.", "%(num)s OPDs added.", len(added)), "success")
+    return redirect(url_for("tenants.opds"))
+
+
+def _bulk_page(plan, text: str, errors: dict, status: int):
+    return render_template("tenants/opd_bulk.html", plan=plan, lines=text, errors=errors, **_usual()), status
 
 
 def _opd_row_target(opd_id) -> str:

@@ -88,6 +88,7 @@ EXPECTED = {
         opd.create               YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
         opd.update               YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
         opd.delete               YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
+        opd.bulk_add             YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
         member.list              YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
         member.list_admins       YYn   nnn   nnn   nnn   nnn   YYY   nnn   nnn   nnn   YYn
         member.read              YYn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   nnn   YYn
