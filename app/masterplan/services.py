@@ -35,6 +35,8 @@ from app.masterplan.models import (
     Masterplan,
     Program,
     ProgramOpd,
+    ProgramStrategy,
+    Strategy,
 )
 from app.masterplan.programs import create_action_item, create_program, create_strategy  # noqa: F401
 from app.masterplan.versions import (  # noqa: F401
@@ -438,6 +440,31 @@ def program_budgets(
         stmt = stmt.where(BudgetLine.program_id.in_(list(program_ids)))
     rows = db.session.execute(stmt)
     return {(program_id, year): int(amount) for program_id, year, amount in rows}
+
+
+@dataclass(frozen=True)
+class ProgramStrategyLink:
+    """A strategy a program serves: the lowest one it links to (a child strategy carries its own code)."""
+
+    program_id: uuid.UUID
+    strategy_id: uuid.UUID
+    code: str
+    text: str
+
+
+def program_strategy_links(masterplan_id: uuid.UUID, *, actor: Actor) -> tuple[ProgramStrategyLink, ...]:
+    """Which strategies each program of a version serves, by strategy code. One query at any size."""
+    policy.require(actor, "masterplan.read")
+    rows = db.session.execute(
+        select(ProgramStrategy.program_id, Strategy.id, Strategy.code, Strategy.text)
+        .join(
+            Strategy,
+            (Strategy.tenant_id == ProgramStrategy.tenant_id) & (Strategy.id == ProgramStrategy.strategy_id),
+        )
+        .where(ProgramStrategy.masterplan_id == masterplan_id)
+        .order_by(Strategy.code, ProgramStrategy.program_id)
+    )
+    return tuple(ProgramStrategyLink(*row) for row in rows)
 
 
 def indicator_labels(

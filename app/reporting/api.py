@@ -37,6 +37,7 @@ from app.reporting.schemas import (
     ReportingPeriodUpdateSchema,
     ReportingSettingsSchema,
     RollupNodeSchema,
+    RollupWeightsSchema,
     RollupWorkbookQueryArgsSchema,
     SnapshotQueryArgsSchema,
 )
@@ -91,6 +92,39 @@ class ReportingSettings(MethodView):
         settings = periods.update_settings(data, actor=g.actor)
         db.session.commit()
         return settings
+
+
+@blp.route("/settings/rollup-weights")
+class RollupWeights(MethodView):
+    @blp.doc(operationId="getRollupWeights")
+    @blp.etag
+    @blp.response(200, RollupWeightsSchema)
+    def get(self):
+        """Show the tenant's own roll-up weights by dimension and element code"""
+        return _weights_dict(periods.get_rollup_weights(actor=g.actor))
+
+    @blp.doc(operationId="replaceRollupWeights")
+    @blp.etag
+    @blp.arguments(RollupWeightsSchema)
+    @blp.response(200, RollupWeightsSchema)
+    def put(self, data):
+        """Replace the tenant's own roll-up weights (tenant administrator): 422 for a negative weight, a
+        non-number or a code that is not the framework's"""
+        blp.check_etag(_weights_dict(periods.get_rollup_weights(actor=g.actor)), RollupWeightsSchema)
+        weights = periods.set_rollup_weights(data, actor=g.actor)
+        db.session.commit()
+        return _weights_dict(weights)
+
+
+def _weights_dict(weights) -> dict:
+    # JSON numbers: a whole weight as an integer, a fraction as a float.
+    def number(value):
+        return int(value) if value == value.to_integral_value() else float(value)
+
+    return {
+        "dimensions": {code: number(w) for code, w in weights.dimensions.items()},
+        "elements": {code: number(w) for code, w in weights.elements.items()},
+    }
 
 
 # --- periods -------------------------------------------------------------------------------------------

@@ -217,6 +217,7 @@ def _settled_key(period: ReportingPeriod, inputs: RollupInputs) -> tuple | None:
         period.reopened_at,
         inputs.rule,
         inputs.missing_rule,
+        repr(inputs.weights),
         inputs.masterplan.id,
         len(inputs.programs),
     )

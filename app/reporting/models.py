@@ -36,7 +36,10 @@ NOT_STARTED, ON_TRACK, AT_RISK, DELAYED, DONE = "not_started", "on_track", "at_r
 PROGRESS_STATUSES = (NOT_STARTED, ON_TRACK, AT_RISK, DELAYED, DONE)
 
 # How verified progress rolls up to the city (chosen by the tenant; the roll-up page states it).
-ROLLUP_RULES = ("budget_weighted", "equal")
+ROLLUP_RULES = ("budget_weighted", "equal", "own_weights")
+# The levels the tenant weighs itself under "own_weights", by their framework code.
+DIMENSION_LEVEL, ELEMENT_LEVEL = "dimension", "element"
+WEIGHT_LEVELS = (DIMENSION_LEVEL, ELEMENT_LEVEL)
 # How a program without a verified report counts in the roll-up.
 MISSING_RULES = ("as_zero", "left_out")
 
@@ -52,6 +55,18 @@ class ReportingSettings(TenantOwned, Timestamps, Base):
     reminder_days: Mapped[int] = mapped_column(default=7)
     rollup_rule: Mapped[str] = mapped_column(String(20), default="budget_weighted")
     missing_rule: Mapped[str] = mapped_column(String(20), default="as_zero")
+
+
+class RollupWeight(TenantOwned, Timestamps, Base):
+    """The weight the tenant gives a dimension or an element (sub-dimension) under its own weights. Keyed by
+    the framework's code, so a weight holds across the masterplan's versions."""
+
+    __tablename__ = "rollup_weights"
+    __table_args__ = (UniqueConstraint("tenant_id", "level", "code"),)
+
+    level: Mapped[str] = mapped_column(String(10))
+    code: Mapped[str] = mapped_column(String(30))
+    weight: Mapped[Decimal] = mapped_column(Numeric(12, 4))
 
 
 class ReportingPeriod(TenantOwned, Timestamps, Base):

@@ -7,7 +7,9 @@ with a reason; every change is written to the audit log with the row's before an
 
 import calendar
 import uuid
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -18,12 +20,16 @@ from app.core import bounds
 from app.core.auth import Actor
 from app.core.db import utcnow
 from app.core.errors import Conflict, ValidationFailed
+from app.core.numbers import NumberRefused, as_decimal
 from app.core.reach import one_or_404
 from app.core.tenancy import current_tenant_id
 from app.extensions import db
+from app.masterplan import services as masterplans
 from app.reporting import policy
 from app.reporting.models import (
     CLOSED,
+    DIMENSION_LEVEL,
+    ELEMENT_LEVEL,
     FREQUENCIES,
     MISSING_RULES,
     MONTHLY,
@@ -35,6 +41,7 @@ from app.reporting.models import (
     SEMESTER,
     ReportingPeriod,
     ReportingSettings,
+    RollupWeight,
 )
 from app.tenants import services as tenants
 
@@ -81,6 +88,91 @@ def update_settings(data: dict, *, actor: Actor) -> ReportingSettings:
         settings.reminder_days = days
     db.session.flush()
     return settings
+
+
+# The largest weight a tenant may give (weights are relative: 1, 2, 3 or 20, 30, 50 mean the same shares).
+WEIGHT_MAX = Decimal("1000000")
+WEIGHT_GROUPS = {"dimensions": DIMENSION_LEVEL, "elements": ELEMENT_LEVEL}
+
+
+@dataclass(frozen=True)
+class RollupWeights:
+    """The tenant's own roll-up weights, by dimension code and by element (sub-dimension) code."""
+
+    dimensions: dict = field(default_factory=dict)
+    elements: dict = field(default_factory=dict)
+
+
+def get_rollup_weights(*, actor: Actor) -> RollupWeights:
+    """The weights the tenant gave its dimensions and elements (empty until it sets any). One query."""
+    policy.require(actor, "settings.read")
+    found = RollupWeights()
+    for level, code, weight in db.session.execute(
+        select(RollupWeight.level, RollupWeight.code, RollupWeight.weight).order_by(RollupWeight.code)
+    ):
+        group = found.dimensions if level == DIMENSION_LEVEL else found.elements
+        group[code] = _plain(Decimal(weight))
+    return found
+
+
+def _plain(number: Decimal) -> Decimal:
+    """A stored weight without its trailing zeros: 2, 2.5 (never 2.0000 nor 1E+2)."""
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+
+
+def _weight(name: str, value) -> Decimal | None:
+    """A weight as given (a JSON number, or text as the page's language writes it); None when left empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    message = _l("a number from 0 to %(max)s", max=f"{WEIGHT_MAX:,.0f}".replace(",", "."))
+    if not isinstance(value, int | float | str | Decimal):
+        raise ValidationFailed.field(name, message)
+    try:
+        number = as_decimal(value)
+    except NumberRefused as refused:
+        raise ValidationFailed.field(name, refused.message) from None
+    if not 0 <= number <= WEIGHT_MAX:
+        raise ValidationFailed.field(name, message)
+    return number.quantize(Decimal("0.0001"))
+
+
+def set_rollup_weights(data: dict, *, actor: Actor) -> RollupWeights:
+    """Replace the tenant's own weights: ``{"dimensions": {code: weight}, "elements": {code: weight}}``; a
+    code left out or empty has no weight. Codes are those of the current masterplan's framework; a
+    negative weight, a non-number or an unknown code is refused (422, naming it) and nothing is written."""
+    policy.require(actor, "settings.update")
+    current = masterplans.current_masterplan(actor=actor)
+    known = {
+        "dimensions": {d.code for d in current.dimensions} if current else set(),
+        "elements": {s.code for d in current.dimensions for s in d.sub_dimensions} if current else set(),
+    }
+    # An element-less dimension rolls its programs up as one element under the dimension's own code.
+    if current:
+        known["elements"] |= {d.code for d in current.dimensions if not d.sub_dimensions}
+    wanted: dict[tuple[str, str], Decimal] = {}
+    for group, level in WEIGHT_GROUPS.items():
+        given = data.get(group) or {}
+        if not isinstance(given, dict):
+            raise ValidationFailed.field(group, _l("weights by code"))
+        for code, value in given.items():
+            name = f"{group}.{code}"
+            if code not in known[group]:
+                raise ValidationFailed.field(name, _l("not a code of this masterplan's framework"))
+            weight = _weight(name, value)
+            if weight is not None:
+                wanted[(level, code)] = weight
+    stored = {(w.level, w.code): w for w in db.session.scalars(select(RollupWeight))}
+    for key, row in stored.items():
+        if key not in wanted:
+            db.session.delete(row)
+    for (level, code), weight in wanted.items():
+        row = stored.get((level, code))
+        if row is None:
+            db.session.add(RollupWeight(level=level, code=code, weight=weight))
+        elif Decimal(row.weight) != weight:
+            row.weight = weight
+    db.session.flush()
+    return get_rollup_weights(actor=actor)
 
 
 # --- dates ---------------------------------------------------------------------------------------------

@@ -27,8 +27,9 @@ from app.reporting.models import (
     PublishedSnapshot,
     ReportingPeriod,
 )
-from app.reporting.periods import find_period, get_settings, period_label
+from app.reporting.periods import find_period, get_rollup_weights, get_settings, period_label
 from app.reporting.reports import period_rollup
+from app.reporting.rollup import OWN_WEIGHTS
 
 CENT = Decimal("0.01")
 
@@ -70,7 +71,13 @@ def publish_period(period_id: uuid.UUID, *, actor: Actor) -> PublishedSnapshot:
                 "ends_on": period.ends_on.isoformat(),
             },
             "masterplan": {"id": str(current.id), "title": current.title, "version": current.version_label},
-            "rule": {"rollup": settings.rollup_rule, "missing": settings.missing_rule},
+            "rule": {
+                "rollup": settings.rollup_rule,
+                "missing": settings.missing_rule,
+                "weights": _own_weights(settings.rollup_rule, actor),
+                # A program serving several strategies shows under each, its element counts it once.
+                "strategies": "shown_under_each_counted_once",
+            },
             "rollup": tree.as_dict() if tree is not None else None,
             "programs": programs,
             "budget_by_source": budget,
@@ -150,3 +157,14 @@ def superseded_ids(snapshots: list[PublishedSnapshot]) -> set[uuid.UUID]:
         ).all()
     )
     return {s.id for s in snapshots if s.version < latest.get(s.period_id, s.version)}
+
+
+def _own_weights(rule: str, actor: Actor) -> dict | None:
+    """The tenant's own weights the snapshot was rolled up with (None under another rule)."""
+    if rule != OWN_WEIGHTS:
+        return None
+    weights = get_rollup_weights(actor=actor)
+    return {
+        "dimensions": {code: float(w) for code, w in weights.dimensions.items()},
+        "elements": {code: float(w) for code, w in weights.elements.items()},
+    }

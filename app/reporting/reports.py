@@ -613,6 +613,9 @@ class RollupInputs:
     programs: list[masterplans.ProgramSummary]
     rule: str
     missing_rule: str
+    # The strategies each program serves, as (code, text), and the tenant's own weights (own_weights rule).
+    strategies: dict[uuid.UUID, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    weights: object = None
     # Each loaded period's reports by program, as rows: id, period_id, program_id, opd_id, status,
     # progress_status, physical_pct.
     reports: dict[uuid.UUID, dict[uuid.UUID, object]] = field(default_factory=dict)
@@ -641,12 +644,28 @@ def rollup_basis(*, actor: Actor) -> RollupInputs | None:
     if current is None:
         return None
     settings = get_settings(actor=actor)
+    strategies: dict[uuid.UUID, tuple[tuple[str, str], ...]] = {}
+    for link in masterplans.program_strategy_links(current.id, actor=actor):
+        strategies[link.program_id] = (*strategies.get(link.program_id, ()), (link.code, link.text))
     return RollupInputs(
         masterplan=current,
         programs=_programs_of(current, actor),
         rule=settings.rollup_rule,
         missing_rule=settings.missing_rule,
+        strategies=strategies,
+        weights=_weights_for(settings.rollup_rule, actor),
     )
+
+
+def _weights_for(rule: str, actor: Actor):
+    """The tenant's own weights when its rule uses them (no query otherwise)."""
+    from app.reporting import rollup
+    from app.reporting.periods import get_rollup_weights
+
+    if rule != rollup.OWN_WEIGHTS:
+        return rollup.Weights()
+    found = get_rollup_weights(actor=actor)
+    return rollup.Weights(dimensions=found.dimensions, elements=found.elements)
 
 
 # The programs of enacted versions, by (tenant, version): an enacted version is read-only, so its list
@@ -762,6 +781,9 @@ def rollup_of(period: ReportingPeriod, inputs: RollupInputs):
                 sub_dimension=subs.get(program.sub_dimension_id),
                 physical_pct=report.physical_pct if verified else None,
                 budget=budget,
+                strategies=inputs.strategies.get(program.id, ()),
             )
         )
-    return rollup.roll_up(figures, inputs.rule, inputs.missing_rule, label=inputs.masterplan.title)
+    return rollup.roll_up(
+        figures, inputs.rule, inputs.missing_rule, label=inputs.masterplan.title, weights=inputs.weights
+    )

@@ -30,6 +30,24 @@ class ReportingSettingsSchema(Schema):
     missing_rule = Line(40, validate=validate.OneOf(MISSING_RULES))
 
 
+class RollupWeightsSchema(Schema):
+    """The tenant's own roll-up weights (rule "own_weights"), by framework code: a dimension's weight among
+    the dimensions, an element's (sub-dimension's) among its dimension's elements. Weights are relative,
+    non-negative numbers; a code left out has no weight, and a level without any falls back to equal
+    weights."""
+
+    dimensions = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=30)),
+        values=fields.Raw(allow_none=True, metadata={"type": "number", "minimum": 0}),
+        metadata={"example": {"SOC": 2, "ENV": 1}},
+    )
+    elements = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=30)),
+        values=fields.Raw(allow_none=True, metadata={"type": "number", "minimum": 0}),
+        metadata={"example": {"SOC.1": 1, "SOC.2": 3}},
+    )
+
+
 class ReportingPeriodSchema(Schema):
     id = fields.UUID(dump_only=True)
     label = fields.String(dump_only=True)
@@ -171,10 +189,15 @@ class RollupNodeSchema(Schema):
     label = fields.String(dump_only=True)
     physical_pct = fields.Float(dump_only=True, allow_none=True)
     weight = fields.Float(dump_only=True)
+    budget = fields.Integer(dump_only=True)
+    share_pct = fields.Float(dump_only=True, allow_none=True)
+    contribution_pct = fields.Float(dump_only=True, allow_none=True)
     rule_used = fields.String(dump_only=True)
     counted = fields.Integer(dump_only=True)
     missing = fields.Integer(dump_only=True)
     children = fields.List(fields.Nested(lambda: RollupNodeSchema()), dump_only=True)
+    # An element's strategies, each with its programs (a program serving two shows under both).
+    strategies = fields.List(fields.Nested(lambda: RollupNodeSchema()), dump_only=True)
 
 
 class PublishedSnapshotSchema(Schema):

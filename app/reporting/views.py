@@ -63,6 +63,7 @@ LABELS = {
     "rollup_rule": {
         "budget_weighted": _l("Weighted by budget"),
         "equal": _l("Equal weights"),
+        "own_weights": _l("The tenant's own weights"),
     },
     # The masterplan's states and legal forms, as the masterplan pages name them (the dashboard shows them).
     "masterplan_status": {
@@ -457,7 +458,24 @@ def period_list():
         if not errors:
             flash(_("The periods of %(year)s are planned.", year=year), "success")
             return redirect(url_for("reporting.period_list"))
+    return _periods_page(errors, status)
+
+
+def _periods_page(errors: dict, status: int):
+    """The periods page with the settings and the tenant's own roll-up weights (for the administrator)."""
     page = paginate(periods.periods_query(actor=g.actor), per_page=24)
+    weighing = policy.can(g.actor, "settings.update")
+    current = masterplans.current_masterplan(actor=g.actor) if weighing else None
+    english = str(get_locale()) == "en"
+    weight_labels = {}
+    for dim in current.dimensions if current else ():
+        weight_labels[f"dimensions.{dim.code}"] = _(
+            "Weight of %(name)s", name=dim.name_en if english else dim.name_id
+        )
+        for sub in dim.sub_dimensions:
+            weight_labels[f"elements.{sub.code}"] = _(
+                "Weight of %(name)s", name=sub.name_en if english else sub.name_id
+            )
     return render_template(
         "reporting/periods.html",
         page=page,
@@ -468,7 +486,26 @@ def period_list():
         today=periods.tenant_today(actor=g.actor),
         errors=errors,
         form=request.form,
+        dimensions=current.dimensions if current else (),
+        weights=periods.get_rollup_weights(actor=g.actor) if weighing else None,
+        weight_labels=weight_labels,
+        english=english,
     ), status
+
+
+@bp.post("/settings/weights")
+def rollup_weights():
+    """Save the tenant's own roll-up weights; a bad one answers the page again with the field marked."""
+    data = {"dimensions": {}, "elements": {}}
+    for name, value in request.form.items():
+        group, _dot, code = name.partition(".")
+        if group in data and code:
+            data[group][code] = value
+    _result, errors, status = _attempt(lambda: periods.set_rollup_weights(data, actor=g.actor))
+    if errors:
+        return _periods_page(errors, status)
+    flash(_("The roll-up weights are saved."), "success")
+    return redirect(url_for("reporting.period_list") + "#weights")
 
 
 @bp.post("/settings")

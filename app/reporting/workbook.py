@@ -704,12 +704,14 @@ ROLLUP_COLUMNS = (
     ("Kode", "Code", 14),
     ("Nama", "Name", 44),
     ("Realisasi fisik (%)", "Physical progress (%)", 14),
-    ("Bobot (anggaran, Rp)", "Weight (budget, Rp)", 20),
+    ("Bobot", "Weight", 16),
     ("Porsi bobot (%)", "Share of weight (%)", 14),
     ("Kontribusi (poin %)", "Contribution (% points)", 16),
     ("Aturan", "Rule", 22),
     ("Program dihitung", "Programs counted", 12),
     ("Tanpa laporan terverifikasi", "Without a verified report", 14),
+    ("Anggaran (Rp)", "Budget (Rp)", 20),
+    ("Strategi", "Strategies", 18),
 )
 LEVELS = (
     ("Masterplan", "Masterplan"),
@@ -717,9 +719,17 @@ LEVELS = (
     ("Subdimensi", "Sub-dimension"),
     ("Program", "Program"),
 )
+STRATEGY_LEVEL = ("Strategi", "Strategy")
+NO_STRATEGY_NAME = ("Tanpa strategi", "Without a strategy")
+# A strategy row is shown, not added: its element counts each program once.
+STRATEGY_RULE = (
+    "Ditampilkan, tidak dijumlahkan: subdimensi menghitung tiap program sekali",
+    "Shown, not added: the sub-dimension counts each program once",
+)
 RULES = {
     "budget_weighted": ("Σ(progres × anggaran) ÷ Σ anggaran", "Σ(progress × budget) ÷ Σ budget"),
     "equal": ("Σ progres ÷ jumlah program", "Σ progress ÷ number of programs"),
+    "own_weights": ("Σ(progres × bobot pemda) ÷ Σ bobot", "Σ(progress × tenant's weight) ÷ Σ weight"),
 }
 MISSING = {
     "as_zero": (
@@ -733,23 +743,10 @@ MISSING = {
 }
 
 
-def _shares(node) -> dict[int, Decimal]:
-    """Each counted child's share of its parent's value (by budget, or by programs under equal weights):
-    progress × share is the child's contribution, and the contributions add up to the parent's value."""
-    from app.reporting.rollup import BUDGET_WEIGHTED
-
-    counting = [c for c in node.children if c.value is not None]
-    if node.rule_used == BUDGET_WEIGHTED:
-        total = sum((c.weight for c in counting), Decimal(0))
-        return {id(c): c.weight / total for c in counting} if total else {}
-    programs = sum(c.counted for c in counting)
-    return {id(c): Decimal(c.counted) / programs for c in counting} if programs else {}
-
-
 def rollup_workbook(period_id: uuid.UUID, *, actor: Actor, language: str = "id") -> tuple[bytes, str]:
-    """The period's roll-up as a workbook: every level (masterplan, dimension, sub-dimension, program)
-    with its progress, weight, share of its parent's weight and contribution to its parent, the rule and
-    how programs without a verified report count. Bytes and a file name."""
+    """The period's roll-up as a workbook: every level (masterplan, dimension, sub-dimension with its
+    strategies, program) with its progress, weight, share of its parent's weight and contribution to its
+    parent, the rule and how programs without a verified report count. Bytes and a file name."""
     from app.reporting.periods import get_settings
     from app.reporting.rollup import CENT
 
@@ -774,36 +771,52 @@ def rollup_workbook(period_id: uuid.UUID, *, actor: Actor, language: str = "id")
     def pct(value):
         return None if value is None else value.quantize(CENT, rounding=ROUND_HALF_UP)
 
-    def walk(node, depth: int, share) -> None:
-        code, name = (None, node.label) if depth == 0 else (node.key, names.get(node.key, node.label))
-        if depth == 3:
-            code, name = node.key, node.label
-        contribution = None if share is None or node.value is None else node.value * share
-        rule = RULES[node.rule_used][at] if depth < 3 and node.value is not None else None
+    def weight(node) -> int | float:
+        return int(node.weight) if node.weight == node.weight.to_integral_value() else float(node.weight)
+
+    def row(level: str, code, name, node, rule, strategies=None) -> None:
+        shown = node.share is not None and rule != STRATEGY_RULE[at]
         append_row(
             ws,
             [
-                LEVELS[depth][at],
+                level,
                 code,
                 name,
                 pct(node.rounded),
-                int(node.weight),
-                None if share is None else pct(share * 100),
-                pct(contribution),
+                weight(node) if shown else None,
+                pct(node.share * 100) if shown else None,
+                pct(node.contribution) if shown else None,
                 rule,
                 node.counted,
                 node.missing,
+                node.budget,
+                strategies,
             ],
         )
-        shares = _shares(node)
-        for child in node.children:
-            walk(child, depth + 1, shares.get(id(child), Decimal(0) if node.children else None))
 
+    def walk(node, depth: int) -> None:
+        code, name = (None, node.label) if depth == 0 else (node.key, names.get(node.key, node.label))
+        if depth == 3:
+            row(LEVELS[3][at], node.key, node.label, node, None, serves.get(id(node)))
+            return
+        rule = RULES[node.rule_used][at] if node.value is not None else None
+        row(LEVELS[depth][at], code, name, node, rule)
+        for strategy in node.strategies:
+            label = strategy.label if strategy.key else NO_STRATEGY_NAME[at]
+            row(STRATEGY_LEVEL[at], strategy.key or None, label, strategy, STRATEGY_RULE[at])
+            for program in strategy.children:
+                if strategy.key:
+                    serves[id(program)] = ", ".join(filter(None, (serves.get(id(program)), strategy.key)))
+        for child in node.children:
+            walk(child, depth + 1)
+
+    serves: dict[int, str] = {}
     if tree is not None:
-        walk(tree, 0, None)
+        walk(tree, 0)
     ws.append([])
     append_row(ws, ["Aturan" if at == 0 else "Rule", RULES.get(settings.rollup_rule, ("", ""))[at]])
     append_row(ws, ["", MISSING.get(settings.missing_rule, ("", ""))[at]])
+    append_row(ws, ["Strategi" if at == 0 else "Strategies", STRATEGY_RULE[at]])
     append_row(ws, ["Periode" if at == 0 else "Period", str(period_label(period))])
     buffer = BytesIO()
     workbook.save(buffer)

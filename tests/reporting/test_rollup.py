@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.reporting.rollup import ProgramFigure, roll_up
+from app.reporting.rollup import ProgramFigure, Weights, roll_up
 from tests.conftest import login
 
 
@@ -113,3 +113,77 @@ def test_only_verified_reports_count_in_the_api_and_the_page_states_the_rule(cli
     page = client.get(f"/t/kota-palopo/reporting/periods/{reporting.period_id}/rollup").get_data(as_text=True)
     assert "Σ(capaian × anggaran) ÷ Σ anggaran" in page or "Σ capaian ÷" in page
     assert "PLP-S-02" in page and 'data-chart="bar"' in page
+
+
+def _s(code, dim, sub, pct, budget, *strategies):
+    return ProgramFigure(
+        code,
+        code,
+        dim,
+        sub,
+        None if pct is None else Decimal(pct),
+        budget,
+        tuple((s, f"Strategy {s}") for s in strategies),
+    )
+
+
+def test_a_program_under_two_strategies_shows_under_both_and_counts_once_in_its_element():
+    figures = [
+        _s("A", "SOC", "SOC.1", "100", 100, "S.1", "S.2"),
+        _s("B", "SOC", "SOC.1", "0", 100, "S.2"),
+        _s("C", "SOC", "SOC.1", "40", 100),
+    ]
+    tree = roll_up(figures, "equal", "as_zero")
+    element = tree.children[0].children[0]
+    strategies = {s.key: s for s in element.strategies}
+    assert list(strategies) == ["S.1", "S.2", ""]  # the programs without a strategy come last
+    assert [p.key for p in strategies["S.1"].children] == ["A"]
+    assert [p.key for p in strategies["S.2"].children] == ["A", "B"]
+    assert [p.key for p in strategies[""].children] == ["C"]
+    assert strategies["S.1"].rounded == Decimal("100.00") and strategies["S.2"].rounded == Decimal("50.00")
+    # The element counts A once: (100 + 0 + 40) / 3, not (100 + 100 + 0 + 40) / 4.
+    assert element.rounded == Decimal("46.67") and element.counted == 3
+    assert tree.as_dict()["children"][0]["children"][0]["strategies"][1]["key"] == "S.2"
+
+
+def test_the_strategy_level_follows_the_budget_rule_and_the_missing_rule():
+    figures = [_s("A", "SOC", "SOC.1", "100", 300, "S.1"), _s("B", "SOC", "SOC.1", None, 100, "S.1")]
+    weighted = roll_up(figures, "budget_weighted", "as_zero").children[0].children[0].strategies[0]
+    assert weighted.rounded == Decimal("75.00") and weighted.rule_used == "budget_weighted"
+    left_out = roll_up(figures, "budget_weighted", "left_out").children[0].children[0].strategies[0]
+    assert left_out.rounded == Decimal("100.00") and left_out.missing == 1
+
+
+def test_own_weights_weigh_dimensions_and_elements_and_a_level_without_weights_falls_back_to_equal():
+    figures = [
+        _s("A", "ENV", "ENV.1", "100", 1),
+        _s("B", "ENV", "ENV.2", "0", 1),
+        _s("C", "ENV", "ENV.2", "0", 1),
+        _s("D", "SOC", "SOC.1", "20", 1),
+        _s("E", "SOC", "SOC.2", "80", 1),
+    ]
+    weights = Weights(dimensions={"ENV": Decimal(3), "SOC": Decimal(1)}, elements={"ENV.1": 1, "ENV.2": 3})
+    tree = roll_up(figures, "own_weights", "as_zero", weights=weights)
+    env, soc = tree.children
+    # ENV's elements weigh 1 : 3, whatever their number of programs: 100 × ¼ + 0 × ¾.
+    assert env.rule_used == "own_weights" and env.rounded == Decimal("25.00")
+    assert [e.share for e in env.children] == [Decimal("0.25"), Decimal("0.75")]
+    # SOC's elements have no weight: equal weights, and the node says so.
+    assert soc.rule_used == "equal" and soc.rounded == Decimal("50.00")
+    # The whole: 25 × ¾ + 50 × ¼.
+    assert tree.rule_used == "own_weights" and tree.rounded == Decimal("31.25")
+    assert env.contribution == Decimal("18.75") and soc.contribution == Decimal("12.5")
+    # Programs within an element weigh the same.
+    assert env.children[1].rule_used == "equal"
+
+
+def test_own_weights_and_the_missing_rule():
+    figures = [_s("A", "ENV", "ENV.1", "60", 1), _s("B", "SOC", "SOC.1", None, 1)]
+    weights = Weights(dimensions={"ENV": 1, "SOC": 1})
+    # Counted as 0 %: SOC weighs its share.
+    assert roll_up(figures, "own_weights", "as_zero", weights=weights).rounded == Decimal("30.00")
+    # Left out: SOC has no value, so ENV's weight is the whole.
+    left_out = roll_up(figures, "own_weights", "left_out", weights=weights)
+    assert left_out.rounded == Decimal("60.00") and left_out.children[1].value is None
+    # No weight set anywhere: equal weights at every level.
+    assert roll_up(figures, "own_weights", "as_zero").rule_used == "equal"
