@@ -138,7 +138,7 @@ def bulk_opds():
         plan = opd_bulk.plan_opds(entries, actor=g.actor)
     except DomainError as error:
         errors = form_errors(error, field="file")
-        return _bulk_page(None, text, errors, 422)
+        return _bulk_page(None, text, errors, error.status)
     if not entries:
         return _bulk_page(
             None, text, {"lines": [_("Paste some lines, choose a workbook or tick OPDs.")]}, 422

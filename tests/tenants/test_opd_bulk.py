@@ -14,6 +14,7 @@ from app.core.tenancy import tenant_context
 from app.extensions import db
 from app.tenants import opd_bulk
 from app.tenants import services as tenants
+from app.tenants.views import OPD_UPLOAD_BYTES
 from tests.conftest import form_post, login
 from tests.factories import PASSWORD, add_opd, make_tenant
 
@@ -131,6 +132,32 @@ def test_a_workbook_with_bad_rows_adds_nothing_and_lists_every_bad_row(palopo, c
         {"confirm": "1", "number": ["2", "3"], "code": ["BAPPEDA", "DINKES"], "name": ["Bappeda", ""]},
     )
     assert forced.status_code == 422
+    assert _opds(palopo) == {}
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "reason"),
+    [
+        (
+            b"KODE;NAMA\nDLH;Dinas Lingkungan Hidup\n",
+            422,
+            "an Excel workbook (.xlsx) made from the template is needed",
+        ),
+        (b"PK" + b"x" * OPD_UPLOAD_BYTES, 413, "the file is larger than"),
+        (None, 422, "The workbook has no sheet named OPD: use the template."),
+    ],
+)
+def test_a_file_that_is_no_opd_workbook_is_refused_above_the_form(palopo, client, data, status, reason):
+    if data is None:
+        workbook = Workbook()
+        workbook.active.title = "Anggaran"
+        out = io.BytesIO()
+        workbook.save(out)
+        data = out.getvalue()
+    response = _upload(client, data, "?lang=en")
+    assert response.status_code == status
+    page = response.get_data(as_text=True)
+    assert reason in page and 'id="f-lines"' in page
     assert _opds(palopo) == {}
 
 
