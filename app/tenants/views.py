@@ -176,7 +176,11 @@ def _bulk_confirm():
 
 
 def _bulk_page(plan, text: str, errors: dict, status: int):
-    return render_template("tenants/opd_bulk.html", plan=plan, lines=text, errors=errors, **_usual()), status
+    upload = request.files.get("file")
+    from_workbook = bool(upload and upload.filename)
+    return render_template(
+        "tenants/opd_bulk.html", plan=plan, lines=text, errors=errors, from_workbook=from_workbook, **_usual()
+    ), status
 
 
 def _opd_row_target(opd_id) -> str:

@@ -204,6 +204,7 @@ def test_ticking_the_usual_list_adds_them_and_shows_them_present(palopo, client)
     page = client.get(f"{OPDS}?lang=en").get_data(as_text=True)
     assert 'name="usual" value="BAPPEDA"' in page and 'name="usual" value="DINKES"' not in page
     assert 'list="usual-opd-names"' in page and '<option value="DPMPTSP">' in page
+    assert '<option value="DINKES">' not in page  # the datalist offers only what the tenant lacks
 
     preview = form_post(client, f"{OPDS}/bulk", {"usual": ["BAPPEDA", "DPMPTSP", "DISKOMINFOSANDI"]})
     assert preview.status_code == 200
