@@ -38,12 +38,12 @@ class RollupWeightsSchema(Schema):
 
     dimensions = fields.Dict(
         keys=fields.String(validate=validate.Length(max=30)),
-        values=fields.Raw(allow_none=True, metadata={"type": "number", "minimum": 0}),
+        values=fields.Raw(allow_none=True, metadata={"type": "number", "format": "double", "minimum": 0}),
         metadata={"example": {"SOC": 2, "ENV": 1}},
     )
     elements = fields.Dict(
         keys=fields.String(validate=validate.Length(max=30)),
-        values=fields.Raw(allow_none=True, metadata={"type": "number", "minimum": 0}),
+        values=fields.Raw(allow_none=True, metadata={"type": "number", "format": "double", "minimum": 0}),
         metadata={"example": {"SOC.1": 1, "SOC.2": 3}},
     )
 
@@ -189,7 +189,7 @@ class RollupNodeSchema(Schema):
     label = fields.String(dump_only=True)
     physical_pct = fields.Float(dump_only=True, allow_none=True)
     weight = fields.Float(dump_only=True)
-    budget = fields.Integer(dump_only=True)
+    budget = fields.Integer(dump_only=True, metadata={"format": "int64", "description": "Whole Rupiah"})
     share_pct = fields.Float(dump_only=True, allow_none=True)
     contribution_pct = fields.Float(dump_only=True, allow_none=True)
     rule_used = fields.String(dump_only=True)
