@@ -128,3 +128,45 @@ def test_the_roll_up_page_with_weights_reads_a_fixed_number_of_statements(client
         page = client.get(rollup)
     assert page.status_code == 200 and "55" in page.get_data(as_text=True)
     assert len(many) == len(few)
+
+
+def test_the_snapshot_and_the_workbook_carry_the_strategy_level_and_the_own_weights(client, reporting):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    dims, _elements = _codes(reporting)
+    demo = reporting.demo
+    _put(client, reporting, {"dimensions": {dims[0]: 2}})
+    with demo.inside():
+        periods.update_settings({"rollup_rule": "own_weights"}, actor=demo.actor)
+        db.session.commit()
+        current = masterplans.current_masterplan(actor=demo.actor)
+        link = masterplans.program_strategy_links(current.id, actor=demo.actor)[0]
+    _verify(reporting, {"PLP-S-02": "40"})
+    published = client.post(
+        f"{reporting.base}/periods/{reporting.period_id}/publication", headers=reporting.headers()
+    )
+    assert published.status_code == 201
+    document = published.get_json()["document"]
+    assert document["rule"]["rollup"] == "own_weights"
+    assert document["rule"]["weights"] == {"dimensions": {dims[0]: 2.0}, "elements": {}}
+    strategies = [
+        s["key"]
+        for d in document["rollup"]["children"]
+        for e in d["children"]
+        for s in e.get("strategies", [])
+    ]
+    assert link.code in strategies and "" in strategies
+    response = client.get(
+        f"{reporting.base}/periods/{reporting.period_id}/rollup/workbook?lang=en", headers=reporting.headers()
+    )
+    ws = load_workbook(BytesIO(response.data))["Roll-up"]
+    rows = [r for r in ws.iter_rows(values_only=True) if r[0]]
+    header = rows[0]
+    lines = [dict(zip(header, r, strict=False)) for r in rows[1:]]
+    assert any(line["Level"] == "Strategy" and line["Code"] == link.code for line in lines)
+    assert any(line["Level"] == "Strategy" and line["Name"] == "Without a strategy" for line in lines)
+    assert ("Rule", "Σ(progress × tenant's weight) ÷ Σ weight") in [(r[0], r[1]) for r in rows]
+    weighed = next(line for line in lines if line["Level"] == "Dimension" and line["Code"] == dims[0])
+    assert weighed["Weight"] == 2 and weighed["Rule"]
