@@ -55,6 +55,7 @@ def _register_audit_labels() -> None:
         register_value_label(object_type, column, lambda code, group=group: LABELS[group].get(code, code))
     for object_type, label in {
         "ReportingSettings": _l("Reporting settings"),
+        "RollupWeight": _l("Roll-up weight"),
         "ReportingPeriod": _l("Reporting period"),
         "ProgressReport": _l("Progress report"),
         "IndicatorActual": _l("Indicator actual"),
