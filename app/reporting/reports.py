@@ -644,15 +644,12 @@ def rollup_basis(*, actor: Actor) -> RollupInputs | None:
     if current is None:
         return None
     settings = get_settings(actor=actor)
-    strategies: dict[uuid.UUID, tuple[tuple[str, str], ...]] = {}
-    for link in masterplans.program_strategy_links(current.id, actor=actor):
-        strategies[link.program_id] = (*strategies.get(link.program_id, ()), (link.code, link.text))
     return RollupInputs(
         masterplan=current,
         programs=_programs_of(current, actor),
         rule=settings.rollup_rule,
         missing_rule=settings.missing_rule,
-        strategies=strategies,
+        strategies=_strategies_of(current, actor),
         weights=_weights_for(settings.rollup_rule, actor),
     )
 
@@ -697,6 +694,30 @@ def _programs_of(current: masterplans.MasterplanSummary, actor: Actor) -> list[m
         name = names.get(program.lead_opd_id)
         fresh.append(program if program.lead_opd_name == name else replace(program, lead_opd_name=name))
     return fresh
+
+
+# The strategies each program of an enacted version serves, by (tenant, version): read-only like its programs.
+_ENACTED_STRATEGIES: OrderedDict[tuple, dict] = OrderedDict()
+
+
+def _strategies_of(current: masterplans.MasterplanSummary, actor: Actor) -> dict:
+    """Each program's strategies as (code, text), in code order: read once for an enacted version."""
+    key = (current_tenant_id(), current.id)
+    if current.status == "enacted":
+        with _enacted_lock:
+            kept = _ENACTED_STRATEGIES.get(key)
+            if kept is not None:
+                _ENACTED_STRATEGIES.move_to_end(key)
+                return kept
+    strategies: dict[uuid.UUID, tuple[tuple[str, str], ...]] = {}
+    for link in masterplans.program_strategy_links(current.id, actor=actor):
+        strategies[link.program_id] = (*strategies.get(link.program_id, ()), (link.code, link.text))
+    if current.status == "enacted":
+        with _enacted_lock:
+            _ENACTED_STRATEGIES[key] = strategies
+            while len(_ENACTED_STRATEGIES) > _ENACTED_PROGRAMS_MAX:
+                _ENACTED_STRATEGIES.popitem(last=False)
+    return strategies
 
 
 def load_period_reports(inputs: RollupInputs, periods: list[ReportingPeriod], *, actor: Actor) -> None:
