@@ -91,7 +91,7 @@ def test_pages_without_a_chart_do_not_fetch_the_chart_code(page, live_server, de
 
 def test_the_dashboard_charts_members_by_role(page, live_server, demo):
     log_in(page, live_server, "admin@kota-palopo.demo")
-    figure = page.locator("figure[data-chart=bar]")
+    figure = page.get_by_role("figure", name="Anggota per peran")
     expect(figure).to_have_class("kc-chart kc-chart--bar kc-chart--mounted")
     expect(figure.locator("svg")).to_contain_text("Admin pemda")
     figure.locator("summary").click()

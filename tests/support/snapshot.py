@@ -110,15 +110,20 @@ class DemoSnapshot:
         self._restore_files()
 
     def _restore_files(self) -> None:
-        # A test may have deleted a stored file of the demo; the rows copied back refer to it again.
+        """The stored files exactly as the snapshot has them: a file a test deleted is put back, and a
+        file an earlier test left (its row is gone with the tables' emptying) is removed, so a check for
+        files without a row finds only its own."""
         saved = self.folder / "files"
-        if not saved.exists():
-            return
-        for path in saved.rglob("*"):
-            target = self.files / path.relative_to(saved)
-            if path.is_file() and not target.exists():
+        kept = {p.relative_to(saved) for p in saved.rglob("*") if p.is_file()} if saved.exists() else set()
+        if self.files.exists():
+            for path in self.files.rglob("*"):
+                if path.is_file() and path.relative_to(self.files) not in kept:
+                    path.unlink()
+        for relative in kept:
+            target = self.files / relative
+            if not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, target)
+                shutil.copy2(saved / relative, target)
 
 
 DEMO = DemoSnapshot()
