@@ -6,7 +6,7 @@ Rupiah whole integers; dates are calendar dates in the tenant's zone, instants R
 
 from marshmallow import Schema, fields, validate
 
-from app.core.bounds import Date, Integer, Line, Narrative, Rupiah
+from app.core.bounds import Date, Integer, Line, Narrative, Number, Rupiah
 from app.reporting.models import (
     FREQUENCIES,
     MISSING_RULES,
@@ -17,7 +17,7 @@ from app.reporting.models import (
     BudgetRealisation,
     Evidence,
 )
-from app.reporting.periods import MAX_YEAR, MIN_YEAR, REMINDER_DAYS_MAX
+from app.reporting.periods import MAX_YEAR, MIN_YEAR, REMINDER_DAYS_MAX, WEIGHT_MAX
 
 # Figures go out as JSON numbers (a Decimal would be written as text).
 _figure = {"dump_only": True, "allow_none": True}
@@ -30,22 +30,19 @@ class ReportingSettingsSchema(Schema):
     missing_rule = Line(40, validate=validate.OneOf(MISSING_RULES))
 
 
+def _weight() -> Number:
+    """A weight: a number from 0 up (text as the request's language writes it), or null for none."""
+    return Number(allow_none=True, validate=validate.Range(min=0, max=float(WEIGHT_MAX)))
+
+
 class RollupWeightsSchema(Schema):
     """The tenant's own roll-up weights (rule "own_weights"), by framework code: a dimension's weight among
     the dimensions, an element's (sub-dimension's) among its dimension's elements. Weights are relative,
     non-negative numbers; a code left out has no weight, and a level without any falls back to equal
     weights."""
 
-    dimensions = fields.Dict(
-        keys=fields.String(validate=validate.Length(max=30)),
-        values=fields.Raw(allow_none=True, metadata={"type": "number", "format": "double", "minimum": 0}),
-        metadata={"example": {"SOC": 2, "ENV": 1}},
-    )
-    elements = fields.Dict(
-        keys=fields.String(validate=validate.Length(max=30)),
-        values=fields.Raw(allow_none=True, metadata={"type": "number", "format": "double", "minimum": 0}),
-        metadata={"example": {"SOC.1": 1, "SOC.2": 3}},
-    )
+    dimensions = fields.Dict(keys=Line(30), values=_weight(), metadata={"example": {"SOC": 2, "ENV": 1}})
+    elements = fields.Dict(keys=Line(30), values=_weight(), metadata={"example": {"SOC.1": 1, "SOC.2": 3}})
 
 
 class ReportingPeriodSchema(Schema):
