@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.accounts import services as accounts
-from app.core.auth import OPD_OPERATOR, Actor
+from app.core.auth import Actor
 from app.core.db import utcnow
 from app.core.tenancy import current_tenant_id
 from app.council import actions, meetings, policy, reference
@@ -235,14 +235,12 @@ def overdue_action_items(*, actor: Actor, today: date) -> list[OverdueActionItem
 
 
 def _operators_by_opd(system: Actor) -> dict[uuid.UUID, list[PersonToRemind]]:
-    rows = db.session.execute(tenants.members_query(role=OPD_OPERATOR, actor=system)).all()
-    bound = tenants.opds_by_membership([membership.id for membership, _user in rows], actor=system)
     found: dict[uuid.UUID, list[PersonToRemind]] = {}
-    for membership, user in rows:
+    for user, opd_ids in tenants.opd_operators(actor=system):
         if not user.email:
             continue
-        for opd in bound[membership.id]:
-            found.setdefault(opd.id, []).append(PersonToRemind(user.name, user.email, user.id, user.locale))
+        for opd_id in opd_ids:
+            found.setdefault(opd_id, []).append(PersonToRemind(user.name, user.email, user.id, user.locale))
     return found
 
 

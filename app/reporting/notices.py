@@ -4,7 +4,7 @@ back step mails nobody."""
 
 from flask_babel import force_locale, format_date
 
-from app.core.auth import OPD_OPERATOR, PLANNER, TENANT_ADMIN, Actor
+from app.core.auth import PLANNER, TENANT_ADMIN, Actor
 from app.core.mail import external_url, render_mail, send_after_commit
 from app.core.tenancy import current_tenant_id
 from app.extensions import db
@@ -27,9 +27,7 @@ def report_submitted(report: ProgressReport, *, actor: Actor) -> None:
 def report_decided(report: ProgressReport, *, actor: Actor) -> None:
     """Tell the report's OPD (its operators, and whoever submitted it) that it was verified or returned."""
     system = Actor.system(current_tenant_id())
-    rows = db.session.execute(tenants.members_query(role=OPD_OPERATOR, actor=system)).all()
-    bound = tenants.opds_by_membership([m.id for m, _u in rows], actor=system)
-    people = [user for membership, user in rows if report.opd_id in {o.id for o in bound[membership.id]}]
+    people = [user for user, opd_ids in tenants.opd_operators(actor=system) if report.opd_id in opd_ids]
     if report.submitted_by is not None and report.submitted_by not in {u.id for u in people}:
         members = db.session.execute(tenants.members_query(actor=system))
         people += [user for _m, user in members if user.id == report.submitted_by]

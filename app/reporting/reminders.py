@@ -11,7 +11,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.core.auth import OPD_OPERATOR, Actor
+from app.core.auth import Actor
 from app.core.reminders import Claim
 from app.extensions import db
 from app.masterplan import services as masterplans
@@ -48,7 +48,9 @@ def send_reminders(actor: Actor, today: date, claim: Claim) -> int:
     programs = masterplans.list_programs(current.id, actor=actor)
     handed_in = _handed_in([period.id for period, _kind in periods])
     sent = 0
-    for user, opd_ids in _operators(actor):
+    for user, opd_ids in tenants.opd_operators(actor=actor):
+        if not user.is_active:
+            continue
         for period, kind in periods:
             pending = [p for p in programs if p.lead_opd_id in opd_ids and (period.id, p.id) not in handed_in]
             if pending and claim(f"progress-reminder:{period.id}:{user.id}:{kind}"):
@@ -65,14 +67,3 @@ def _handed_in(period_ids: list) -> set:
         )
     )
     return {(period_id, program_id) for period_id, program_id in rows}
-
-
-def _operators(actor: Actor) -> list:
-    """The tenant's active OPD operators with the ids of their OPDs."""
-    rows = db.session.execute(tenants.members_query(role=OPD_OPERATOR, actor=actor)).all()
-    bound = tenants.opds_by_membership([membership.id for membership, _user in rows], actor=actor)
-    return [
-        (user, {opd.id for opd in bound[membership.id]})
-        for membership, user in rows
-        if user.is_active and bound[membership.id]
-    ]

@@ -440,6 +440,14 @@ def opds_by_membership(membership_ids: list[uuid.UUID], *, actor: Actor) -> dict
     return result
 
 
+def opd_operators(*, actor: Actor) -> list[tuple[User, frozenset[uuid.UUID]]]:
+    """The tenant's OPD operators, each with the ids of the OPDs they act for, in two queries: whom to
+    tell about an OPD's reports and action items."""
+    rows = db.session.execute(members_query(role=OPD_OPERATOR, actor=actor)).all()
+    bound = opds_by_membership([membership.id for membership, _user in rows], actor=actor)
+    return [(user, frozenset(opd.id for opd in bound[membership.id])) for membership, user in rows]
+
+
 def member_count(*, actor: Actor) -> int:
     policy.require(actor, "member.list")
     return db.session.scalar(select(func.count()).select_from(Membership))
